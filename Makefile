@@ -1,0 +1,24 @@
+# make: set up and build every edition into output/.  make test: set up and run the tests.
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: all build test check watch bench clean
+all: build
+
+$(STAMP): pyproject.toml constraints.txt tools/system-deps.sh
+	bash tools/system-deps.sh
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+build: $(STAMP)
+	$(PY) build.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+check: $(STAMP)
+	$(PY) build.py check
+
+clean:
+	rm -rf output

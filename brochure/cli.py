@@ -1,0 +1,89 @@
+"""Command line: python build.py [build|check|reviewed FILE] [--lang pl|en] [--quiet|--verbose]."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import content, output
+from .editions import select
+
+EXIT_CONTENT = 2     # bad input: the message names file and line
+
+
+class Progress:
+    """One line per stage with its time; --quiet keeps errors and warnings only."""
+
+    def __init__(self, quiet=False, verbose=False):
+        self.quiet, self.verbose = quiet, verbose
+
+    def stage(self, label, start):
+        if not self.quiet:
+            print(f"  {label:<34} {time.perf_counter() - start:6.2f} s", flush=True)
+
+    def info(self, text):
+        if not self.quiet:
+            print(text, flush=True)
+
+    def detail(self, text):
+        if self.verbose:
+            print(f"    {text}", flush=True)
+
+    @staticmethod
+    def warn(text):
+        print(text, file=sys.stderr, flush=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the PIM brochure.")
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "reviewed"))
+    parser.add_argument("files", nargs="*", help="with reviewed: the English files reviewed")
+    parser.add_argument("--lang", action="append", choices=("pl", "en"),
+                        help="build only this language (repeatable); default: all")
+    parser.add_argument("--content", default="content", help="content folder (default: content)")
+    parser.add_argument("--output", default="output", help="output folder (default: output)")
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    progress = Progress(args.quiet, args.verbose)
+    try:
+        if args.command == "build":
+            return build(args, progress)
+        if args.command == "check":
+            from . import check
+            return check.run(args.content, progress)
+        from . import translation
+        return translation.mark_reviewed(args.content, args.files, progress)
+    except content.ContentError as err:
+        progress.warn(f"{err}")
+        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        progress.warn("interrupted; the files in output/ are unchanged")
+        return 130
+
+
+def build(args, progress) -> int:
+    from . import pipeline
+
+    started = time.perf_counter()
+    t = time.perf_counter()
+    pub = content.load(args.content)
+    progress.stage("load and validate content", t)
+    editions = select(args.lang, available=pub.languages)
+    results = pipeline.build_editions(pub, editions, progress)
+    for warning in pub.warnings + [w for r in results for w in r.warnings]:
+        progress.warn(warning)
+    t = time.perf_counter()
+    written = output.write_all(Path(args.output), [f for r in results for f in r.files])
+    progress.stage("write output (atomic)", t)
+    for path, size, pages in written:
+        progress.info(f"  {str(path):<40} {size / 1024:7.0f} KB" + (f"  {pages:3d} pages" if pages else ""))
+    progress.info(f"built {len(editions)} editions in {time.perf_counter() - started:.1f} s "
+                  f"({len(pub.warnings)} content warnings)")
+    return 0

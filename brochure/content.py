@@ -1,0 +1,445 @@
+"""Load and validate content/ into a Publication. Every error names file, line and the fix."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from .model import (UNKNOWN, City, Event, Figure, Network, Publication, Section,
+                    Source, Stage)
+
+KINDS = ("online", "in-person", "study-visit", "conference")
+SHAPES = ("circle", "square", "triangle", "diamond")
+LAYOUTS = ("summary", "cities", "network", "timeline")
+COMPUTED_FIGURES = ("cities", "networks", "events")
+
+
+class ContentError(Exception):
+    """A problem in the content that the editor must fix."""
+
+    def __init__(self, file, line, message):
+        super().__init__(f"{file}:{line}: {message}")
+        self.file, self.line, self.message = str(file), line, message
+
+
+# --- YAML with line numbers ---------------------------------------------------------------
+
+class Map(dict):
+    """A YAML mapping that remembers the line of itself and of each key."""
+    line = 1
+    key_lines: dict
+
+
+class Seq(list):
+    line = 1
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader, node):
+    loader.flatten_mapping(node)
+    result = Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise ContentError(loader.name, key_node.start_mark.line + 1,
+                               f'key "{key}" appears twice; keep one')
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_seq(loader, node):
+    result = Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+def read_text(path: Path, display: str) -> str:
+    """UTF-8 text (a BOM is dropped, CRLF becomes LF); anything else is a clear error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(display, 1, "file not found") from None
+    except OSError as err:
+        raise ContentError(display, 1, f"cannot read the file ({err.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise ContentError(display, line, "the file is not UTF-8 text; save it as UTF-8 "
+                           "(for example with your editor's 'Save as… UTF-8')") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, display: str, line_offset: int = 0):
+    loader = _Loader(text)
+    loader.name = display
+    try:
+        return loader.get_single_data()
+    except ContentError:
+        raise
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        raise ContentError(display, line, _yaml_hint(err)) from None
+    except yaml.YAMLError as err:
+        raise ContentError(display, 1 + line_offset, f"YAML error: {err}") from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_hint(err) -> str:
+    problem = err.problem or str(err)
+    if "'\\t'" in problem:
+        return "a tab character is used for indentation; indent with spaces"
+    return f"YAML syntax error: {problem}; check the indentation and the quotes on this line"
+
+
+def load_yaml(root: Path, name: str):
+    path = root / name
+    display = _display(root, path)
+    data = parse_yaml(read_text(path, display), display)
+    if data is None:
+        raise ContentError(display, 1, "the file is empty; see docs/content-model.md")
+    return data, display
+
+
+def _display(root: Path, path: Path) -> str:
+    return str(Path(root.name) / path.relative_to(root))
+
+
+# --- schema checks ------------------------------------------------------------------------
+
+class Record:
+    """One YAML mapping being checked, with its file for messages."""
+
+    def __init__(self, data, file, what, languages):
+        if not isinstance(data, Map):
+            line = getattr(data, "line", 1)
+            raise ContentError(file, line, f"{what} must be a mapping of keys to values")
+        self.data, self.file, self.what, self.languages = data, file, what, languages
+
+    def line(self, key=None) -> int:
+        return self.data.key_lines.get(key, self.data.line)
+
+    def fail(self, key, message):
+        raise ContentError(self.file, self.line(key), message)
+
+    def only(self, *allowed):
+        for key in self.data:
+            if key not in allowed:
+                self.fail(key, f'unknown key "{key}" in {self.what}; '
+                               f'expected one of: {", ".join(allowed)}')
+
+    def get(self, key, kind, required=True, default=None):
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.fail(None, f'{self.what} has no "{key}"; add it ({_kind_name(kind)})')
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            self.fail(key, f'"{key}" of {self.what} must be {_kind_name(kind)}, '
+                           f'not {_kind_name(type(value))} ({value!r})')
+        return value
+
+    def text(self, key, required=True):
+        """A language-keyed text: {pl: ..., en: ...} with every language present."""
+        value = self.get(key, dict, required)
+        if value is None:
+            return None
+        for lang in self.languages:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                self.fail(key, f'"{key}" of {self.what} has no {lang} text; '
+                               f'add "{lang}: ..." (translation missing)')
+        for lang in value:
+            if lang not in self.languages:
+                self.fail(key, f'"{key}" of {self.what} has text in "{lang}", which is not '
+                               f'one of the languages: {", ".join(self.languages)}')
+        return {lang: value[lang].strip() for lang in self.languages}
+
+    def date(self, key, required=True):
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        self.fail(key, f'"{key}" of {self.what} must be a date written YYYY-MM-DD, '
+                       f'not {value!r}')
+
+    def choice(self, key, choices, required=True, default=None):
+        value = self.get(key, str, required, default)
+        if value is not None and value not in choices:
+            self.fail(key, f'{self.what} has {key} "{value}"; expected one of: '
+                           f'{", ".join(choices)}')
+        return value
+
+
+def _kind_name(kind) -> str:
+    return {str: "a text", int: "a whole number", float: "a number", dict: "a mapping",
+            list: "a list", bool: "true or false", Map: "a mapping", Seq: "a list",
+            type(None): "empty"}.get(kind, kind.__name__)
+
+
+def _records(data, file, what, languages):
+    if not isinstance(data, list):
+        raise ContentError(file, getattr(data, "line", 1), f"{file} must be a list of {what}s, "
+                           "each item starting with '- '")
+    return [Record(item, file, what, languages) for item in data]
+
+
+# --- the content files --------------------------------------------------------------------
+
+def load(root="content") -> Publication:
+    root = Path(root)
+    data, file = load_yaml(root, "publication.yaml")
+    pub_rec = Record(data, file, "the publication", ["pl"])
+    languages = _languages(pub_rec)
+    pub_rec.languages = languages
+    pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
+                 "sections")
+    networks = _networks(root, languages)
+    ids = [n.id for n in networks]
+    pub = Publication(
+        title=pub_rec.text("title"), subtitle=pub_rec.text("subtitle"),
+        publisher=pub_rec.text("publisher"), partner=pub_rec.text("partner"),
+        keywords=pub_rec.text("keywords"), date=pub_rec.date("date"), languages=languages,
+        sections=_sections(root, pub_rec, languages),
+        networks=networks, cities=_cities(root, languages, ids),
+        events=_events(root, languages, ids), figures=[],
+        ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
+        root=str(root))
+    pub.figures = _figures(root, languages, pub)
+    pub.warnings = missing_data(pub)
+    return pub
+
+
+def _languages(rec: Record) -> list:
+    langs = rec.get("languages", list)
+    for lang in langs:
+        if lang not in ("pl", "en"):
+            rec.fail("languages", f'language "{lang}" is not supported; use pl and/or en')
+    if not langs or langs[0] != "pl":
+        rec.fail("languages", "the first language must be pl: the Polish text is the source")
+    return list(langs)
+
+
+def _networks(root, languages) -> list:
+    data, file = load_yaml(root, "data/networks.yaml")
+    networks = []
+    for rec in _records(data, file, "network", languages):
+        rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
+        colour = rec.get("colour", str)
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            rec.fail("colour", f'colour "{colour}" must be written #rrggbb, e.g. #2e7d32')
+        cmyk = rec.get("cmyk", list)
+        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and 0 <= v <= 100
+                                     for v in cmyk):
+            rec.fail("cmyk", "cmyk must be four percentages [c, m, y, k], each 0–100")
+        network = Network(
+            id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
+            colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
+            cities_expected=rec.get("cities_expected", int), source=Source(file, rec.line()))
+        if network.id in (n.id for n in networks):
+            rec.fail("id", f'network "{network.id}" is defined twice')
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
+            rec.fail("id", f'network id "{network.id}" must be lower-case letters, digits and '
+                           '"-", and not "all" or "unknown"')
+        networks.append(network)
+    return networks
+
+
+def _network_ref(rec, key, ids, extra=()):
+    value = rec.get(key, str)
+    if value not in ids and value not in extra:
+        rec.fail(key, f'{rec.what} has network "{value}"; expected one of: '
+                      f'{", ".join(list(ids) + list(extra))}')
+    return value
+
+
+def _cities(root, languages, ids) -> list:
+    data, file = load_yaml(root, "data/cities.yaml")
+    if data == Seq() or data is None:
+        return []
+    cities = []
+    for rec in _records(data, file, "city", languages):
+        rec.only("name", "network", "mid", "lat", "lon")
+        city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
+                    mid=rec.text("mid"), lat=rec.get("lat", float, False),
+                    lon=rec.get("lon", float, False), source=Source(file, rec.line()))
+        rec.what = f'city "{city.name}"'
+        if any(c.name == city.name for c in cities):
+            rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
+        if (city.lat is None) != (city.lon is None):
+            rec.fail("lat", f"{rec.what} needs both lat and lon, or neither")
+        if city.lat is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
+            rec.fail("lat", f"{rec.what} lies outside Poland ({city.lat}, {city.lon}); "
+                            "check lat (49–55) and lon (14–24)")
+        cities.append(city)
+    return cities
+
+
+def _events(root, languages, ids) -> list:
+    data, file = load_yaml(root, "data/timeline.yaml")
+    events = []
+    for rec in _records(data, file, "event", languages):
+        rec.only("start", "end", "kind", "network", "number", "title", "place", "note")
+        start = rec.date("start")
+        end = rec.data.get("end")
+        if end != UNKNOWN:
+            end = rec.date("end", required=False)
+            if end is not None and end < start:
+                rec.fail("end", f"the event ends ({end:%d.%m.%Y}) before it starts "
+                                f"({start:%d.%m.%Y}); check both dates")
+        events.append(Event(
+            start=start, end=end, kind=rec.choice("kind", KINDS),
+            network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
+            title=rec.text("title"), place=rec.text("place", required=False),
+            number=rec.get("number", int, False), note=rec.get("note", str, False),
+            source=Source(file, rec.line())))
+    return sorted(events, key=lambda e: e.start)
+
+
+def _figures(root, languages, pub) -> list:
+    data, file = load_yaml(root, "data/figures.yaml")
+    figures = []
+    for rec in _records(data, file, "key figure", languages):
+        rec.only("value", "computed", "label", "note")
+        if "computed" in rec.data:
+            value = _computed(rec, pub)
+        else:
+            value = rec.get("value", int)
+        figures.append(Figure(value=value, label=rec.text("label"),
+                              note=rec.text("note", required=False),
+                              source=Source(file, rec.line())))
+    return figures
+
+
+def _computed(rec, pub) -> int:
+    what = rec.choice("computed", COMPUTED_FIGURES)
+    if what == "networks":
+        return len(pub.networks)
+    if what == "events":
+        return len(pub.events)
+    # The number of cities the programme had, even where the data does not list them all.
+    return sum(max(n.cities_expected, len(pub.cities_of(n.id))) for n in pub.networks)
+
+
+def _stages(root, languages) -> list:
+    data, file = load_yaml(root, "data/ppp-stages.yaml")
+    stages = []
+    for rec in _records(data, file, "PPP stage", languages):
+        rec.only("name", "steps")
+        steps = []
+        for i, _ in enumerate(rec.get("steps", list)):
+            step = Record(Map({"step": rec.data["steps"][i]}), file, "a step", languages)
+            step.data.line = rec.line("steps")
+            step.data.key_lines = {}
+            steps.append(step.text("step"))
+        stages.append(Stage(name=rec.text("name"), steps=steps))
+    return stages
+
+
+def _benefits(root, languages) -> list:
+    data, file = load_yaml(root, "data/nbs-benefits.yaml")
+    benefits = []
+    for item in data if isinstance(data, list) else [data]:
+        rec = Record(Map(text=item), file, "an NBS benefit", languages)
+        rec.data.line = getattr(item, "line", getattr(data, "line", 1))
+        rec.data.key_lines = {}
+        benefits.append(rec.text("text"))
+    return benefits
+
+
+# --- sections -----------------------------------------------------------------------------
+
+def _sections(root, pub_rec, languages) -> list:
+    sections = []
+    for i, item in enumerate(pub_rec.get("sections", list)):
+        rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
+        rec.data.line = getattr(item, "line", pub_rec.line("sections"))
+        rec.only("file", "pages")
+        name = rec.get("file", str)
+        section = Section(file=name, pages=rec.get("pages", int, False), bodies={}, meta={},
+                          body_lines={}, source=Source(pub_rec.file, rec.line()))
+        for lang in languages:
+            _read_section(root, section, lang, rec)
+        _check_section_meta(section)
+        sections.append(section)
+    return sections
+
+
+def _read_section(root, section, lang, rec):
+    path = root / lang / f"{section.file}.md"
+    display = _display(root, path)
+    if not path.is_file():
+        rec.fail("file", f'section "{section.file}" has no {lang} text: {display} does not '
+                         f'exist; create it or fix the name (translation missing)')
+    meta, body, body_line = split_front_matter(read_text(path, display), display)
+    section.meta[lang], section.bodies[lang], section.body_lines[lang] = meta, body, body_line
+    meta_rec = Record(meta, display, "the front matter", [lang])
+    meta_rec.only("title", "layout", "network", "source-hash")
+    meta_rec.get("title", str)
+    meta_rec.choice("layout", LAYOUTS)
+
+
+def _check_section_meta(section):
+    first = section.meta[next(iter(section.meta))]
+    for lang, meta in section.meta.items():
+        for key in ("layout", "network"):
+            if meta.get(key) != first.get(key):
+                raise ContentError(f"content/{lang}/{section.file}.md", meta.key_lines.get(key, 1),
+                                   f'{key} "{meta.get(key)}" differs from the Polish file '
+                                   f'("{first.get(key)}"); the language versions must match')
+
+
+def split_front_matter(text: str, display: str):
+    """Markdown with a YAML front matter between '---' lines -> (meta, body, body line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(display, 1, "the file must start with a front matter: a line '---', "
+                                       "title: and layout:, and another line '---'")
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            meta = parse_yaml("\n".join(lines[1:i]), display, line_offset=1)
+            if not isinstance(meta, Map):
+                raise ContentError(display, 2, "the front matter must hold keys such as "
+                                               "title: and layout:")
+            return meta, "\n".join(lines[i + 1:]), i + 2
+    raise ContentError(display, 1, "the front matter is not closed: add a line '---' after "
+                                   "its last key")
+
+
+def missing_data(pub) -> list:
+    """Warnings about facts the content does not have yet (file:line: warning: ...)."""
+    warnings = []
+    for network in pub.networks:
+        listed = len(pub.cities_of(network.id))
+        if listed < network.cities_expected:
+            warnings.append(f"{network.source}: warning: network \"{network.id}\" lists {listed} "
+                            f"of {network.cities_expected} cities; add the missing cities to "
+                            f"content/data/cities.yaml")
+    for city in pub.cities:
+        if city.lat is None:
+            warnings.append(f"{city.source}: warning: city \"{city.name}\" has no coordinates "
+                            f"(lat, lon); it is left off the map")
+    for event in pub.events:
+        if event.network == UNKNOWN:
+            warnings.append(f"{event.source}: warning: the network of the event of "
+                            f"{event.start:%d.%m.%Y} is unknown")
+        if event.end == UNKNOWN:
+            warnings.append(f"{event.source}: warning: the end date of the event of "
+                            f"{event.start:%d.%m.%Y} is unknown")
+    return warnings

@@ -1,0 +1,117 @@
+"""Typed content: what content.py loads and every later stage reads."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# A human-readable text in several languages: {"pl": "...", "en": "..."}.
+Text = dict
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from, for error messages: file and 1-based line."""
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Network:
+    id: str
+    name: Text
+    short: Text
+    colour: str            # "#rrggbb"
+    cmyk: tuple            # (c, m, y, k) in percent
+    shape: str             # circle | square | triangle | diamond
+    cities_expected: int
+    source: Source = None
+
+
+@dataclass
+class City:
+    name: str
+    network: str
+    mid: Text
+    lat: float | None = None
+    lon: float | None = None
+    source: Source = None
+
+
+UNKNOWN = "unknown"
+
+
+@dataclass
+class Event:
+    start: dt.date
+    end: dt.date | str | None   # None: one day; "unknown": lost in the source
+    kind: str                   # online | in-person | study-visit | conference
+    network: str                # network id, "all" or "unknown"
+    title: Text
+    place: Text | None = None
+    number: int | None = None
+    note: str | None = None
+    source: Source = None
+
+
+@dataclass
+class Figure:
+    value: int
+    label: Text
+    note: Text | None = None
+    source: Source = None
+
+
+@dataclass
+class Stage:
+    name: Text
+    steps: list
+
+
+@dataclass
+class Section:
+    file: str                  # e.g. "03-siec-cyfrowa"
+    pages: int | None          # page budget
+    bodies: dict               # lang -> Markdown text (without front matter)
+    meta: dict                 # lang -> front matter dict
+    body_lines: dict           # lang -> line number of the first body line in its file
+    source: Source = None
+
+    def title(self, lang: str) -> str:
+        return self.meta[lang]["title"]
+
+    @property
+    def layout(self) -> str:
+        return next(iter(self.meta.values()))["layout"]
+
+    @property
+    def network(self) -> str | None:
+        return next(iter(self.meta.values())).get("network")
+
+
+@dataclass
+class Publication:
+    title: Text
+    subtitle: Text
+    publisher: Text
+    partner: Text
+    keywords: Text
+    date: dt.date
+    languages: list
+    sections: list
+    networks: list
+    cities: list
+    events: list
+    figures: list
+    ppp_stages: list
+    nbs_benefits: list
+    root: str = "content"
+    warnings: list = field(default_factory=list)
+
+    def network(self, network_id: str) -> Network:
+        return next(n for n in self.networks if n.id == network_id)
+
+    def cities_of(self, network_id: str) -> list:
+        return [c for c in self.cities if c.network == network_id]

@@ -1,0 +1,139 @@
+"""Publication + edition -> HTML: Jinja2 layouts, Markdown prose, data components, typography."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from . import typography
+from .content import ContentError
+from .graphics import map as map_graphic, timeline
+from .model import UNKNOWN
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
+COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)\]\]\s*$", re.M)
+COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>")
+
+LABELS = {
+    "pl": {"contents": "Spis treści", "page": "Strona", "city": "Miasto", "mid": "Temat MID",
+           "cities_of": "Miasta {network}", "date": "Data", "meeting": "Spotkanie",
+           "place": "Miejsce", "network": "Sieć", "all": "wszystkie sieci",
+           "unknown": "nieustalona", "events": "Wykaz spotkań", "stages": "Etapy przygotowania "
+           "projektów PPP", "benefits": "Korzyści z wdrażania NBS w miastach",
+           "language": "Polski", "thematic": "Sieć tematyczna",
+           "mid_caption": "Tematyka MID miast: {network}"},
+    "en": {"contents": "Contents", "page": "Page", "city": "City", "mid": "MAP topic",
+           "cities_of": "{network} cities", "date": "Date", "meeting": "Meeting",
+           "place": "Place", "network": "Network", "all": "all networks",
+           "unknown": "not recorded", "events": "List of meetings", "stages": "Stages of "
+           "preparing PPP projects", "benefits": "Benefits of implementing NBS in cities",
+           "language": "English", "thematic": "Thematic network",
+           "mid_caption": "MAP topics of the {network} cities"},
+}
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["dates"] = timeline.format_dates
+    env.filters["cities"] = cities_count
+    return env
+
+
+def render(pub, edition, env=None) -> str:
+    """The whole HTML document of one edition (one or more languages, in order)."""
+    env = env or environment()
+    parts = [render_part(pub, lang, env, edition) for lang in edition.languages]
+    html = env.get_template("document.html").render(
+        pub=pub, edition=edition, parts=parts, labels=LABELS, style=_network_css(pub, edition))
+    return html
+
+
+def render_part(pub, lang, env, edition) -> dict:
+    """One language: its sections, each rendered to HTML with typography applied."""
+    sections = []
+    for section in pub.sections:
+        body = _section_body(pub, section, lang, env)
+        html = env.get_template(f"sections/{section.layout}.html").render(
+            pub=pub, section=section, lang=lang, body=Markup(body), labels=LABELS[lang],
+            network=pub.network(section.network) if section.network else None,
+            id=f"{lang}-{section.file}")
+        sections.append({"id": f"{lang}-{section.file}", "title": section.title(lang),
+                         "html": Markup(typography.smarten_html(html, lang)),
+                         "section": section})
+    return {"lang": lang, "sections": sections, "labels": LABELS[lang],
+            "hyphen_lang": "en-GB" if lang == "en" else lang}
+
+
+def _section_body(pub, section, lang, env) -> str:
+    source = section.bodies[lang]
+    file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
+    for match in COMPONENT_LINE.finditer(source):
+        if match.group(1) not in COMPONENTS:
+            line = section.body_lines[lang] + source.count("\n", 0, match.start())
+            raise ContentError(file, line, f'unknown component [[{match.group(1)}]]; expected '
+                                           f'one of: {", ".join(f"[[{c}]]" for c in COMPONENTS)}')
+    html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env}
+    return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context), html)
+
+
+def _macro(context, name, **kwargs) -> str:
+    module = context["env"].get_template("components.html").module
+    return str(getattr(module, name)(pub=context["pub"], lang=context["lang"],
+                                     labels=context["labels"], **kwargs))
+
+
+def _mid_table(context):
+    network = context["pub"].network(context["section"].network)
+    return _macro(context, "mid_table", network=network,
+                  cities=context["pub"].cities_of(network.id))
+
+
+COMPONENTS = {
+    "key-figures": lambda c: _macro(c, "key_figures", figures=c["pub"].figures),
+    "map": lambda c: _macro(c, "figure", svg=Markup(map_graphic.render_map(c["pub"], c["lang"])),
+                            kind="map"),
+    "city-list": lambda c: _macro(c, "city_list"),
+    "mid-table": _mid_table,
+    "ppp-stages": lambda c: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
+    "nbs-benefits": lambda c: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
+    "timeline": lambda c: _macro(
+        c, "timeline", events=c["pub"].events, unknown=UNKNOWN,
+        svg=Markup(timeline.render_timeline(c["pub"], c["lang"]))),
+}
+
+
+def cities_count(n: int, lang: str) -> str:
+    """10 miast, 2 miasta, 1 miasto / 10 cities, 1 city."""
+    if lang == "en":
+        return f"{n} city" if n == 1 else f"{n} cities"
+    if n == 1:
+        return "1 miasto"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} miasta"
+    return f"{n} miast"
+
+
+TAB = "6mm"   # width of the network colour tab at the outer page edge
+
+
+def _network_css(pub, edition) -> Markup:
+    """Per-network colours as CSS, from the data (screen: sRGB; print: device-cmyk)."""
+    rules = []
+    for n in pub.networks:
+        colour = n.colour
+        if edition.cmyk:
+            colour = "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in n.cmyk))
+        rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
+                     f"@page net-{n.id}:left {{ background: linear-gradient(to right, {colour} "
+                     f"0, {colour} {TAB}, transparent {TAB}) no-repeat; }}\n"
+                     f"@page net-{n.id}:right {{ background: linear-gradient(to left, {colour} "
+                     f"0, {colour} {TAB}, transparent {TAB}) no-repeat; }}")
+    return Markup("\n".join(rules))
