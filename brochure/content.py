@@ -65,6 +65,17 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
+def _construct_timestamp(loader, node):
+    """A date such as 2022-02-30 stays text, so validation can say what is wrong with it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def read_text(path: Path, display: str) -> str:
     """UTF-8 text (a BOM is dropped, CRLF becomes LF); anything else is a clear error."""
     try:
@@ -82,7 +93,7 @@ def read_text(path: Path, display: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_yaml(text: str, display: str, line_offset: int = 0):
+def parse_yaml(text: str, display: str):
     loader = _Loader(text)
     loader.name = display
     try:
@@ -91,10 +102,10 @@ def parse_yaml(text: str, display: str, line_offset: int = 0):
         raise
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
+        line = mark.line + 1 if mark else 1
         raise ContentError(display, line, _yaml_hint(err)) from None
     except yaml.YAMLError as err:
-        raise ContentError(display, 1 + line_offset, f"YAML error: {err}") from None
+        raise ContentError(display, 1, f"YAML error: {err}") from None
     finally:
         loader.dispose()
 
@@ -413,7 +424,8 @@ def split_front_matter(text: str, display: str):
                                        "title: and layout:, and another line '---'")
     for i, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
-            meta = parse_yaml("\n".join(lines[1:i]), display, line_offset=1)
+            # A blank first line keeps YAML's line numbers equal to the file's.
+            meta = parse_yaml("\n".join([""] + lines[1:i]), display)
             if not isinstance(meta, Map):
                 raise ContentError(display, 2, "the front matter must hold keys such as "
                                                "title: and layout:")

@@ -132,6 +132,7 @@ def _network_css(pub, edition) -> Markup:
         if edition.cmyk:
             colour = "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in n.cmyk))
         rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
+                     f".section.net-{n.id} {{ page: net-{n.id}; }}\n"
                      f"@page net-{n.id}:left {{ background: linear-gradient(to right, {colour} "
                      f"0, {colour} {TAB}, transparent {TAB}) no-repeat; }}\n"
                      f"@page net-{n.id}:right {{ background: linear-gradient(to left, {colour} "

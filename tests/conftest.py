@@ -1,0 +1,36 @@
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The real content built once by the command line, into a temporary output folder."""
+    out = tmp_path_factory.mktemp("output")
+    run = subprocess.run([sys.executable, "build.py", "--output", str(out)], cwd=PROJECT,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return {"dir": out, "stdout": run.stdout, "stderr": run.stderr}
+
+
+def normalise(text: str) -> str:
+    """Extracted PDF text as words: hyphenation at line ends undone, spaces folded."""
+    text = text.replace("\u00ad", "")
+    text = re.sub(r"\u2010\s*\n\s*", "", text)          # a hyphenation break
+    text = re.sub(r"(?<=\w)-\s*\n\s*(?=\w)", "-", text)  # a compound broken at its hyphen
+    text = text.replace("\u2010", "-").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_text(path) -> str:
+    return normalise("\n".join(page.extract_text() or "" for page in PdfReader(path).pages))
+
+
+def page_texts(path) -> list:
+    return [normalise(page.extract_text() or "") for page in PdfReader(path).pages]

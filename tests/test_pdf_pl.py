@@ -1,0 +1,117 @@
+"""The built Polish edition: content, pages, contents numbers, metadata, bookmarks, fonts."""
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from brochure import content
+from brochure.graphics.timeline import format_dates
+from conftest import PROJECT, normalise, page_texts, pdf_text
+
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def pub():
+    return content.load(PROJECT / "content")
+
+
+@pytest.fixture(scope="module")
+def pl(built):
+    return built["dir"] / "pim-pl.pdf"
+
+
+@pytest.fixture(scope="module")
+def text(pl):
+    return pdf_text(pl)
+
+
+def test_every_city_and_mid_topic_is_printed(pub, text):
+    assert len(pub.cities) >= 20
+    for city in pub.cities:
+        assert city.name in text, city.name
+        assert normalise(city.mid["pl"]) in text, city.mid["pl"]
+
+
+def test_every_timeline_date_is_printed(pub, text):
+    assert len(pub.events) >= 20
+    for event in pub.events:
+        assert normalise(format_dates(event, "pl")) in text, format_dates(event, "pl")
+
+
+def test_headings_are_printed(pub, text):
+    for section in pub.sections:
+        assert normalise(section.title("pl")) in text
+    for heading in ("Sieć Zielona", "Sieć PPP", "Sieć Cyfrowa", "Spis treści"):
+        assert heading in text
+
+
+def test_no_ocr_spellings(text):
+    for wrong in ("Sie¢", "zréwnowazonego", "todz", "Racibérz", "Gdanisk", "Stupsk", "Miedzyrzec",
+                  "Whnioski", "Prlany", "ltowa"):
+        assert wrong not in text
+    assert "zrównoważonego" in text
+
+
+def test_polish_typography_reaches_the_pdf(pl):
+    raw = "\n".join(p.extract_text() for p in PdfReader(pl).pages)
+    assert "2021–2023" in raw and "2021-2023" not in raw
+    assert "„" in raw and '"' not in raw
+    # no one-letter word at a line end
+    lonely = re.findall(r"(?m)(?:^|\s)([aiouwzAIOUWZ])\n", raw)
+    assert not lonely, lonely
+
+
+def test_pages_are_a4(pl):
+    for page in PdfReader(pl).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+
+
+def test_contents_page_numbers_match_where_sections_start(pub, pl):
+    pages = page_texts(pl)
+    contents = next(i for i, t in enumerate(pages) if "Spis treści" in t)
+    for section in pub.sections:
+        title = normalise(section.title("pl"))
+        match = re.search(re.escape(title) + r" (\d+)", pages[contents])
+        assert match, f"{title} not in contents"
+        number = int(match.group(1))
+        assert pages[number - 1].startswith(title) or title in pages[number - 1][:200], \
+            f"{title}: contents says page {number}"
+
+
+def test_metadata(pl):
+    reader = PdfReader(pl)
+    info = reader.metadata
+    assert info.title.startswith("Partnerska Inicjatywa Miast")
+    assert "Ministerstwo Funduszy i Polityki Regionalnej" in info.author
+    assert info.subject and info["/Keywords"]
+    assert info["/CreationDate"].startswith("D:20230802")
+    assert reader.trailer["/Root"]["/Lang"] == "pl"
+
+
+def test_bookmarks_mirror_sections(pub, pl):
+    outline = PdfReader(pl).outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == [s.title("pl") for s in pub.sections]
+
+
+def test_fonts_are_embedded_project_fonts(pl):
+    listing = subprocess.run(["pdffonts", str(pl)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert listing
+    for line in listing:
+        name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+        assert re.fullmatch(r"[A-Z]{6}\+Lato-\w+", name), line
+        assert (emb, sub) == ("yes", "yes"), line
+
+
+def test_qpdf_check_passes(built):
+    for pdf in built["dir"].rglob("*.pdf"):
+        run = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert run.returncode == 0, f"{pdf}: {run.stdout}{run.stderr}"
+
+
+def test_build_warns_about_missing_ppp_cities(built):
+    assert 'network "ppp" lists 0 of 10 cities' in built["stderr"]
