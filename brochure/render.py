@@ -18,6 +18,7 @@ TEMPLATES = PROJECT / "templates"
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
 COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)\]\]\s*$", re.M)
 COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>")
+UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
 LABELS = {
     "pl": {"contents": "Spis treści", "page": "Strona", "city": "Miasto", "mid": "Temat MID",
@@ -79,6 +80,7 @@ def _section_body(pub, section, lang, env) -> str:
             line = section.body_lines[lang] + source.count("\n", 0, match.start())
             raise ContentError(file, line, f'unknown component [[{match.group(1)}]]; expected '
                                            f'one of: {", ".join(f"[[{c}]]" for c in COMPONENTS)}')
+    source = UNTITLED_BOX.sub(r'\1 ""', source)
     html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env}
     return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context), html)

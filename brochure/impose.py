@@ -1,0 +1,225 @@
+"""Print imposition: saddle-stitched booklets and crop marks (pypdf only).
+
+Sizes are in PostScript points (1 pt = 1/72 in). Page numbers are 1-based.
+
+Duplex orientation (short-edge flip)
+------------------------------------
+A booklet sheet is printed landscape on both sides and turned over its
+SHORT edge ("flip on short edge" / "short-edge binding" in printer
+drivers). Turning a landscape sheet over its short edge is a rotation
+about the vertical axis: the top edge stays on top and only left and
+right swap. So the back side needs NO rotation: it is imposed upright,
+exactly like the front, without /Rotate. What lies behind the right half
+of the front is the left half of the back, which is why booklet_order
+gives (n, 1) on the front of sheet 1 and (2, n-1) on its back: page 2
+is behind page 1, page n-1 behind page n.
+
+(Had the sheet to be turned over its LONG edge, the back would come out
+upside down and would need a 180 degree rotation; this module does not
+support that mode.)
+"""
+from __future__ import annotations
+
+import math
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ArrayObject, DecodedStreamObject, RectangleObject
+
+MM = 72 / 25.4
+
+# Landscape sheet sizes (width, height).
+SHEETS = {
+    "A3": (420 * MM, 297 * MM),
+    "A4": (297 * MM, 210 * MM),
+}
+# Portrait page sizes that `scale_to` may name.
+PAGES = {
+    "A4": (210 * MM, 297 * MM),
+    "A5": (148 * MM, 210 * MM),
+}
+# Page scale per sheet: A4 pages at 100 % on A3; A4 pages as A5 on A4.
+DEFAULT_SCALE = {"A3": 1.0, "A4": 1 / math.sqrt(2)}
+
+FIT_TOLERANCE_PT = 0.5
+
+CROP_MARK_OFFSET_PT = 3.0       # gap between the bleed edge and a mark
+CROP_MARK_LENGTH_PT = 5 * MM    # 5 mm
+CROP_MARK_WIDTH_PT = 0.25
+
+
+# --------------------------------------------------------------- booklet
+
+
+def booklet_order(n: int) -> list[tuple[int | None, int | None]]:
+    """Sheet sides of an n-page saddle-stitched booklet, in print order.
+
+    Each side is (left, right); pages past n (padding up to a multiple
+    of 4) are None. Front of sheet 1: (n, 1), its back: (2, n-1), front
+    of sheet 2: (n-2, 3), its back: (4, n-3), ... (n padded).
+    """
+    if n < 1:
+        raise ValueError(f"a booklet needs at least one page, got {n}")
+    total = -(-n // 4) * 4
+
+    def page(p: int) -> int | None:
+        return p if p <= n else None
+
+    sides = []
+    for i in range(total // 4):
+        low, high = 2 * i + 1, total - 2 * i
+        sides.append((page(high), page(low)))            # front (outer)
+        sides.append((page(low + 1), page(high - 1)))    # back (inner)
+    return sides
+
+
+def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0):
+    """Impose the pages of `src` as a saddle-stitched booklet into `dst`.
+
+    Two pages per landscape sheet side, in booklet_order(); padding
+    positions stay empty. Back sides are upright, for duplex printing
+    with short-edge flip (see the module docstring).
+
+    sheet: "A3" (A4 pages at 100 %) or "A4" (A4 pages scaled by
+    1/sqrt(2) to A5, two-up, for office duplex printers).
+    scale_to: None for the sheet's default scale, a number (the scale
+    factor) or a page size name from PAGES ("A5": fit pages to A5).
+    bleed_pt: only for sources without a /TrimBox: the bleed to cut off
+    each side of the MediaBox. A /TrimBox, when present, wins.
+
+    Every page is cut to its trim box (bleed cropped away), the left
+    page is set flush against the fold from the left, the right page
+    from the right, both centred vertically. Only page content is
+    copied: no annotations, outlines or metadata.
+    """
+    width, height = SHEETS[sheet]
+    reader = PdfReader(src)
+    writer = PdfWriter()
+    for pair in booklet_order(len(reader.pages)):
+        side = writer.add_page(PageObject.create_blank_page(None, width, height))
+        for slot, number in enumerate(pair):
+            if number is not None:
+                page = reader.pages[number - 1]
+                _place(side, page, slot, _scale(page, sheet, scale_to, bleed_pt), bleed_pt)
+    writer.write(dst)
+
+
+def _trim_box(page: PageObject, bleed_pt: float) -> RectangleObject:
+    """The page's /TrimBox, else its MediaBox less bleed_pt on each side."""
+    if "/TrimBox" in page:
+        return page.trimbox
+    box = page.mediabox
+    return RectangleObject((box.left + bleed_pt, box.bottom + bleed_pt,
+                            box.right - bleed_pt, box.top - bleed_pt))
+
+
+def _scale(page: PageObject, sheet: str, scale_to, bleed_pt: float) -> float:
+    """Scale factor for `page`; ValueError if it does not fit a half sheet."""
+    trim = _trim_box(page, bleed_pt)
+    if scale_to is None:
+        scale = DEFAULT_SCALE[sheet]
+    elif isinstance(scale_to, str):
+        page_w, page_h = PAGES[scale_to]
+        scale = min(page_w / float(trim.width), page_h / float(trim.height))
+    else:
+        scale = float(scale_to)
+    width, height = SHEETS[sheet]
+    if (scale * float(trim.width) > width / 2 + FIT_TOLERANCE_PT
+            or scale * float(trim.height) > height + FIT_TOLERANCE_PT):
+        raise ValueError(f"page {float(trim.width):.1f} x {float(trim.height):.1f} pt "
+                         f"scaled by {scale:.3f} does not fit half of {sheet}")
+    return scale
+
+
+def _place(side: PageObject, page: PageObject, slot: int, scale: float,
+           bleed_pt: float) -> None:
+    """Draw `page`, cut to its trim box, into the left (0) or right (1) half."""
+    trim = _trim_box(page, bleed_pt)
+    fold = float(side.mediabox.width) / 2
+    page_w, page_h = scale * float(trim.width), scale * float(trim.height)
+    x = fold - page_w if slot == 0 else fold
+    y = (float(side.mediabox.height) - page_h) / 2
+    page.cropbox = trim           # pypdf clips merged content to the cropbox
+    page.pop("/Annots", None)     # copy page content only
+    move = (Transformation()
+            .translate(-float(trim.left), -float(trim.bottom))
+            .scale(scale, scale)
+            .translate(x, y))
+    side.merge_transformed_page(page, move)
+
+
+# ----------------------------------------------------------- crop marks
+
+
+def add_crop_marks(src, dst, bleed_pt, offset_pt=None, length_pt=None):
+    """Add the eight corner crop marks to every page of `src`, into `dst`.
+
+    The pages must have MediaBox = BleedBox = TrimBox + bleed_pt on each
+    side (WeasyPrint with `@page { bleed: ... }`); ValueError otherwise.
+    The MediaBox (and CropBox) grow by offset_pt + length_pt on each
+    side, i.e. to TrimBox + bleed_pt + offset_pt + length_pt; TrimBox and
+    BleedBox stay where they were. The marks lie on the lines extending
+    the trim edges, start offset_pt (default 3 pt) beyond the bleed edge,
+    are length_pt (default 5 mm) long and 0.25 pt wide, stroked in 100 %
+    K ("0 0 0 1 K"). The original content is wrapped in q ... Q and the
+    marks follow as a separate content stream.
+    """
+    offset = CROP_MARK_OFFSET_PT if offset_pt is None else offset_pt
+    length = CROP_MARK_LENGTH_PT if length_pt is None else length_pt
+    writer = PdfWriter(clone_from=src)
+    for page in writer.pages:
+        trim, bleed = _check_bleed(page, bleed_pt)
+        media = _grow(bleed, offset + length)
+        page.trimbox, page.bleedbox = trim, bleed
+        page.mediabox, page.cropbox = media, media
+        _append_content(page, _crop_marks(trim, bleed_pt, offset, length))
+    writer.write(dst)
+
+
+def _grow(box: RectangleObject, margin: float) -> RectangleObject:
+    return RectangleObject((float(box.left) - margin, float(box.bottom) - margin,
+                            float(box.right) + margin, float(box.top) + margin))
+
+
+def _check_bleed(page: PageObject, bleed_pt: float):
+    """(TrimBox, BleedBox) copies; ValueError unless MediaBox = trim + bleed."""
+    trim = RectangleObject(page.trimbox)
+    bleed = _grow(trim, bleed_pt)
+    if any(abs(float(a) - float(b)) > FIT_TOLERANCE_PT
+           for a, b in zip(page.mediabox, bleed)):
+        raise ValueError(f"MediaBox {list(page.mediabox)} is not TrimBox "
+                         f"{list(trim)} + {bleed_pt} pt bleed")
+    return trim, bleed
+
+
+def crop_mark_segments(trim, bleed_pt, offset_pt, length_pt):
+    """The eight crop marks as ((x1, y1), (x2, y2)) line segments."""
+    left, bottom, right, top = (float(v) for v in trim)
+    near, far = bleed_pt + offset_pt, bleed_pt + offset_pt + length_pt
+    segments = []
+    for x, sx in ((left, -1), (right, 1)):
+        for y, sy in ((bottom, -1), (top, 1)):
+            segments.append(((x + sx * near, y), (x + sx * far, y)))  # horizontal
+            segments.append(((x, y + sy * near), (x, y + sy * far)))  # vertical
+    return segments
+
+
+def _crop_marks(trim, bleed_pt, offset_pt, length_pt) -> bytes:
+    """Content stream operators drawing the crop marks in 100 % K."""
+    lines = [f"q 0 0 0 1 K {CROP_MARK_WIDTH_PT:g} w"]
+    for (x1, y1), (x2, y2) in crop_mark_segments(trim, bleed_pt, offset_pt, length_pt):
+        lines.append(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S")
+    lines.append("Q")
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def _append_content(page: PageObject, operators: bytes) -> None:
+    """Wrap the page content in q ... Q and append `operators` after it."""
+    parts = ArrayObject()
+    original = page.get_contents()
+    if original is not None:
+        original.isolate_graphics_state()
+        parts.append(original.flate_encode())
+    extra = DecodedStreamObject()
+    extra.set_data(operators)
+    parts.append(extra)
+    page.replace_contents(parts)
