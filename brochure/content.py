@@ -14,6 +14,7 @@ KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond")
 LAYOUTS = ("summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
+SUPPORTED = ("pl", "en")
 
 
 class ContentError(Exception):
@@ -176,9 +177,9 @@ class Record:
                 self.fail(key, f'"{key}" of {self.what} has no {lang} text; '
                                f'add "{lang}: ..." (translation missing)')
         for lang in value:
-            if lang not in self.languages:
-                self.fail(key, f'"{key}" of {self.what} has text in "{lang}", which is not '
-                               f'one of the languages: {", ".join(self.languages)}')
+            if lang not in SUPPORTED:
+                self.fail(key, f'"{key}" of {self.what} has text in "{lang}"; the supported '
+                               f'languages are: {", ".join(SUPPORTED)}')
         return {lang: value[lang].strip() for lang in self.languages}
 
     def date(self, key, required=True):
@@ -240,7 +241,7 @@ def load(root="content") -> Publication:
 def _languages(rec: Record) -> list:
     langs = rec.get("languages", list)
     for lang in langs:
-        if lang not in ("pl", "en"):
+        if lang not in SUPPORTED:
             rec.fail("languages", f'language "{lang}" is not supported; use pl and/or en')
     if not langs or langs[0] != "pl":
         rec.fail("languages", "the first language must be pl: the Polish text is the source")
@@ -447,11 +448,10 @@ def missing_data(pub) -> list:
         if city.lat is None:
             warnings.append(f"{city.source}: warning: city \"{city.name}\" has no coordinates "
                             f"(lat, lon); it is left off the map")
-    for event in pub.events:
-        if event.network == UNKNOWN:
-            warnings.append(f"{event.source}: warning: the network of the event of "
-                            f"{event.start:%d.%m.%Y} is unknown")
-        if event.end == UNKNOWN:
-            warnings.append(f"{event.source}: warning: the end date of the event of "
-                            f"{event.start:%d.%m.%Y} is unknown")
+    for what, events in (("network", [e for e in pub.events if e.network == UNKNOWN]),
+                         ("end date", [e for e in pub.events if e.end == UNKNOWN])):
+        if events:
+            dates = ", ".join(f"{e.start:%d.%m.%Y} (line {e.source.line})" for e in events)
+            warnings.append(f"{events[0].source}: warning: {len(events)} events have no known "
+                            f"{what}: {dates}")
     return warnings

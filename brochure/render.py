@@ -108,7 +108,7 @@ COMPONENTS = {
     "nbs-benefits": lambda c: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c: _macro(
         c, "timeline", events=c["pub"].events, unknown=UNKNOWN,
-        svg=Markup(timeline.render_timeline(c["pub"], c["lang"]))),
+        svg=Markup(timeline.render_timeline(c["pub"], c["lang"], height_mm=TIMELINE_MM))),
 }
 
 
@@ -123,20 +123,30 @@ def cities_count(n: int, lang: str) -> str:
     return f"{n} miast"
 
 
-TAB = "6mm"   # width of the network colour tab at the outer page edge
+TIMELINE_MM = 212   # the timeline graphic shares its page with the section heading
+TAB_MM = 6          # width of the network colour tab at the outer page edge
+MARGIN_MM = 20      # the side margins of styles/brochure.css
 
 
 def _network_css(pub, edition) -> Markup:
-    """Per-network colours as CSS, from the data (screen: sRGB; print: device-cmyk)."""
+    """Per-network colours as CSS, from the data (screen: sRGB; print: device-cmyk).
+
+    A page background is positioned from the page area, so the tab image is moved out by
+    the margin (and the bleed) and repeated down the whole page.
+    """
+    bleed = edition.bleed_mm
+    tab, shift = TAB_MM + bleed, MARGIN_MM + bleed
     rules = []
     for n in pub.networks:
         colour = n.colour
         if edition.cmyk:
             colour = "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in n.cmyk))
-        rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
-                     f".section.net-{n.id} {{ page: net-{n.id}; }}\n"
-                     f"@page net-{n.id}:left {{ background: linear-gradient(to right, {colour} "
-                     f"0, {colour} {TAB}, transparent {TAB}) no-repeat; }}\n"
-                     f"@page net-{n.id}:right {{ background: linear-gradient(to left, {colour} "
-                     f"0, {colour} {TAB}, transparent {TAB}) no-repeat; }}")
+        gradient = f"{colour} 0, {colour} {tab}mm, transparent {tab}mm"
+        rules.append(
+            f".net-{n.id} {{ --net: {colour}; }}\n"
+            f".section.net-{n.id} {{ page: net-{n.id}; }}\n"
+            f"@page net-{n.id}:left {{ background: linear-gradient(to right, {gradient}) "
+            f"repeat-y -{shift}mm 0; }}\n"
+            f"@page net-{n.id}:right {{ background: linear-gradient(to left, {gradient}) "
+            f"repeat-y {shift}mm 0; }}")
     return Markup("\n".join(rules))

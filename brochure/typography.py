@@ -1,0 +1,271 @@
+"""Per-language typography for every text of the brochure.
+
+smarten() fixes plain text, smarten_html() the text nodes of an HTML fragment:
+quotes, apostrophes, ellipses, en dashes in ranges, spaced dashes and
+non-breaking spaces that keep short words and numbers with the next word.
+
+Each language has an ordered table of named rules. The text is cut into
+pieces: editable text, and frozen pieces (URLs, e-mail addresses, character
+references, code) that are never changed. A rule edits one editable piece at a
+time but sees the text on both sides of it, so that "w <em>Lublinie</em>"
+still binds the "w" although its space ends a text node. Matches that would
+cross into a neighbouring piece are left alone.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+LANGS = ("pl", "en")
+
+NBSP = "\u00a0"
+
+# Whitespace a rule may bind across: blanks, or one line break (a soft wrap in
+# Markdown prose). Never a blank line, so two paragraphs are never joined.
+_GAP = r"(?:[ \t]*\r?\n[ \t]*|[ \t]+)"
+# The same, also accepting non-breaking spaces (around dashes).
+_GAP_NB = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"
+
+_MONTHS = {
+    "pl": r"(?i:stycz(?:eń|nia|niu)|lut(?:y|ego|ym)|mar(?:zec|ca|cu)"
+          r"|kwie(?:cień|tnia|tniu)|maj[au]?|czerw(?:iec|ca|cu)|lip(?:iec|ca|cu)"
+          r"|sierp(?:ień|nia|niu)|wrze(?:sień|śnia|śniu)|październik[au]?"
+          r"|listopad(?:a|zie)?|grud(?:zień|nia|niu))",
+    "en": r"(?:January|February|March|April|May|June|July|August|September"
+          r"|October|November|December)",
+}
+
+# A rule edits `text` knowing what comes before and after it.
+RuleFn = Callable[[str, str, str], str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    apply: RuleFn
+
+
+def _sub(pattern: str, repl) -> RuleFn:
+    """A rule replacing matches of `pattern` that lie inside the text."""
+    rx = re.compile(pattern, re.VERBOSE)
+
+    def apply(text: str, before: str, after: str) -> str:
+        whole = before + text + after
+        lo, hi = len(before), len(before) + len(text)
+        out, last = [], lo
+        for m in rx.finditer(whole, lo):  # lookbehinds still see `before`
+            if m.start() >= hi:
+                break
+            if m.end() > hi:
+                continue
+            out.append(whole[last:m.start()])
+            out.append(m.expand(repl) if isinstance(repl, str) else repl(m))
+            last = m.end()
+        out.append(whole[last:hi])
+        return "".join(out)
+
+    return apply
+
+
+def _range(m: re.Match) -> str:
+    left, sep, right = m.groups()
+    # "9 lutego 2022 - 3 marca 2023": a year, then a day. The dash joins two
+    # dates, not two numbers, so the dash rule gives it spaces instead.
+    if " " in sep and len(left) == 4 and left.isdigit() and len(right) <= 2:
+        return m.group(0)
+    return f"{left}–{right}"
+
+
+def _quote_depth(text: str, depth: int = 0) -> int:
+    for ch in text:
+        if ch in "„«":
+            depth += 1
+        elif ch in "”»":
+            depth = max(depth - 1, 0)
+    return depth
+
+
+def _nest_quotes_pl(text: str, before: str, after: str) -> str:
+    """Quotes inside „…” become «…»: „a «b» c”."""
+    depth = _quote_depth(before)
+    out = []
+    for ch in text:
+        if ch == "„" and depth >= 1:
+            ch = "«"
+        elif ch == "”" and depth >= 2:
+            ch = "»"
+        depth = _quote_depth(ch, depth)
+        out.append(ch)
+    return "".join(out)
+
+
+# Start of text, whitespace, an opening bracket, quote or dash.
+_OPENS = r"(?<![^\s(\[{„“«‘–—])"
+_NUM = r"\d+(?:[.,]\d+)*"
+
+_SPACES = Rule("spaces", _sub(r"[ ]{2,}", " "))
+_ELLIPSIS = Rule("ellipsis", _sub(r"\.\.\.", "…"))
+# 2021-2023, 2021 - 2023, 10-12.05.2022, 31.05-3.06.2022; not 2022-05-10,
+# not COVID-19, not -5.
+_RANGES = Rule("ranges", _sub(
+    rf"""(?<![\w.,\-–—]) ({_NUM})
+         ( -{{1,2}} | — | [ ]+ (?: -{{1,3}} | [–—] ) [ ]+ )
+         ({_NUM}) (?! [\w\-–—] | [.,]\d )""", _range))
+# "a - b", "a -- b", "a — b", "a—  b", "a --b", "2022 r.- marzec" -> "a\u00a0– b":
+# a dash must not start a line. Unspaced dashes and hyphens stay as they are
+# ("publiczno-prywatnym", "PPP—jako", "-5"), and so does a hyphen followed by
+# a space after a letter ("średnio- i długoterminowy").
+_DASHES = Rule("dashes", _sub(
+    rf"""(?<=\S)
+         (?: {_GAP_NB} (?: -{{1,3}} | [–—] ) {_GAP}
+           | (?: -{{2,3}} | [–—] ) {_GAP}
+           | (?<=[.)\]…”»’]) - {_GAP}
+           | {_GAP_NB} (?: -{{2,3}} | [–—] ) (?=[^\s-])
+         )
+         (?=\S)""", NBSP + "– "))
+_DOUBLE_QUOTES = {
+    "pl": [Rule("ocr-quote", _sub(r"(?<![\w,]),,(?=[^\s,])", "„")),
+           Rule("open-quote", _sub(_OPENS + '"', "„")),
+           Rule("close-quote", _sub('"', "”")),
+           Rule("nested-quotes", _nest_quotes_pl)],
+    "en": [Rule("open-quote", _sub(_OPENS + '"', "“")),
+           Rule("close-quote", _sub('"', "”"))],
+}
+_SINGLE_QUOTES = {
+    "pl": [Rule("apostrophe", _sub("'", "’"))],
+    "en": [Rule("decade", _sub(r"'(?=\d\ds\b)", "’")),   # the '90s
+           Rule("open-single", _sub(_OPENS + "'", "‘")),
+           Rule("apostrophe", _sub("'", "’"))],
+}
+# Polish one-letter words must not end a line: "w\u00a0domu", "(i\u00a0w\u00a0tym)".
+# Only the gap is replaced, so the word may end the previous piece: "<em>w</em> domu".
+_ONE_LETTER = Rule("one-letter", _sub(
+    rf"(?<= (?<![^\s(\[{{„“«‘\"']) [aiouwzAIOUWZ] ) {_GAP} (?=\S)", NBSP))
+# "14 miesięcy", "500 tys.", "2022 r.", "9 February", "50 %".
+_NUMBER_WORD = Rule("number-word", _sub(
+    rf"(?<!\w) (\d{{1,4}}) {_GAP} (?=[^\W\d_]|%)", r"\1" + NBSP))
+
+
+def _month_year(lang: str) -> Rule:
+    """ "lutego 2022", "February 2022" """
+    return Rule("month-year", _sub(
+        rf"(?<!\w) ({_MONTHS[lang]}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
+
+
+RULES: dict[str, list[Rule]] = {
+    "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
+           _RANGES, _DASHES, _ONE_LETTER, _month_year("pl"), _NUMBER_WORD],
+    "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
+           _RANGES, _DASHES, _month_year("en"), _NUMBER_WORD],
+}
+
+
+@dataclass
+class _Piece:
+    text: str
+    frozen: bool = False
+    seen: str = ""     # what the rules see of a frozen piece (entities decoded)
+
+    def context(self) -> str:
+        return self.seen if self.frozen else self.text
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
+
+
+def _run(pieces: list[_Piece], lang: str) -> None:
+    """Applies the rules of `lang` to the editable pieces, in place."""
+    for rule in RULES[lang]:
+        for i, piece in enumerate(pieces):
+            if not piece.frozen:
+                before = "".join(p.context() for p in pieces[:i])
+                after = "".join(p.context() for p in pieces[i + 1:])
+                piece.text = rule.apply(piece.text, before, after)
+
+
+# URLs (without trailing punctuation) and e-mail addresses.
+_PROTECTED = re.compile(r"""
+      (?<!\w) (?:(?:https?|ftp)://|www\.) \S*? (?=[.,;:!?)\]}'"’”»…]*(?:\s|\Z))
+    | [\w.+-]+ @ [\w-]+ (?:\.[\w-]+)+
+""", re.VERBOSE | re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _split(text: str, pattern: re.Pattern, editable, decode=str) -> list[_Piece]:
+    """Pieces of `text`: matches of `pattern` frozen, the rest via `editable`."""
+    pieces, last = [], 0
+    for m in pattern.finditer(text):
+        pieces += editable(text[last:m.start()])
+        pieces.append(_Piece(m.group(), True, decode(m.group())))
+        last = m.end()
+    return pieces + editable(text[last:])
+
+
+def _plain(text: str) -> list[_Piece]:
+    return [_Piece(text)] if text else []
+
+
+def smarten(text: str, lang: str) -> str:
+    """Plain text (no HTML) -> typographically correct text in `lang`."""
+    _check(lang)
+    pieces = _split(text, _PROTECTED, _plain)
+    _run(pieces, lang)
+    return "".join(p.text for p in pieces)
+
+
+_ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
+_HTML_TOKEN = re.compile(rf"""
+      (?P<comment> <!--.*?(?:-->|\Z) )
+    | (?P<raw> <(?P<rawname>script|style)\b{_ATTRS}>.*?(?:</(?P=rawname)\s*>|\Z) )
+    | (?P<tag> </?(?P<name>[A-Za-z][A-Za-z0-9:-]*) (?:{_ATTRS}>|[^>]*>) )
+    | (?P<decl> <[!?][^>]*> )
+""", re.VERBOSE | re.IGNORECASE | re.DOTALL)
+
+# Elements whose text is code: never changed.
+_FROZEN = {"code", "pre"}
+# Elements that do not interrupt a line of text. Any other tag (p, li, br...)
+# ends the text the rules see, so "„” are paired and words bound within it.
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del",
+           "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "samp",
+           "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+
+
+def _html_text(text: str) -> list[_Piece]:
+    def entities(t: str) -> list[_Piece]:
+        return _split(t, _ENTITY, _plain, html.unescape)
+    return _split(text, _PROTECTED, entities, html.unescape)
+
+
+def smarten_html(fragment: str, lang: str) -> str:
+    """Applies smarten() to the text nodes of an HTML fragment only."""
+    _check(lang)
+    out: list = []                 # tag strings and text pieces, in order
+    runs: list[list[_Piece]] = [[]]
+    in_code = 0
+    last = 0
+
+    def text(t: str) -> None:
+        if not t:
+            return
+        pieces = [_Piece(t, True, html.unescape(t))] if in_code else _html_text(t)
+        out.extend(pieces)
+        runs[-1].extend(pieces)
+
+    for m in _HTML_TOKEN.finditer(fragment):
+        text(fragment[last:m.start()])
+        last = m.end()
+        out.append(m.group())
+        name = (m.group("name") or "").lower()
+        if name in _FROZEN and not m.group().endswith("/>"):
+            in_code = max(in_code + (-1 if m.group().startswith("</") else 1), 0)
+        if not m.group("comment") and name not in _INLINE:
+            runs.append([])
+    text(fragment[last:])
+
+    for run in runs:
+        _run(run, lang)
+    return "".join(p.text if isinstance(p, _Piece) else p for p in out)

@@ -1,0 +1,387 @@
+"""The map of Poland (brochure/graphics/map.py): geometry, labels, legend, accessibility."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from brochure.graphics import map as gmap  # noqa: E402
+from brochure.graphics.map import (  # noqa: E402
+    boxes_overlap, layout_map, legend_count, map_alt_text, place_labels, plural_pl,
+    point_in_polygon, polish_key, project, render_map, segments_cross,
+)
+from brochure.graphics.svgtext import text_extents, text_width  # noqa: E402
+from brochure.model import City, Network, Publication  # noqa: E402
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+# Coordinates: ../shared/facts/pim-facts.md, section 5 (recommended columns).
+GREEN = [("Gdańsk", 54.35, 18.65), ("Kostrzyn nad Odrą", 52.59, 14.65), ("Lublin", 51.25, 22.57),
+         ("Międzyrzec Podlaski", 51.99, 22.78), ("Racibórz", 50.09, 18.22), ("Ruda Śląska", 50.26, 18.86),
+         ("Słupsk", 54.46, 17.03), ("Uniejów", 51.97, 18.79), ("Żory", 50.05, 18.70),
+         ("Żyrardów", 52.05, 20.45)]
+DIGITAL = [("Białystok", 53.13, 23.16), ("Dębica", 50.05, 21.41), ("Iłowa", 51.50, 15.20),
+           ("Krzywiń", 51.96, 16.82), ("Lidzbark Warmiński", 54.13, 20.58), ("Łódź", 51.77, 19.47),
+           ("Pilawa", 51.96, 21.53), ("Rzeszów", 50.04, 22.00), ("Świdnica", 50.84, 16.49),
+           ("Wyszków", 52.59, 21.46)]
+
+
+def networks():
+    return [
+        Network("zielona", {"pl": "Sieć Zielona", "en": "Green City Network"},
+                {"pl": "Zielona", "en": "Green"}, "#2e7d32", (80, 10, 100, 20), "circle", 10),
+        Network("ppp", {"pl": "Sieć PPP", "en": "PPP Network"},
+                {"pl": "PPP", "en": "PPP"}, "#1f5fa8", (85, 50, 0, 10), "square", 10),
+        Network("cyfrowa", {"pl": "Sieć Cyfrowa", "en": "Digital City Network"},
+                {"pl": "Cyfrowa", "en": "Digital"}, "#7b2d8e", (60, 90, 0, 10), "triangle", 10),
+    ]
+
+
+def make_pub(cities=None, nets=None) -> Publication:
+    if cities is None:
+        cities = ([City(n, "zielona", {"pl": "", "en": ""}, lat, lon) for n, lat, lon in GREEN]
+                  + [City(n, "cyfrowa", {"pl": "", "en": ""}, lat, lon) for n, lat, lon in DIGITAL])
+    return Publication(
+        title={"pl": "Partnerska Inicjatywa Miast 2021–2023", "en": "Cities' Partnership Initiative 2021–2023"},
+        subtitle={}, publisher={}, partner={}, keywords={}, date=dt.date(2023, 8, 2),
+        languages=["pl", "en"], sections=[], networks=nets if nets is not None else networks(),
+        cities=list(cities), events=[], figures=[], ppp_stages=[], nbs_benefits=[],
+        root=str(ROOT / "content"))
+
+
+@pytest.fixture(scope="module")
+def pub():
+    return make_pub()
+
+
+@pytest.fixture(scope="module")
+def layout(pub):
+    return layout_map(pub, "pl")
+
+
+def parse(svg: str):
+    return ET.fromstring(svg)
+
+
+def markers_in(root):
+    g = next(e for e in root.iter(SVG + "g") if e.get("class") == "markers")
+    return [(e.get("data-city"), e.get("data-network"), e.tag.replace(SVG, "")) for e in g]
+
+
+def labels_in(root):
+    g = next(e for e in root.iter(SVG + "g") if e.get("class") == "labels")
+    return [e.text for e in g]
+
+
+def legend_counts(root):
+    g = next(e for e in root.iter(SVG + "g") if e.get("class") == "legend")
+    return {e.get("data-network"): e.text for e in g.iter(SVG + "text") if e.get("class") == "count"}
+
+
+# --------------------------------------------------------------------------- SVG
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_svg_parses_and_is_accessible(pub, lang):
+    svg = render_map(pub, lang)
+    assert svg.startswith("<svg") and "<?xml" not in svg
+    root = parse(svg)
+    assert root.tag == SVG + "svg"
+    assert root.get("role") == "img"
+    assert root.get("width") == "170mm" and root.get("height").endswith("mm")
+    vb = [float(v) for v in root.get("viewBox").split()]
+    assert vb[:3] == [0, 0, 170] and vb[3] == pytest.approx(float(root.get("height")[:-2]))
+    children = list(root)
+    assert children[0].tag == SVG + "title" and children[1].tag == SVG + "desc"
+    title = children[0].text
+    assert ("Mapa" in title and "PIM" in title) if lang == "pl" else ("Map" in title and "CPI" in title)
+    assert children[1].text == map_alt_text(pub, lang)
+
+
+def test_svg_uses_only_what_weasyprint_70_draws(pub):
+    root = parse(render_map(pub, "pl"))
+    allowed = {"svg", "title", "desc", "g", "path", "circle", "rect", "polygon", "line", "text"}
+    tags = {e.tag.replace(SVG, "") for e in root.iter()}
+    assert tags <= allowed, tags - allowed
+    for e in root.iter():
+        assert "style" not in e.attrib and "filter" not in e.attrib and "mask" not in e.attrib
+    for t in root.iter(SVG + "text"):
+        fam = next((a.get("font-family") for a in [t, *root.iter(SVG + "g")] if a.get("font-family")), None)
+        assert fam == "Lato"
+
+
+def test_render_is_deterministic(pub):
+    assert render_map(pub, "pl") == render_map(pub, "pl")
+    assert render_map(pub, "pl") != render_map(pub, "en")
+
+
+# --------------------------------------------------------------------------- cities
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_every_city_with_coordinates_has_a_marker_and_a_label(lang):
+    cities = make_pub().cities + [
+        City("Bez Współrzędnych", "zielona", {}, None, None),      # no coordinates: not on the map
+        City("Nieznana Sieć", "brak-sieci", {}, 52.0, 19.0),      # network not in the data
+    ]
+    pub = make_pub(cities)
+    root = parse(render_map(pub, lang))
+    expected = {n for n, _, _ in GREEN + DIGITAL}
+    markers = markers_in(root)
+    assert {m[0] for m in markers} == expected and len(markers) == 20
+    assert sorted(labels_in(root)) == sorted(expected)
+    shapes = {net: tag for _, net, tag in markers}
+    assert shapes == {"zielona": "circle", "cyfrowa": "polygon"}
+    svg = render_map(pub, lang)
+    assert "Bez Współrzędnych" not in svg and "Nieznana Sieć" not in svg
+
+
+def test_marker_colours_and_shapes_follow_the_network(pub):
+    root = parse(render_map(pub, "pl"))
+    g = next(e for e in root.iter(SVG + "g") if e.get("class") == "markers")
+    for e in g:
+        net = next(n for n in pub.networks if n.id == e.get("data-network"))
+        assert e.get("fill") == net.colour
+        if net.shape == "triangle":
+            assert len(e.get("points").split()) == 3
+
+
+def test_projection_keeps_geography(layout):
+    m = layout.marker_of
+    assert m("Gdańsk").y < m("Łódź").y                  # north is up
+    assert m("Białystok").x > m("Świdnica").x           # east is right
+    assert m("Kostrzyn nad Odrą").x < m("Krzywiń").x < m("Łódź").x < m("Lublin").x
+    assert m("Rzeszów").y > m("Lublin").y > m("Wyszków").y
+    assert m("Racibórz").x < m("Żory").x < m("Ruda Śląska").x
+    x, y = project(19.0, 52.0)                          # the projection's origin
+    assert abs(x) < 1e-6 and abs(y) < 1e-6
+    # 1 degree of latitude is about 111 km
+    assert project(19, 53)[1] - project(19, 52)[1] == pytest.approx(111.2, rel=0.01)
+
+
+def test_every_city_inside_the_outline(layout):
+    ring = max(layout.rings, key=len)
+    for mk in layout.markers:
+        assert point_in_polygon(mk.x, mk.y, ring), mk.city
+    # and the test can fail: places abroad are outside
+    for lon, lat in [(13.40, 52.52), (25.28, 54.69), (21.01, 49.00), (18.0, 55.2), (24.03, 49.84)]:
+        assert not point_in_polygon(*layout.project(lon, lat), ring), (lon, lat)
+
+
+def test_outline_file_is_small_and_plausible():
+    path = ROOT / "content" / "data" / "poland.json"
+    assert path.stat().st_size < 8000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rings = [data["coordinates"][0]] if data["type"] == "Polygon" else [p[0] for p in data["coordinates"]]
+    n = sum(len(r) for r in rings)
+    assert 150 <= n <= 400
+    for r in rings:
+        assert r[0] == r[-1]
+    lons = [p[0] for r in rings for p in r]
+    lats = [p[1] for r in rings for p in r]
+    assert 14.0 < min(lons) < 14.3 and 24.0 < max(lons) < 24.3
+    assert 48.9 < min(lats) < 49.1 and 54.7 < max(lats) < 54.95
+    assert (ROOT / "content" / "data" / "poland.SOURCE.md").is_file()
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _check_labels(L):
+    inside = (0, 0, L.width, L.height)
+    for a, b in itertools.combinations(L.labels, 2):
+        assert not boxes_overlap(a.box, b.box), (a.name, b.name)
+    for lb in L.labels:
+        assert inside[0] <= lb.box[0] and inside[1] <= lb.box[1], lb.name
+        assert lb.box[2] <= inside[2] and lb.box[3] <= inside[3], lb.name
+        assert not boxes_overlap(lb.box, L.legend_box), lb.name
+        for mk in L.markers:
+            assert not boxes_overlap(lb.box, mk.box), (lb.name, mk.city)
+        if L.sea:
+            assert not boxes_overlap(lb.box, L.sea["box"]), lb.name
+    for mk in L.markers:
+        assert not boxes_overlap(mk.box, L.legend_box), mk.city
+    leaders = [lb.leader for lb in L.labels if lb.leader]
+    for (p, q), (r, s) in itertools.combinations(leaders, 2):
+        assert not segments_cross(p, q, r, s)
+
+
+@pytest.mark.parametrize("lang,width", [("pl", 170), ("en", 170), ("pl", 130), ("en", 110)])
+def test_labels_never_collide(lang, width):
+    pub = make_pub(make_pub().cities + [City("Poznań", "ppp", {}, 52.41, 16.93)])
+    L = layout_map(pub, lang, width)
+    assert len(L.labels) == len(L.markers) == 21
+    _check_labels(L)
+
+
+def test_labels_sit_next_to_their_cities(layout):
+    for lb in layout.labels:
+        mx, my = lb.anchor
+        cx = min(max(mx, lb.box[0]), lb.box[2])
+        cy = min(max(my, lb.box[1]), lb.box[3])
+        limit = 4.0 if lb.leader is None else 25.0
+        assert ((cx - mx) ** 2 + (cy - my) ** 2) ** 0.5 < limit, lb.name
+    # the crowded places of the real data
+    names = {lb.name for lb in layout.labels}
+    assert {"Racibórz", "Ruda Śląska", "Żory", "Pilawa", "Wyszków", "Krzywiń"} <= names
+
+
+def test_label_width_comes_from_the_font(layout):
+    lb = next(lb for lb in layout.labels if lb.name == "Ruda Śląska")
+    assert lb.width == pytest.approx(text_width("Ruda Śląska", gmap.LABEL_SIZE))
+    assert text_width("Międzyrzec Podlaski", 2.6) > text_width("Żory", 2.6)
+    assert text_width("Łódź", 5.2) == pytest.approx(2 * text_width("Łódź", 2.6))
+    w, asc, desc = text_extents("Żory", 2.6)
+    assert asc > 0.72 * 2.6 and desc > 0                # Ż reaches above cap height; y descends
+
+
+def test_place_labels_handles_a_tight_cluster():
+    pts = []
+    for i, (dx, dy) in enumerate([(0, 0), (3.5, 1), (1, 3.5), (-3, 2), (4, -3), (-1, -4)]):
+        x, y = 60 + dx, 40 + dy
+        pts.append((f"Miasto {i}", x, y, (x - 1.2, y - 1.2, x + 1.2, y + 1.2)))
+    labels = place_labels(pts, (0, 0, 120, 80))
+    assert len(labels) == 6
+    for a, b in itertools.combinations(labels, 2):
+        assert not boxes_overlap(a.box, b.box)
+    for lb in labels:
+        for _, _, _, mb in pts:
+            assert not boxes_overlap(lb.box, mb)
+    assert any(lb.leader for lb in labels)
+
+
+def test_place_labels_fails_loudly_when_there_is_no_room():
+    pts = [("Kostrzyn nad Odrą", 5, 5, (4, 4, 6, 6))]
+    with pytest.raises(ValueError, match="Kostrzyn"):
+        place_labels(pts, (0, 0, 10, 10))
+
+
+def test_place_labels_respects_obstacles():
+    pts = [("Łódź", 20, 20, (19, 19, 21, 21))]
+    free = place_labels(pts, (0, 0, 60, 40))[0]
+    assert free.position == "right"
+    blocked = place_labels(pts, (0, 0, 60, 40), obstacles=[(21.5, 10, 40, 30)])[0]
+    assert blocked.position != "right" and not boxes_overlap(blocked.box, (21.5, 10, 40, 30))
+
+
+# --------------------------------------------------------------------------- legend and counts
+
+
+def test_plural_pl():
+    forms = {n: plural_pl(n, "miasto", "miasta", "miast")
+             for n in (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 21, 22, 23, 24, 25, 102, 112)}
+    assert forms == {0: "miast", 1: "miasto", 2: "miasta", 3: "miasta", 4: "miasta", 5: "miast",
+                     10: "miast", 11: "miast", 12: "miast", 13: "miast", 14: "miast", 15: "miast",
+                     21: "miast", 22: "miasta", 23: "miasta", 24: "miasta", 25: "miast",
+                     102: "miasta", 112: "miast"}
+
+
+def test_legend_count_wording():
+    assert legend_count(10, 10, "pl") == "10 miast"
+    assert legend_count(10, 10, "en") == "10 cities"
+    assert legend_count(3, 3, "pl") == "3 miasta"
+    assert legend_count(1, 1, "en") == "1 city"
+    assert legend_count(0, 10, "pl") == "0 z 10 miast na mapie"
+    assert legend_count(0, 10, "en") == "0 of 10 cities shown"
+    assert legend_count(1, 10, "pl") == "1 z 10 miast na mapie"
+    assert legend_count(11, 10, "pl") == "11 miast"
+
+
+def test_legend_matches_the_data(pub):
+    assert legend_counts(parse(render_map(pub, "pl"))) == {
+        "zielona": "10 miast", "ppp": "0 z 10 miast na mapie", "cyfrowa": "10 miast"}
+    assert legend_counts(parse(render_map(pub, "en"))) == {
+        "zielona": "10 cities", "ppp": "0 of 10 cities shown", "cyfrowa": "10 cities"}
+    root = parse(render_map(pub, "pl"))
+    legend = next(e for e in root.iter(SVG + "g") if e.get("class") == "legend")
+    texts = [t.text for t in legend.iter(SVG + "text")]
+    assert texts[0::2][:3] == ["Sieć Zielona", "Sieć PPP", "Sieć Cyfrowa"]
+
+
+def test_a_city_without_coordinates_lowers_the_count():
+    cities = [c if c.name != "Lublin" else dataclasses.replace(c, lat=None, lon=None) for c in make_pub().cities]
+    root = parse(render_map(make_pub(cities), "pl"))
+    assert legend_counts(root)["zielona"] == "9 z 10 miast na mapie"
+    assert "Lublin" not in {m[0] for m in markers_in(root)}
+    assert "Sieć Zielona (9 z 10): " in map_alt_text(make_pub(cities), "pl")
+
+
+def test_adding_a_city_changes_the_map(pub):
+    before = parse(render_map(pub, "pl"))
+    more = make_pub(pub.cities + [City("Poznań", "ppp", {}, 52.41, 16.93)])
+    svg = render_map(more, "pl")
+    after = parse(svg)
+    assert len(markers_in(after)) == len(markers_in(before)) + 1
+    assert ("Poznań", "ppp", "rect") in markers_in(after)
+    assert "Poznań" in labels_in(after)
+    assert legend_counts(after)["ppp"] == "1 z 10 miast na mapie"
+    assert legend_counts(parse(render_map(more, "en")))["ppp"] == "1 of 10 cities shown"
+    assert "Sieć PPP (1 z 10): Poznań" in map_alt_text(more, "pl")
+    # an eleventh Green city: the count follows the data
+    eleven = make_pub(pub.cities + [City("Toruń", "zielona", {}, 53.01, 18.60)])
+    assert legend_counts(parse(render_map(eleven, "pl")))["zielona"] == "11 miast"
+
+
+def test_network_without_data_still_in_legend():
+    root = parse(render_map(make_pub(cities=[]), "pl"))
+    assert markers_in(root) == []
+    assert legend_counts(root) == {"zielona": "0 z 10 miast na mapie", "ppp": "0 z 10 miast na mapie",
+                                   "cyfrowa": "0 z 10 miast na mapie"}
+
+
+# --------------------------------------------------------------------------- alt text
+
+
+def test_alt_text_lists_every_city(pub):
+    pl = map_alt_text(pub, "pl")
+    en = map_alt_text(pub, "en")
+    for name, _, _ in GREEN + DIGITAL:
+        assert name in pl and name in en
+    assert pl.startswith("Sieć Zielona (10): Gdańsk, Kostrzyn nad Odrą, Lublin, ")
+    assert "Sieć Cyfrowa (10): Białystok, Dębica, Iłowa, Krzywiń, Lidzbark Warmiński, Łódź, Pilawa, " in pl
+    assert "Sieć PPP: brak danych" in pl
+    assert "PPP Network: no data" in en and "Green City Network (10): Gdańsk" in en
+    # every city belongs to the right network's part
+    green_part = pl.split(";")[0]
+    assert all(n in green_part for n, _, _ in GREEN) and not any(n in green_part for n, _, _ in DIGITAL)
+
+
+def test_polish_order():
+    names = ["Żory", "Łódź", "Lublin", "Świdnica", "Słupsk", "Zabrze", "Lidzbark Warmiński"]
+    assert sorted(names, key=polish_key) == ["Lidzbark Warmiński", "Lublin", "Łódź", "Słupsk", "Świdnica",
+                                             "Zabrze", "Żory"]
+
+
+# --------------------------------------------------------------------------- the real content
+
+
+def test_real_content_if_present():
+    yaml = pytest.importorskip("yaml")
+    nets_f, cities_f = ROOT / "content/data/networks.yaml", ROOT / "content/data/cities.yaml"
+    if not (nets_f.is_file() and cities_f.is_file()):
+        pytest.skip("content/data/*.yaml not there yet")
+    nets = [Network(n["id"], n["name"], n["short"], n["colour"], tuple(n["cmyk"]), n["shape"],
+                    n["cities_expected"]) for n in yaml.safe_load(nets_f.read_text(encoding="utf-8"))]
+    cities = [City(c["name"], c["network"], c.get("mid", {}), c.get("lat"), c.get("lon"))
+              for c in yaml.safe_load(cities_f.read_text(encoding="utf-8")) or []]
+    pub = make_pub(cities, nets)
+    for lang in ("pl", "en"):
+        root = parse(render_map(pub, lang))
+        on_map = {c.name for c in cities if c.lat is not None and c.lon is not None
+                  and c.network in {n.id for n in nets}}
+        assert {m[0] for m in markers_in(root)} == on_map
+        assert set(labels_in(root)) == on_map
+        counts = legend_counts(root)
+        for n in nets:
+            k = sum(1 for c in cities if c.network == n.id and c.name in on_map)
+            assert counts[n.id] == legend_count(k, n.cities_expected, lang)
+        _check_labels(layout_map(pub, lang))
