@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import content, output
+from . import content, output, translation
 from .editions import select
 
 EXIT_CONTENT = 2     # bad input: the message names file and line
@@ -57,7 +57,6 @@ def main(argv=None) -> int:
         if args.command == "check":
             from . import check
             return check.run(args.content, progress)
-        from . import translation
         return translation.mark_reviewed(args.content, args.files, progress)
     except content.ContentError as err:
         progress.warn(f"{err}")
@@ -74,10 +73,17 @@ def build(args, progress) -> int:
     started = time.perf_counter()
     t = time.perf_counter()
     pub = content.load(args.content)
+    findings = translation.problems(pub)
     progress.stage("load and validate content", t)
+    errors = [f for f in findings if ": error: " in f]
+    if errors:
+        for line in errors:
+            progress.warn(line)
+        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        return EXIT_CONTENT
     editions = select(args.lang, available=pub.languages)
     results = pipeline.build_editions(pub, editions, progress)
-    for warning in pub.warnings + [w for r in results for w in r.warnings]:
+    for warning in pub.warnings + findings + [w for r in results for w in r.warnings]:
         progress.warn(warning)
     t = time.perf_counter()
     written = output.write_all(Path(args.output), [f for r in results for f in r.files])

@@ -116,13 +116,14 @@ _RANGES = Rule("ranges", _sub(
 # "a - b", "a -- b", "a — b", "a—  b", "a --b", "2022 r.- marzec" -> "a\u00a0– b":
 # a dash must not start a line. Unspaced dashes and hyphens stay as they are
 # ("publiczno-prywatnym", "PPP—jako", "-5"), and so does a hyphen followed by
-# a space after a letter ("średnio- i długoterminowy").
+# a space after a letter ("średnio- i długoterminowy"). A dash touching a
+# digit on one side only is left too: "2022— 3", "x —5".
 _DASHES = Rule("dashes", _sub(
     rf"""(?<=\S)
          (?: {_GAP_NB} (?: -{{1,3}} | [–—] ) {_GAP}
-           | (?: -{{2,3}} | [–—] ) {_GAP}
+           | (?<=[^\d\-–—]) (?: -{{2,3}} | [–—] ) {_GAP}
            | (?<=[.)\]…”»’]) - {_GAP}
-           | {_GAP_NB} (?: -{{2,3}} | [–—] ) (?=[^\s-])
+           | {_GAP_NB} (?: -{{2,3}} | [–—] ) (?=[^\s\d\-–—])
          )
          (?=\S)""", NBSP + "– "))
 _DOUBLE_QUOTES = {

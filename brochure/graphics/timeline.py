@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import UNKNOWN
@@ -245,7 +245,6 @@ class _Label:
     top: float = 0.0
     desired: float = 0.0
     width: float = 0.0
-    extra: list = field(default_factory=list)
 
     @property
     def height(self) -> float:
@@ -409,10 +408,9 @@ def _layout(pub, lang, width_mm, height_mm) -> _Layout:
     bend_x = axis_x + (len(columns) - 1) * COLUMN_STEP + R + 7
     label_x = bend_x + 26
 
-    t = _texts(lang)
     dates = [format_dates(e, lang) for e in events]
     date_w = max(text_width(d, LABEL_SIZE, "Bold") for d in dates)
-    title_x = label_x + date_w + 7
+    title_x = label_x + date_w + 10
     room = width - title_x - 1
     labels = []
     for m, date in zip(marks, dates):
@@ -421,7 +419,6 @@ def _layout(pub, lang, width_mm, height_mm) -> _Layout:
         label.width = title_x - label_x + max(text_width(s, LABEL_SIZE) for s in lines)
         labels.append(label)
     _place_labels(labels, axis_top + 1, height - 1)
-    del t
     return _Layout(width, height, lang, months, month_h, axis_top, axis_x, bend_x, label_x,
                    title_x, marks, labels, legend, legend_bottom)
 

@@ -1,0 +1,74 @@
+"""Translation integrity: every Polish text has an English one, and none is out of date.
+
+Each English section records the version of the Polish text it translates as `source-hash:` in
+its front matter. When the Polish text changes, the build warns that the English is stale until
+an editor updates it and runs `python build.py reviewed content/en/FILE.md`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .content import read_text, split_front_matter
+
+HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
+
+
+def source_hash(meta, body: str) -> str:
+    """A short fingerprint of a Polish section: its title and its text."""
+    text = meta["title"].strip() + "\n" + "\n".join(l.rstrip() for l in body.strip().split("\n"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def problems(pub) -> list:
+    """Warnings about stale translations, errors about orphan translations (file:line lines)."""
+    found = []
+    root = Path(pub.root)
+    for section in pub.sections:
+        for lang in pub.languages[1:]:
+            found += _stale(root, section, lang)
+    for lang in pub.languages[1:]:
+        named = {f"{s.file}.md" for s in pub.sections}
+        for path in sorted((root / lang).glob("*.md")):
+            if path.name not in named:
+                found.append(f"{root.name}/{lang}/{path.name}:1: error: no section of "
+                             f"content/publication.yaml uses this file; add it or delete it")
+    return found
+
+
+def _stale(root, section, lang) -> list:
+    display = f"{root.name}/{lang}/{section.file}.md"
+    meta = section.meta[lang]
+    expected = source_hash(section.meta["pl"], section.bodies["pl"])
+    recorded = meta.get("source-hash")
+    line = meta.key_lines.get("source-hash", 1)
+    if recorded is None:
+        return [f"{display}:1: warning: the translation records no source-hash; after checking "
+                f"it against the Polish text run: python build.py reviewed {display}"]
+    if str(recorded) != expected:
+        return [f"{display}:{line}: warning: stale translation: content/pl/{section.file}.md "
+                f"changed since this text was reviewed; update it, then run: "
+                f"python build.py reviewed {display}"]
+    return []
+
+
+def mark_reviewed(content_dir, files, progress) -> int:
+    """Record the current Polish version in each English file named (all when none is)."""
+    root = Path(content_dir)
+    targets = [Path(f) for f in files] or sorted((root / "en").glob("*.md"))
+    for path in targets:
+        original = root / "pl" / path.name
+        pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original)), str(original))
+        text = read_text(path, str(path))
+        split_front_matter(text, str(path))          # the English file must be well formed
+        stamp = f"source-hash: {source_hash(pl_meta, pl_body)}"
+        head, sep, rest = text.partition("\n---")
+        if HASH_LINE.search(head):
+            head = HASH_LINE.sub(stamp, head, count=1)
+        else:
+            head = head + "\n" + stamp
+        path.write_text(head + sep + rest, encoding="utf-8")
+        progress.info(f"{path}: marked as reviewed against {original} ({stamp})")
+    return 0
+
