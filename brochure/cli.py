@@ -65,6 +65,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         progress.warn("interrupted; the files in output/ are unchanged")
         return 130
+    except Exception as err:   # a bug in the builder, not in the content
+        if args.verbose:
+            raise
+        progress.warn(f"internal error: {type(err).__name__}: {err} (run with --verbose for "
+                      f"details); the files in {args.output}/ are unchanged")
+        return 1
 
 
 def build(args, progress) -> int:
@@ -85,11 +91,14 @@ def build(args, progress) -> int:
     results = pipeline.build_editions(pub, editions, progress)
     for warning in pub.warnings + findings + [w for r in results for w in r.warnings]:
         progress.warn(warning)
+    for note in (n for r in results for n in r.notes):
+        progress.info(note)
     t = time.perf_counter()
     written = output.write_all(Path(args.output), [f for r in results for f in r.files])
     progress.stage("write output (atomic)", t)
     for path, size, pages in written:
-        progress.info(f"  {str(path):<40} {size / 1024:7.0f} KB" + (f"  {pages:3d} pages" if pages else ""))
+        unit = "sides" if "booklet" in path.name else "pages"
+        progress.info(f"  {str(path):<42} {size / 1024:6.0f} KB" + (f"  {pages:3d} {unit}" if pages else ""))
     progress.info(f"built {len(editions)} editions in {time.perf_counter() - started:.1f} s "
                   f"({len(pub.warnings)} content warnings)")
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import (UNKNOWN, City, Event, Figure, Network, Publication, Section,
+from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Figure, Network, Publication, Section,
                     Source, Stage)
 
 KINDS = ("online", "in-person", "study-visit", "conference")
@@ -221,7 +221,7 @@ def load(root="content") -> Publication:
     languages = _languages(pub_rec)
     pub_rec.languages = languages
     pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
-                 "sections")
+                 "sections", "print")
     networks = _networks(root, languages)
     ids = [n.id for n in networks]
     pub = Publication(
@@ -232,10 +232,28 @@ def load(root="content") -> Publication:
         networks=networks, cities=_cities(root, languages, ids),
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
-        root=str(root))
+        print_options=_print_options(root, pub_rec), root=str(root))
     pub.figures = _figures(root, languages, pub)
     pub.warnings = missing_data(pub)
     return pub
+
+
+def _print_options(root, pub_rec) -> dict:
+    """The press settings: bleed, crop marks and the CMYK output profile."""
+    options = dict(PRINT_DEFAULTS)
+    if pub_rec.data.get("print") is None:
+        return options
+    rec = Record(pub_rec.data["print"], pub_rec.file, "print", [])
+    rec.only(*PRINT_DEFAULTS)
+    options["bleed_mm"] = rec.get("bleed_mm", float, False, options["bleed_mm"])
+    options["crop_marks"] = rec.get("crop_marks", bool, False, options["crop_marks"])
+    options["icc"] = rec.get("icc", str, False, options["icc"])
+    if not 0 <= options["bleed_mm"] <= 10:
+        rec.fail("bleed_mm", "bleed_mm must be between 0 and 10 (millimetres; 3 is usual)")
+    if not (root.parent / options["icc"]).is_file() or not options["icc"].startswith("styles/"):
+        rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/, '
+                        f'e.g. styles/icc/coated-fogra39-argyll.icc')
+    return options
 
 
 def _languages(rec: Record) -> list:

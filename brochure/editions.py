@@ -14,10 +14,6 @@ class Edition:
     booklets: bool = False       # also impose saddle-stitch booklets
 
     @property
-    def bleed_mm(self) -> float:
-        return 3 if self.print else 0
-
-    @property
     def cmyk(self) -> bool:
         return self.print
 

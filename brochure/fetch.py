@@ -1,27 +1,114 @@
-"""The sandboxed URL fetcher: what a document may load while it is typeset."""
+"""The sandboxed URL fetcher: what a document may load while it is typeset.
+
+WeasyPrint's own fetcher reads `file://` anywhere, `http(s)://` and `ftp://`. Ours serves:
+
+- files inside the project's `content/`, `styles/` and `templates/` folders, judged after
+  resolving `..` and symbolic links (a link inside content/ pointing elsewhere is refused), and
+  only regular files (`Path.is_file()` is false for /dev/... devices, FIFOs and folders, which
+  could block or never end);
+- `data:` URIs, decoded here (nothing is handed to urllib).
+
+Everything else is refused, with a message that names the URL: `http:`, `https:`, `ftp:` and
+any other scheme (no socket is ever opened: the build never waits on the network), `file:` URLs
+outside the served folders or on another host, and a missing file (a missing image inside
+content/ says "image not found: content/pl/img/x.png"). The refusal is a
+`FatalURLFetchingError`: it stops the typesetting (typeset.py turns it into a TypesetError)
+instead of WeasyPrint's default, a warning and a PDF without the resource.
+
+Markdown images are checked earlier, with the file and line, by brochure/sanitize.py.
+"""
 from __future__ import annotations
 
+import base64
+import binascii
+import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 PROJECT = Path(__file__).resolve().parent.parent
 SERVED = ("content", "styles", "templates")   # the only folders a document may read from
+IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+class NotServed(ValueError):
+    """A URL the sandbox refuses; the message names the URL and says why."""
+
+
+def resolve(url: str, project: Path = PROJECT) -> Path:
+    """The file a file: URL names, if the sandbox serves it; NotServed otherwise."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise NotServed(f'refused to load "{url}": not a valid URL') from None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https", "ftp", "ftps", "ws", "wss"):
+        raise NotServed(f'refused to load "{url}": the build never uses the network; put the '
+                        f'file into content/ and refer to it by a relative path')
+    if scheme != "file":
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ (and data: URIs) may be used')
+    if parts.netloc not in ("", "localhost"):
+        raise NotServed(f'refused to load "{url}": files on another host are not served')
+    raw = unquote(parts.path)
+    if "\0" in raw or not raw.startswith("/"):
+        raise NotServed(f'refused to load "{url}": not a file path')
+    lexical = Path(os.path.normpath(raw))
+    roots = [(folder, (project / folder).resolve()) for folder in SERVED]
+    try:
+        path = lexical.resolve()
+    except (OSError, RuntimeError) as err:
+        raise NotServed(f'refused to load "{url}": {err}') from None
+    inside = next((folder for folder, root in roots
+                   if lexical.is_relative_to(root) or lexical.is_relative_to(project / folder)),
+                  None)
+    served = next(((folder, root) for folder, root in roots if path.is_relative_to(root)), None)
+    if served is None:
+        if inside:
+            raise NotServed(f'refused to load "{url}": it is a link to {path}, outside '
+                            f'content/, styles/ and templates/; copy the file itself into '
+                            f'{inside}/')
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ of the project (and data: URIs) may be used')
+    folder, root = served
+    shown = f"{folder}/{path.relative_to(root).as_posix()}"
+    if not path.exists():
+        what = "image" if path.suffix.lower() in IMAGES else "file"
+        raise NotServed(f'{what} not found: {shown} (refused to load "{url}")')
+    if not path.is_file():
+        raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
+    return path
 
 
 def allowed_path(url: str, project: Path = PROJECT) -> Path | None:
     """The file a file: URL names, if it lies inside the served folders; else None."""
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+    try:
+        return resolve(url, project)
+    except NotServed:
         return None
-    path = Path(unquote(parts.path)).resolve()
-    for folder in SERVED:
-        root = (project / folder).resolve()
-        if path.is_relative_to(root) and path.is_file():
-            return path
-    return None
 
 
-def fetcher_class():
+def decode_data_uri(url: str) -> tuple[bytes, str]:
+    """A data: URI -> (bytes, media type); NotServed when it is malformed."""
+    header, comma, payload = url[len("data:"):].partition(",")
+    if not comma:
+        raise NotServed(f'refused to load "{_short(url)}": a data: URI needs a ","')
+    params = [p.strip() for p in header.split(";")]
+    is_base64 = params[-1].lower() == "base64"
+    if is_base64:
+        params.pop()
+    media = ";".join(params) or "text/plain;charset=US-ASCII"
+    data = unquote_to_bytes(payload)
+    if is_base64:
+        try:
+            data = base64.b64decode(b"".join(data.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise NotServed(f'refused to load "{_short(url)}": its base64 data is not valid'
+                            ) from None
+    return data, media
+
+
+def fetcher_class(project: Path = PROJECT):
+    """(SandboxedFetcher, Refused): the fetcher class for weasyprint.HTML and its error."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class Refused(FatalURLFetchingError):
@@ -31,14 +118,23 @@ def fetcher_class():
         """Serves data: URIs and files inside content/, styles/, templates/; refuses the rest."""
 
         def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            path = allowed_path(url)
-            if path is None:
-                raise Refused(f'refused to load "{url}": only files inside content/, styles/ '
-                              f'and templates/ (and data: URIs) may be used')
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                      {"Content-Type": _mime(path)})
+            try:
+                if url[:5].lower() == "data:":
+                    data, media = decode_data_uri(url)
+                    return URLFetcherResponse(url, data, {"Content-Type": media})
+                path = resolve(url, project)
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                          {"Content-Type": _mime(path)})
+            except NotServed as err:
+                raise Refused(str(err)) from None
+            except OSError as err:
+                raise Refused(f'refused to load "{url}": cannot read it ({err.strerror})'
+                              ) from None
+
+        def open(self, url, data=None, timeout=None):
+            # urllib's own opener (and its sockets) is never used, whatever calls it
+            target = url.full_url if hasattr(url, "full_url") else url
+            return self.fetch(target)
 
     return SandboxedFetcher, Refused
 
@@ -46,5 +142,10 @@ def fetcher_class():
 def _mime(path: Path) -> str:
     return {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".svg": "image/svg+xml",
             ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-            ".icc": "application/vnd.iccprofile", ".html": "text/html"}.get(
-                path.suffix.lower(), "application/octet-stream")
+            ".gif": "image/gif", ".webp": "image/webp", ".woff": "font/woff",
+            ".woff2": "font/woff2", ".icc": "application/vnd.iccprofile",
+            ".html": "text/html"}.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"

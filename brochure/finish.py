@@ -1,49 +1,47 @@
-"""pypdf post-processing of a typeset PDF: per-part languages in the structure tree."""
+"""Finishing touches on the PDF as WeasyPrint writes it: the language of each part."""
 from __future__ import annotations
 
-import io
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+import pydyf
 
 LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
 
 
-def finish(pdf: bytes, languages) -> bytes:
-    """Declare each language part (a top-level /Art, in volume order) in its own language.
+def part_languages(languages, part_starts):
+    """A WeasyPrint finisher declaring each language part of a volume in its own language.
 
-    WeasyPrint 70.0 writes /Lang only on the catalog, from <html lang>; the bilingual volume
-    needs the English part's structure element to say en-GB, or a screen reader reads it
-    with Polish rules.
+    WeasyPrint 70.0 writes /Lang only on the catalog, from <html lang>, and makes one /Art
+    structure element per page of an <article>. Each /Art gets the /Lang of the part its page
+    belongs to (part_starts: the first page of each part, 1-based), or a screen reader would
+    read the English part with Polish rules. Done while WeasyPrint writes, so the PDF is not
+    parsed and written a second time.
     """
-    if len(languages) < 2:
-        return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    parts = [e for e in structure_elements(writer) if e.get("/S") == "/Art"]
-    if len(parts) != len(languages):
-        raise ValueError(f"expected {len(languages)} language parts in the structure tree, "
-                         f"found {len(parts)}")
-    for element, lang in zip(parts, languages):
-        element[NameObject("/Lang")] = TextStringObject(LANG_TAGS[lang])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def finisher(document, pdf):
+        page_langs = {}
+        for number, reference in enumerate(pdf.page_references, start=1):
+            started = [lang for lang, start in zip(languages, part_starts) if start <= number]
+            if started:
+                page_langs[reference] = started[-1]
+        tagged = 0
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Art":
+                lang = page_langs.get(obj.get("Pg"))
+                if lang:
+                    obj["Lang"] = pydyf.String(LANG_TAGS[lang])
+                    tagged += 1
+        if not tagged:
+            raise ValueError("no /Art structure element to tag: is the PDF tagged (pdf/ua-1)?")
+    return finisher if len(languages) > 1 else None
 
 
-def structure_elements(pdf):
-    """Structure elements of a PdfReader or PdfWriter, depth first, in document order."""
-    root = pdf.root_object if hasattr(pdf, "root_object") else pdf.trailer["/Root"]
-    tree = root.get("/StructTreeRoot")
-    if tree is None:
-        return
-    stack = [tree.get_object()]
+def structure_elements(reader):
+    """Structure elements of a pypdf reader, depth first, in document order (for tests)."""
+    tree = reader.trailer["/Root"].get("/StructTreeRoot")
+    stack = [tree.get_object()] if tree is not None else []
     while stack:
         node = stack.pop()
         kids = node.get("/K")
-        if kids is None:
-            continue
-        kids = kids if isinstance(kids, list) else [kids]
-        children = [k.get_object() for k in kids if hasattr(k.get_object(), "get")
-                    and k.get_object().get("/S") is not None]
+        kids = kids if isinstance(kids, list) else [kids] if kids is not None else []
+        children = [k.get_object() for k in kids
+                    if hasattr(k.get_object(), "get") and k.get_object().get("/S") is not None]
         yield from children
         stack.extend(reversed(children))

@@ -100,7 +100,15 @@ def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0):
             if number is not None:
                 page = reader.pages[number - 1]
                 _place(side, page, slot, _scale(page, sheet, scale_to, bleed_pt), bleed_pt)
+    _compact(writer)
     writer.write(dst)
+
+
+def _compact(writer: PdfWriter) -> None:
+    """Share the fonts and profiles every sheet side copied, and compress the drawing."""
+    for page in writer.pages:
+        page.compress_content_streams()
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
 
 
 def _trim_box(page: PageObject, bleed_pt: float) -> RectangleObject:

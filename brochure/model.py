@@ -41,6 +41,8 @@ class City:
 
 
 UNKNOWN = "unknown"
+PRINT_DEFAULTS = {"bleed_mm": 3, "crop_marks": False,
+                  "icc": "styles/icc/coated-fogra39-argyll.icc"}
 
 
 @dataclass
@@ -107,6 +109,7 @@ class Publication:
     figures: list
     ppp_stages: list
     nbs_benefits: list
+    print_options: dict = field(default_factory=lambda: dict(PRINT_DEFAULTS))
     root: str = "content"
     warnings: list = field(default_factory=list)
 

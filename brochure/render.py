@@ -8,13 +8,15 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from . import typography
+from . import colour, typography
 from .content import ContentError
 from .graphics import map as map_graphic, timeline
 from .model import UNKNOWN
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
+STYLES = PROJECT / "styles"
+CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
 COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)\]\]\s*$", re.M)
 COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>")
@@ -26,14 +28,14 @@ LABELS = {
            "place": "Miejsce", "network": "Sieć", "all": "wszystkie sieci",
            "unknown": "nieustalona", "events": "Wykaz spotkań", "stages": "Etapy przygotowania "
            "projektów PPP", "benefits": "Korzyści z wdrażania NBS w miastach",
-           "language": "Polski", "thematic": "Sieć tematyczna",
+           "language": "Polski", "notes": "Notatki", "thematic": "Sieć tematyczna",
            "mid_caption": "Tematyka MID miast: {network}"},
     "en": {"contents": "Contents", "page": "Page", "city": "City", "mid": "MAP topic",
            "cities_of": "{network} cities", "date": "Date", "meeting": "Meeting",
            "place": "Place", "network": "Network", "all": "all networks",
            "unknown": "not recorded", "events": "List of meetings", "stages": "Stages of "
            "preparing PPP projects", "benefits": "Benefits of implementing NBS in cities",
-           "language": "English", "thematic": "Thematic network",
+           "language": "English", "notes": "Notes", "thematic": "Thematic network",
            "mid_caption": "MAP topics of the {network} cities"},
 }
 
@@ -51,16 +53,25 @@ def render(pub, edition, env=None) -> str:
     """The whole HTML document of one edition (one or more languages, in order)."""
     env = env or environment()
     parts = [render_part(pub, lang, env, edition) for lang in edition.languages]
-    html = env.get_template("document.html").render(
-        pub=pub, edition=edition, parts=parts, labels=LABELS, style=_network_css(pub, edition))
-    return html
+    return env.get_template("document.html").render(
+        pub=pub, edition=edition, parts=parts, labels=LABELS, style=stylesheet(pub, edition))
+
+
+def render_notes(pub, edition, count, env=None) -> str:
+    """A document of `count` blank "Notatki" / "Notes" pages styled like the edition."""
+    env = env or environment()
+    parts = [{"lang": lang, "hyphen_lang": "en-GB" if lang == "en" else lang}
+             for lang in edition.languages]
+    return env.get_template("notes.html").render(
+        pub=pub, edition=edition, parts=parts, labels=LABELS, count=count,
+        style=stylesheet(pub, edition))
 
 
 def render_part(pub, lang, env, edition) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
     sections = []
     for section in pub.sections:
-        body = _section_body(pub, section, lang, env)
+        body = _section_body(pub, section, lang, env, edition)
         html = env.get_template(f"sections/{section.layout}.html").render(
             pub=pub, section=section, lang=lang, body=Markup(body), labels=LABELS[lang],
             network=pub.network(section.network) if section.network else None,
@@ -72,7 +83,7 @@ def render_part(pub, lang, env, edition) -> dict:
             "hyphen_lang": "en-GB" if lang == "en" else lang}
 
 
-def _section_body(pub, section, lang, env) -> str:
+def _section_body(pub, section, lang, env, edition) -> str:
     source = section.bodies[lang]
     file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
     for match in COMPONENT_LINE.finditer(source):
@@ -82,7 +93,8 @@ def _section_body(pub, section, lang, env) -> str:
                                            f'one of: {", ".join(f"[[{c}]]" for c in COMPONENTS)}')
     source = UNTITLED_BOX.sub(r'\1 ""', source)
     html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env}
+    context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env,
+               "edition": edition}
     return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context), html)
 
 
@@ -98,17 +110,27 @@ def _mid_table(context):
                   cities=context["pub"].cities_of(network.id))
 
 
+def _svg(context, svg: str) -> Markup:
+    if context["edition"].cmyk:
+        svg = colour.to_device_cmyk(svg, known_colours(context["pub"]))
+    return Markup(svg)
+
+
+def known_colours(pub) -> dict:
+    return {n.colour: n.cmyk for n in pub.networks}
+
+
 COMPONENTS = {
     "key-figures": lambda c: _macro(c, "key_figures", figures=c["pub"].figures),
-    "map": lambda c: _macro(c, "figure", svg=Markup(map_graphic.render_map(c["pub"], c["lang"])),
-                            kind="map"),
+    "map": lambda c: _macro(c, "figure", kind="map",
+                            svg=_svg(c, map_graphic.render_map(c["pub"], c["lang"]))),
     "city-list": lambda c: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
     "nbs-benefits": lambda c: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c: _macro(
         c, "timeline", events=c["pub"].events, unknown=UNKNOWN,
-        svg=Markup(timeline.render_timeline(c["pub"], c["lang"], height_mm=TIMELINE_MM))),
+        svg=_svg(c, timeline.render_timeline(c["pub"], c["lang"], height_mm=TIMELINE_MM))),
 }
 
 
@@ -128,25 +150,50 @@ TAB_MM = 6          # width of the network colour tab at the outer page edge
 MARGIN_MM = 20      # the side margins of styles/brochure.css
 
 
-def _network_css(pub, edition) -> Markup:
-    """Per-network colours as CSS, from the data (screen: sRGB; print: device-cmyk).
+def stylesheet(pub, edition) -> Markup:
+    """The document's own stylesheet: the files of styles/ and the colours of the data.
 
-    A page background is positioned from the page area, so the tab image is moved out by
-    the margin (and the bleed) and repeated down the whole page.
+    It is inlined, not linked, because WeasyPrint 70.0 honours @color-profile only in the
+    document's own styles; for print every colour is then written in device-cmyk.
     """
-    bleed = edition.bleed_mm
-    tab, shift = TAB_MM + bleed, MARGIN_MM + bleed
+    names = ["tokens.css", "brochure.css"] + (["print.css"] if edition.print else [])
+    css = "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
+    if edition.cmyk:
+        profile = pub.print_options["icc"]
+        css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
+               f"src: url({profile}) }}\n@page {{ bleed: {pub.print_options['bleed_mm']}mm }}\n"
+               + colour.to_device_cmyk(css, known_colours(pub)))
+    return Markup(css)
+
+
+def _css_file(name) -> str:
+    text = (STYLES / name).read_text(encoding="utf-8")
+    text = re.sub(r"^@import .*$", "", text, flags=re.M)
+    return CSS_URL.sub(lambda m: f"url(styles/{m.group(1)})", text)
+
+
+def _network_css(pub, edition) -> str:
+    """Per-network colours (screen: sRGB; print: device-cmyk) and thumb-index tabs, from data.
+
+    Each network's pages carry a colour tab on the outer edge, at a height of its own (top,
+    middle, bottom), so the sections can be found on the closed brochure and in grayscale.
+    The tab is a page-margin box reaching into the bleed: WeasyPrint 70.0 cannot paint a
+    gradient background in device-cmyk.
+    """
+    bleed = pub.print_options["bleed_mm"] if edition.print else 0
+    inset = MARGIN_MM - TAB_MM
     rules = []
-    for n in pub.networks:
+    for i, n in enumerate(pub.networks):
         colour = n.colour
         if edition.cmyk:
             colour = "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in n.cmyk))
-        gradient = f"{colour} 0, {colour} {tab}mm, transparent {tab}mm"
-        rules.append(
-            f".net-{n.id} {{ --net: {colour}; }}\n"
-            f".section.net-{n.id} {{ page: net-{n.id}; }}\n"
-            f"@page net-{n.id}:left {{ background: linear-gradient(to right, {gradient}) "
-            f"repeat-y -{shift}mm 0; }}\n"
-            f"@page net-{n.id}:right {{ background: linear-gradient(to left, {gradient}) "
-            f"repeat-y {shift}mm 0; }}")
-    return Markup("\n".join(rules))
+        rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
+                     f".section.net-{n.id} {{ page: net-{n.id}; }}")
+        for side, margin in (("right", f"0 -{bleed}mm 0 {inset}mm"),
+                             ("left", f"0 {inset}mm 0 -{bleed}mm")):
+            boxes = " ".join(
+                f"@{side}-{where} {{ content: ''; "
+                + (f"background-color: {colour}; margin: {margin}; " if j == i % 3 else "")
+                + "}" for j, where in enumerate(("top", "middle", "bottom")))
+            rules.append(f"@page net-{n.id}:{side} {{ {boxes} }}")
+    return "\n".join(rules)

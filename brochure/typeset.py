@@ -18,6 +18,7 @@ class Result:
     pages: int
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
+    padding: int = 0                               # blank pages added to reach the multiple
 
 
 class _Collect(logging.Handler):
@@ -29,8 +30,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def typeset(html: str, variant: str, identifier: str) -> Result:
-    """Lay out the HTML and write the PDF (pdf/ua-1 or pdf/x-4)."""
+def typeset(html: str, variant: str, identifier: str, multiple: int = 1, filler=None,
+            finisher=None) -> Result:
+    """Lay out the HTML and write the PDF (pdf/ua-1 or pdf/x-4).
+
+    With multiple > 1, pages made by filler(count) (an HTML document) are put before the last
+    page (the back cover) until the page count is a multiple of it. finisher(anchor pages),
+    if given, returns a WeasyPrint finisher that edits the PDF objects before they are written.
+    """
     import weasyprint
 
     fetcher_class_, refused = fetcher_class()
@@ -38,9 +45,19 @@ def typeset(html: str, variant: str, identifier: str) -> Result:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(string=html, base_url=str(PROJECT) + "/",
+        def lay_out(source):
+            return weasyprint.HTML(string=source, base_url=str(PROJECT) + "/",
                                    url_fetcher=fetcher_class_()).render(pdf_variant=variant)
+
+        document = lay_out(html)
+        padding = -len(document.pages) % multiple
+        if padding:
+            pages = document.pages
+            extra = lay_out(filler(padding)).pages
+            document = document.copy(pages[:-1] + extra + pages[-1:])
+        headings = _anchor_pages(document)
         pdf = document.write_pdf(
+            finisher=finisher(headings) if finisher else None,
             pdf_variant=variant, custom_metadata=True,
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode())
     except refused as err:
@@ -48,7 +65,7 @@ def typeset(html: str, variant: str, identifier: str) -> Result:
     finally:
         logger.removeHandler(collect)
     return Result(pdf=pdf, pages=len(document.pages), warnings=collect.messages,
-                  headings=_anchor_pages(document))
+                  headings=headings, padding=padding)
 
 
 def _anchor_pages(document) -> dict:

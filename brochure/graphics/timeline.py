@@ -562,7 +562,7 @@ def _leader(lay: _Layout, label: _Label) -> str:
         path += (f" H{_n(x0)} C{_n(x0 + k)},{_n(y)} {_n(x1 - 3 - k)},{_n(y_label)} "
                  f"{_n(x1 - 3)},{_n(y_label)} H{_n(x1)}")
     return (f'<path d="{path}" fill="none" stroke="{LEADER}" stroke-width="0.5" '
-            f'data-for="tl-{m.index + 1}"/>')
+            f'data-for="tl-{lay.lang}-{m.index + 1}"/>')
 
 
 def _draw_events(lay: _Layout) -> list:
@@ -573,7 +573,7 @@ def _draw_events(lay: _Layout) -> list:
     for m in lay.marks:
         e = m.event
         end = _end(e)
-        attrs = {"id": f"tl-{m.index + 1}", "class": "event", "data-date": e.start.isoformat(),
+        attrs = {"id": f"tl-{lay.lang}-{m.index + 1}", "class": "event", "data-date": e.start.isoformat(),
                  "data-end": end.isoformat() if isinstance(end, dt.date) else (end or ""),
                  "data-kind": e.kind, "data-network": e.network}
         out.append("<g " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + ">")
@@ -586,7 +586,7 @@ def _draw_events(lay: _Layout) -> list:
     out.append(f'<g class="labels" font-size="{_n(LABEL_SIZE)}" fill="{INK}">')
     for label in lay.labels:
         m = label.mark
-        out.append(f'<g class="label" data-for="tl-{m.index + 1}" data-box="'
+        out.append(f'<g class="label" data-for="tl-{lay.lang}-{m.index + 1}" data-box="'
                    f'{_n(lay.label_x)} {_n(label.top)} {_n(label.width)} {_n(label.height)}">')
         base = _baseline(label.top + LINE / 2, LABEL_SIZE)
         out.append(_text(lay.label_x, base, label.date, LABEL_SIZE, "bold", INK))

@@ -1,0 +1,270 @@
+"""python build.py check: everything that can be known about the content without typesetting.
+
+One `file:line: level: message` line per finding (level: error or warning), then a summary
+line. The exit code is 1 when there is an error, 0 with warnings only. The checks:
+
+1. schema (content.load), 2. translations (translation.problems), 3. missing data
+(content.missing_data), 4. spelling with hunspell (words in content/wordlist.txt are accepted
+in any language), 5. typography of the source texts: what the typography pass cannot fix.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import content, translation, typography
+
+WORDLIST = "wordlist.txt"
+DICTIONARIES = {"pl": "pl_PL", "en": "en_GB"}
+SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
+LEVEL = re.compile(r"^\S+: (error|warning): ")
+
+
+@dataclass
+class Text:
+    """A paragraph (Markdown) or a text (data) in one language; lines[i] is on line + i."""
+    file: str
+    line: int
+    lang: str
+    lines: list
+
+
+def run(content_dir, progress) -> int:
+    findings = check(Path(content_dir))
+    for finding in findings:
+        progress.warn(finding)
+    errors = sum(1 for f in findings if _level(f) == "error")
+    progress.info(f"check: {errors} errors, {len(findings) - errors} warnings")
+    return 1 if errors else 0
+
+
+def _level(finding: str) -> str:
+    match = LEVEL.match(finding)
+    return match.group(1) if match else "warning"
+
+
+def check(root: Path) -> list:
+    """Every finding about the content in `root`, as `file:line: level: message` lines."""
+    try:
+        pub = content.load(root)
+        texts = markdown_texts(pub) + data_texts(root, pub.languages)
+    except content.ContentError as err:
+        return [f"{err.file}:{err.line}: error: {err.message}"]
+    return (translation.problems(pub) + content.missing_data(pub)
+            + spelling(texts, read_wordlist(root / WORDLIST), pub.languages)
+            + typography_lint(texts))
+
+
+# --- the texts ----------------------------------------------------------------------------
+
+_COMPONENT = re.compile(r"^\s*\[\[[\w-]+\]\]\s*$")
+_BOX = re.compile(r'^(\s*)!!!\s*[\w-]+\s*(?:"(.*)")?\s*$')
+_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
+_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
+_BLOCK_START = re.compile(r"^\s*(?:!!!|#{1,6}\s|[-*+]\s|\d+[.)]\s)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`[^`]*`|<(?:https?://|mailto:)[^>]*>")
+HIDDEN = "§"               # stands for a URL or code: not a word, not a space
+
+
+def strip_markdown(line: str) -> str:
+    """The prose of one Markdown line: no markup, URLs and code as HIDDEN, same line."""
+    if _COMPONENT.match(line):
+        return ""
+    box = _BOX.match(line)
+    if box:
+        return box.group(1) + (box.group(2) or "")
+    line = _ITEM.sub(r"\1", _HEADING.sub(r"\1", line))
+    line = _CODE.sub(HIDDEN, _LINK.sub(r"\1", line))
+    line = typography._PROTECTED.sub(HIDDEN, line)
+    return line.replace("**", "").replace("__", "").replace("*", "")
+
+
+def paragraphs(file, lang, body, first_line) -> list:
+    """The blocks of a Markdown body: paragraphs, list items, headings, boxes."""
+    blocks, current = [], None
+    for number, raw in enumerate(body.split("\n"), start=first_line):
+        prose = strip_markdown(raw)
+        if not prose.strip() or _BLOCK_START.match(raw):
+            current = None
+        if prose.strip():
+            if current is None:
+                current = Text(file, number, lang, [])
+                blocks.append(current)
+            current.lines.append(prose)
+    return blocks
+
+
+def markdown_texts(pub) -> list:
+    """The titles and bodies of content/<lang>/*.md."""
+    texts = []
+    for section in pub.sections:
+        for lang in pub.languages:
+            file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
+            meta = section.meta[lang]
+            texts.append(Text(file, meta.key_lines["title"], lang, [str(meta["title"])]))
+            texts += paragraphs(file, lang, section.bodies[lang], section.body_lines[lang])
+    return texts
+
+
+def data_texts(root: Path, languages) -> list:
+    """Every language-keyed text ({pl: ..., en: ...}) of publication.yaml and data/*.yaml."""
+    texts = []
+    for path in [root / "publication.yaml"] + sorted((root / "data").glob("*.yaml")):
+        display = f"{root.name}/{path.relative_to(root).as_posix()}"
+        data = content.parse_yaml(content.read_text(path, display), display)
+        for line, lang, text in keyed_texts(data, languages):
+            prose = typography._PROTECTED.sub(HIDDEN, text)
+            texts.append(Text(display, line, lang, prose.split("\n")))
+    return texts
+
+
+def keyed_texts(node, languages):
+    """(line, lang, text) of every {pl: ..., en: ...} mapping in a parsed YAML tree."""
+    if isinstance(node, content.Map):
+        if node and set(node) <= set(content.SUPPORTED) \
+                and all(isinstance(v, str) for v in node.values()):
+            for lang in languages:
+                if lang in node:
+                    yield node.key_lines[lang], lang, node[lang]
+            return
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            yield from keyed_texts(item, languages)
+
+
+# --- spelling -----------------------------------------------------------------------------
+
+def read_wordlist(path: Path) -> list:
+    """The accepted words: one a line, `#` starts a comment. No file: no words."""
+    if not path.is_file():
+        return []
+    lines = content.read_text(path, str(path)).split("\n")
+    return [w for w in (line.split("#", 1)[0].strip() for line in lines) if w]
+
+
+def wordlist_pattern(words):
+    """A regex matching the listed words; a lower-case entry matches in any case."""
+    exact = sorted((re.escape(w) for w in words if not w.islower()), key=len, reverse=True)
+    anycase = sorted((re.escape(w) for w in words if w.islower()), key=len, reverse=True)
+    parts = ([f"(?:{'|'.join(exact)})"] if exact else []) + \
+            ([f"(?i:{'|'.join(anycase)})"] if anycase else [])
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)") if parts else None
+
+
+def spelling(texts, words, languages) -> list:
+    """Unknown words of every text, one hunspell process per language."""
+    if shutil.which("hunspell") is None:
+        return ["check: warning: hunspell not installed; spelling skipped"]
+    accepted = wordlist_pattern(words)
+    found = []
+    for lang in languages:
+        lines = [(t.file, t.line + i, line) for t in texts if t.lang == lang
+                 for i, line in enumerate(t.lines)]
+        masked = [accepted.sub(lambda m: " " * len(m.group()), l) if accepted else l
+                  for _, _, l in lines]
+        results = hunspell(DICTIONARIES[lang], masked)
+        if results is None:
+            found.append(f"check: warning: hunspell {DICTIONARIES[lang]} dictionary not "
+                         f"installed; spelling skipped")
+            continue
+        for (file, number, _), misses in zip(lines, results):
+            found += [unknown_word(file, number, lang, word, hints) for word, hints in misses]
+    return found
+
+
+def unknown_word(file, line, lang, word, hints) -> str:
+    message = f'{file}:{line}: warning: unknown word "{word}" ({lang})'
+    return message + (f"; did you mean: {', '.join(hints[:SUGGESTIONS])}?" if hints else "")
+
+
+def hunspell(dictionary, lines):
+    """For each line, its unknown words as (word, suggestions); None without the dictionary."""
+    # '^' makes hunspell read each line as text, never as a command.
+    feed = "".join("^" + line.replace("’", "'") + "\n" for line in lines)
+    proc = subprocess.run(["hunspell", "-d", dictionary, "-i", "utf-8", "-a"], input=feed,
+                          capture_output=True, text=True, encoding="utf-8")
+    if proc.returncode != 0 or "Can't open" in proc.stderr:
+        return None
+    return parse_pipe(proc.stdout, len(lines))
+
+
+def parse_pipe(output: str, count: int) -> list:
+    """hunspell -a output: a banner, then per input line its results and a blank line."""
+    groups, current = [], []
+    for row in output.split("\n")[1:]:
+        if not row:
+            groups.append(current)
+            current = []
+        elif row[0] == "&":                       # & word count offset: hint, hint
+            head, _, hints = row.partition(": ")
+            current.append((head.split(" ")[1], hints.split(", ")))
+        elif row[0] == "#":                       # # word offset (no suggestions)
+            current.append((row.split(" ")[1], []))
+    if len(groups) < count:
+        raise RuntimeError(f"hunspell answered {len(groups)} of {count} lines")
+    return groups[:count]
+
+
+# --- typography ---------------------------------------------------------------------------
+
+_DOUBLE_SPACE = re.compile(r"\S+ {2,}\S+")
+# A space before , . ; : ! ? ) -- not before an ellipsis "..." (the build makes it "…").
+_SPACE_BEFORE = re.compile(r"\S+[ \t]+(?:[,;:!?)]|\.(?!\.\.))")
+_NB = "[ \u00a0]"
+# After smarten(): a hyphen still between two numbers ("2021 -2023", "10- 12") ...
+_NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
+# ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
+_MONTH_RANGE = {lang: re.compile(rf"(?<!\w){m}(?:{_NB}\d{{4}})?{_NB}*-{_NB}*{m}(?!\w)")
+                for lang, m in typography._MONTHS.items()}
+# "i)", "ii)", "a)", "1)" with no "(" open: an enumeration label, not a closing parenthesis.
+_LABEL = re.compile(r"(?<!\S)(?:[ivx]+|[a-z]|\d+)\)")
+
+
+def typography_lint(texts) -> list:
+    found = []
+    for text in texts:
+        for i, line in enumerate(text.lines):
+            found += [f"{text.file}:{text.line + i}: warning: {m}"
+                      for m in line_problems(line, text.lang)]
+        found += [f"{text.file}:{text.line + i}: warning: {m}"
+                  for i, m in balance_problems(text.lines)]
+    return found
+
+
+def line_problems(line: str, lang: str) -> list:
+    """Double spaces, spaces before punctuation and ranges the build leaves with a hyphen."""
+    problems = [f'double space in "{m.group()}"' for m in _DOUBLE_SPACE.finditer(line)]
+    problems += [f'space before "{m.group()[-1]}" in "{m.group()}"'
+                 for m in _SPACE_BEFORE.finditer(line)]
+    smart = typography.smarten(line, lang)
+    for rx in (_NUMBER_RANGE, _MONTH_RANGE[lang]):
+        problems += [f'hyphen in the range "{m.group()}"; write an en dash (–) or put '
+                     f'spaces on both sides of the hyphen'
+                     for m in rx.finditer(smart.replace("\u00a0", " "))]
+    return problems
+
+
+def balance_problems(lines) -> list:
+    """(line index, message) for parentheses and quotes left open or never opened."""
+    text = "\n".join(lines)
+    labels = {m.end() - 1 for m in _LABEL.finditer(text)}
+    problems = []
+    for opening, closing in (("(", ")"), ("„“", "”")):
+        opened = []
+        for pos, ch in enumerate(text):
+            if ch in opening:
+                opened.append(pos)
+            elif ch in closing and opened:
+                opened.pop()
+            elif ch in closing and pos not in labels:
+                problems.append((pos, f'"{ch}" closes nothing'))
+        problems += [(pos, f'"{text[pos]}" is never closed') for pos in opened]
+    straight = [pos for pos, ch in enumerate(text) if ch == '"']
+    if len(straight) % 2:
+        problems.append((straight[-1], 'odd number of straight quotes (") in the paragraph'))
+    return [(text.count("\n", 0, pos), message) for pos, message in sorted(problems)]

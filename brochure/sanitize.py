@@ -1,0 +1,319 @@
+"""Raw HTML in Markdown: the policy, and `clean`, which enforces it on the converted HTML.
+
+The policy
+----------
+Content is Markdown (docs/content-model.md: "Do not type HTML"). Python-Markdown passes raw
+HTML through untouched, and WeasyPrint would act on it: `<link rel="attachment">` or
+`<a rel="attachment">` embeds any readable file into the PDF, `<img src="file:///...">` and
+`<style>` with `url(...)` read local files, `<base>` moves every relative URL. So the HTML that
+Markdown produces is checked before it reaches a template, and anything outside a small
+allow-list **stops the build** with a `ContentError` naming the Markdown file and (best effort)
+the line. Nothing is silently dropped or shown as markup in the printed brochure: an editor who
+typed HTML learns it at once, with the fix ("use Markdown").
+
+Allowed elements (what the Markdown syntax and our extensions produce, plus four harmless
+inline tags an editor may type: `<br>`, `<sup>`, `<sub>`, `<span>`):
+
+    p h1-h6 ul ol li a img em strong code pre blockquote hr br sup sub span div
+    table thead tbody tr th td
+
+Allowed attributes:
+
+- on every allowed element: `class` (letters, digits, `-`, `_`; e.g. the admonition boxes'
+  `div.admonition sidebar`, `p.admonition-title`), `id` (a plain name, for `#anchor` links),
+  `lang` (a language tag such as `en` or `en-GB`, for words in another language);
+- `a`: `href`, `title`. A link goes to `https://`, `http://`, `mailto:` or an `#anchor` in the
+  document; anything else (`file:`, `javascript:`, `vbscript:`, `data:`, `ftp:`, a relative
+  path) is refused;
+- `img`: `src`, `alt`, `title`. `src` is a relative path, from the Markdown file's folder, to a
+  PNG, JPEG, GIF or SVG file inside the content folder (`![Mapa](img/mapa.png)` in
+  `content/pl/01-pim.md` is `content/pl/img/mapa.png`). With `root` given, the file must exist
+  and, after resolving `..` and symbolic links, still lie inside the content folder; `src` is
+  then rewritten to the file's absolute `file:` URL, which the sandboxed fetcher
+  (brochure/fetch.py) checks once more at typeset time. `data:` images are refused: an image
+  belongs in content/ as a file an editor can see and replace;
+- `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
+  only `text-align: left|right|center` (what the `tables` extension writes).
+
+Everything else is refused: any other element (`<script>`, `<style>`, `<iframe>`, `<object>`,
+`<embed>`, `<link>`, `<meta>`, `<base>`, `<form>`, `<svg>`, `<div>`'s cousins...), any other
+attribute (event handlers `on...=`, `rel`, `style`, `srcset`, `target`...), doctype and
+processing-instruction markup. HTML comments are dropped (an editor's note to self). Text is
+re-escaped, and the tags are re-balanced, so a stray `</div>` cannot close the template's own
+elements.
+
+Use: `render._section_body` converts the Markdown and then calls
+`clean(html, file, first_line, source=source, root=pub.root)` before it places the components.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .content import ContentError
+
+INLINE_RAW = ("br", "sup", "sub", "span")          # the raw tags an editor may type
+TAGS = frozenset((
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "em", "strong",
+    "code", "pre", "blockquote", "hr", "div", "table", "thead", "tbody", "tr", "th", "td")
+    + INLINE_RAW)
+VOID = frozenset(("br", "hr", "img"))
+GLOBAL_ATTRIBUTES = ("class", "id", "lang")
+ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "ol": ("start",),
+              "th": ("align", "style"), "td": ("align", "style")}
+LINK_SCHEMES = ("https", "http", "mailto")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg")
+# Elements and attributes that get a message of their own: they are how a document reads files,
+# runs code or changes what other URLs mean.
+DANGEROUS = frozenset(("script", "style", "iframe", "frame", "frameset", "object", "embed",
+                       "applet", "link", "meta", "base", "form", "input", "button", "textarea",
+                       "select", "svg", "math", "video", "audio", "source", "track", "picture",
+                       "portal", "template", "noscript"))
+
+_CLASS = re.compile(r"[A-Za-z0-9_ \t-]*")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_START = re.compile(r"[0-9]{1,6}")
+_ALIGN = re.compile(r"left|right|center|justify", re.I)
+_TABLE_STYLE = re.compile(r"\s*text-align\s*:\s*(?:left|right|center)\s*;?\s*", re.I)
+HINT = "use Markdown (see docs/content-model.md)"
+
+
+def clean(html: str, file: str, first_line: int = 1, *, source: str | None = None,
+          root=None) -> str:
+    """The HTML Markdown made, checked against the policy above; a ContentError otherwise.
+
+    file: the Markdown file as messages name it ("content/pl/01-pim.md"); first_line: the line
+    of its first body line (after the front matter); source: the Markdown body, to find the
+    line of a problem (without it, first_line is given); root: the content folder, to check
+    and resolve image paths (without it, an image path is only checked to be relative).
+    """
+    cleaner = _Cleaner(file, first_line, source, root)
+    try:
+        cleaner.feed(html)
+        cleaner.close()
+    except ContentError:
+        raise
+    except Exception as err:     # html.parser is lenient, but never let a crash through
+        raise ContentError(file, first_line, f"the HTML in this text cannot be read ({err}); "
+                                             f"{HINT}") from None
+    return cleaner.result()
+
+
+class _Cleaner(HTMLParser):
+    def __init__(self, file, first_line, source, root):
+        super().__init__(convert_charrefs=True)
+        self.file, self.first_line, self.source = str(file), first_line, source
+        self.root = Path(root).resolve() if root is not None else None
+        self.out, self.open = [], []
+
+    # --- the parser's events ------------------------------------------------------------
+
+    def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self._start(tag, attrs)
+        if tag not in VOID:
+            self._end(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in TAGS:
+            self._refuse_tag(tag, closing=True)
+        self._end(tag)
+
+    def handle_data(self, data):
+        self.out.append(html_lib.escape(data, quote=False))
+
+    def handle_comment(self, data):
+        pass                                            # an editor's note: not printed
+
+    def handle_decl(self, decl):
+        self._fail(re.escape("<!" + decl[:20]), f"raw HTML <!{_short(decl)}> is not allowed; "
+                                                f"{HINT}")
+
+    def unknown_decl(self, data):
+        self.handle_decl(data)
+
+    def handle_pi(self, data):
+        self._fail(r"<\?", f"raw HTML <?{_short(data)}> is not allowed; {HINT}")
+
+    # --- elements -----------------------------------------------------------------------
+
+    def _start(self, tag, attrs):
+        if tag not in TAGS:
+            self._refuse_tag(tag)
+        kept, seen = [], set()
+        for name, value in attrs:
+            value = "" if value is None else value
+            value = self._attribute(tag, name, value)
+            if name not in seen:                        # HTML uses the first of duplicates
+                seen.add(name)
+                kept.append(f' {name}="{html_lib.escape(value, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}>")
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def _end(self, tag):
+        if tag in VOID or tag not in self.open:
+            return                                      # a stray end tag: dropped
+        while self.open:
+            top = self.open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                break
+
+    def result(self) -> str:
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
+        return "".join(self.out)
+
+    def _refuse_tag(self, tag, closing=False):
+        pattern = rf"<\s*/?\s*{re.escape(tag)}(?![A-Za-z0-9-])"
+        shown = f"</{tag}>" if closing else f"<{tag}>"
+        if tag in DANGEROUS:
+            why = (" (it can run code, load files or change the page)"
+                   if tag not in ("svg", "math") else " (put graphics in an image file)")
+        else:
+            why = ""
+        self._fail(pattern, f"raw HTML {shown} is not allowed{why}; use Markdown (the only "
+                            f"HTML tags allowed are {', '.join(f'<{t}>' for t in INLINE_RAW)})")
+
+    # --- attributes ---------------------------------------------------------------------
+
+    def _attribute(self, tag, name, value) -> str:
+        attr_pattern = rf"(?<![A-Za-z0-9_-]){re.escape(name)}\s*="
+        if name.startswith("on"):
+            self._fail(attr_pattern, f'the event attribute {name}= on <{tag}> is not allowed '
+                                     f'(it runs code); {HINT}')
+        if name == "rel":
+            self._fail(attr_pattern, f'the attribute rel="{_short(value)}" on <{tag}> is not '
+                                     f'allowed (rel="attachment" would embed a file in the PDF); '
+                                     f'{HINT}')
+        if name not in GLOBAL_ATTRIBUTES + ATTRIBUTES.get(tag, ()):
+            allowed = GLOBAL_ATTRIBUTES + ATTRIBUTES.get(tag, ())
+            self._fail(attr_pattern, f'the attribute {name}= on <{tag}> is not allowed; '
+                                     f'allowed on <{tag}>: {", ".join(allowed)}')
+        checks = {"class": _CLASS, "id": _ID, "lang": _LANG, "start": _START, "align": _ALIGN,
+                  "style": _TABLE_STYLE}
+        if name in checks and not checks[name].fullmatch(value):
+            self._fail(attr_pattern, f'{name}="{_short(value)}" on <{tag}> is not allowed; '
+                                     + _VALUE_HINTS[name])
+        if name == "href":
+            return self._link(value)
+        if name == "src":
+            return self._image(value)
+        return value
+
+    def _link(self, href) -> str:
+        url = href.strip()
+        if url.startswith("#"):
+            return url
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            scheme = ""
+        if scheme in LINK_SCHEMES and url[:len(scheme) + 1].lower() == scheme + ":":
+            return url
+        if scheme in ("javascript", "vbscript", "data"):
+            why = "it would run code or embed data"
+        elif scheme == "file":
+            why = "it points to a file on this computer"
+        elif scheme:
+            why = f'"{scheme}:" links are not used in the brochure'
+        else:
+            why = "a relative link leads nowhere in a PDF"
+        self._fail(self._value_pattern(href, "href"),
+                   f'the link "{_short(href)}" is not allowed ({why}); a link must start with '
+                   f'https://, http://, mailto: or # (a heading of this document)')
+
+    def _image(self, src) -> str:
+        where = self._value_pattern(src, "src")
+        try:
+            parts = urlsplit(src.strip())
+        except ValueError:
+            parts = None
+        path = unquote(parts.path) if parts else ""
+        if (parts is None or parts.scheme or parts.netloc or not path
+                or path.startswith(("/", "\\")) or "\0" in path):
+            self._fail(where, f'the image "{_short(src)}" must be a relative path to a file '
+                              f'inside the content folder, e.g. img/mapa.png (no http://, '
+                              f'file:, data: or absolute paths)')
+        if not path.lower().endswith(IMAGE_SUFFIXES):
+            self._fail(where, f'the image "{_short(src)}" must be a PNG, JPEG, GIF or SVG file '
+                              f'({", ".join(IMAGE_SUFFIXES)})')
+        if self.root is None:
+            return src.strip()
+        return self._image_file(path, src, where)
+
+    def _image_file(self, path, src, where) -> str:
+        folder = self._markdown_folder()
+        lexical = Path(os.path.normpath(folder / path))
+        root = self.root
+        shown_root = Path(root.name)
+        if not lexical.is_relative_to(root):
+            self._fail(where, f'the image "{_short(src)}" lies outside the content folder '
+                              f'("..", or an absolute path); copy the image into '
+                              f'{shown_root}/ and refer to it from there')
+        shown = (shown_root / lexical.relative_to(root)).as_posix()
+        try:
+            resolved = lexical.resolve()
+            exists, is_file = resolved.exists(), resolved.is_file()
+        except (OSError, ValueError, RuntimeError):
+            self._fail(where, f'the image "{_short(src)}" cannot be read ({shown})')
+        if not resolved.is_relative_to(root):
+            self._fail(where, f'the image {shown} is a link to {resolved}, outside the content '
+                              f'folder; copy the image itself into {shown_root}/')
+        if not exists:
+            self._fail(where, f"image not found: {shown}; check the name (letters' case "
+                              f"counts) or add the file")
+        if not is_file:
+            self._fail(where, f"the image {shown} is not a regular file")
+        if not resolved.name.lower().endswith(IMAGE_SUFFIXES):
+            self._fail(where, f'the image {shown} is a link to {resolved.name}, not to a PNG, '
+                              f'JPEG, GIF or SVG file')
+        return resolved.as_uri()
+
+    def _markdown_folder(self) -> Path:
+        """The folder of the Markdown file: file is "<root name>/<lang>/<name>.md"."""
+        parts = Path(self.file).parts
+        if len(parts) > 1 and parts[0] == self.root.name:
+            return self.root.joinpath(*parts[1:-1])
+        return self.root
+
+    # --- messages -----------------------------------------------------------------------
+
+    def _value_pattern(self, value, name) -> str:
+        """Where a URL was written: the URL itself (as in Markdown), else its attribute."""
+        if self.source is not None and value.strip() and value.strip() in self.source:
+            return re.escape(value.strip())
+        return rf"(?<![A-Za-z0-9_-]){name}\s*="
+
+    def _fail(self, pattern, message):
+        raise ContentError(self.file, self._line(pattern), message)
+
+    def _line(self, pattern) -> int:
+        if self.source:
+            match = re.search(pattern, self.source, re.I)
+            if match:
+                return self.first_line + self.source.count("\n", 0, match.start())
+        return self.first_line
+
+
+_VALUE_HINTS = {
+    "class": "a class is one or more names of letters, digits, - and _",
+    "id": "an id is a name of letters, digits, - and _, starting with a letter",
+    "lang": "write a language tag such as en or en-GB",
+    "start": "start is the number of the first list item",
+    "align": "align is left, right, center or justify",
+    "style": "the only style allowed is a table column's text-align (left, right or center)",
+}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
