@@ -69,8 +69,8 @@ def test_pages_are_a4(pl):
         assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
 
 
-def contents_entries(pdf, heading) -> dict:
-    """Title -> page number, read line by line from the contents page laid out as text."""
+def contents_entries(pdf, heading):
+    """(title -> page number, the contents page number), read line by line from the contents page laid out as text."""
     pages = page_texts(pdf)
     number = next(i for i, t in enumerate(pages, 1) if heading in t)
     layout = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
@@ -80,7 +80,7 @@ def contents_entries(pdf, heading) -> dict:
         match = re.fullmatch(r"\d\d (.+?) +(\d+)", line)
         if match:
             entries[match.group(1)] = int(match.group(2))
-    return entries
+    return entries, number
 
 
 def normalise_lines(text):
@@ -88,7 +88,7 @@ def normalise_lines(text):
 
 
 def test_contents_page_numbers_match_where_sections_start(pub, pl):
-    entries = contents_entries(pl, "Spis treści")
+    entries, contents = contents_entries(pl, "Spis treści")
     pages = page_texts(pl)
     assert len(entries) == len(pub.sections)
     for section in pub.sections:
@@ -96,7 +96,8 @@ def test_contents_page_numbers_match_where_sections_start(pub, pl):
         number = entries[title]
         assert pages[number - 1].startswith(title) or pages[number - 1].find(title) < 80, \
             f"{title}: contents says page {number}"
-        assert title not in pages[number - 2][:80], f"{title} starts a page earlier"
+        if number - 1 != contents:
+            assert title not in pages[number - 2][:80], f"{title} starts a page earlier"
 
 
 def test_metadata(pl):
