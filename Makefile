@@ -20,5 +20,8 @@ test: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
+watch: $(STAMP)
+	$(PY) build.py watch
+
 clean:
 	rm -rf output

@@ -37,12 +37,13 @@ class Progress:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="build.py", description="Build the PIM brochure.")
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "reviewed"))
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "reviewed", "watch"))
     parser.add_argument("files", nargs="*", help="with reviewed: the English files reviewed")
     parser.add_argument("--lang", action="append", choices=("pl", "en"),
                         help="build only this language (repeatable); default: all")
     parser.add_argument("--content", default="content", help="content folder (default: content)")
     parser.add_argument("--output", default="output", help="output folder (default: output)")
+    parser.add_argument("--port", type=int, default=8000, help="with watch: the preview port")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
@@ -54,6 +55,9 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             return build(args, progress)
+        if args.command == "watch":
+            from . import watch
+            return watch.serve(args, progress)
         if args.command == "check":
             from . import check
             return check.run(args.content, progress)

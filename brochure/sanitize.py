@@ -214,10 +214,12 @@ class _Cleaner(HTMLParser):
         if url.startswith("#"):
             return url
         try:
-            scheme = urlsplit(url).scheme.lower()
+            parts = urlsplit(url)
         except ValueError:
-            scheme = ""
-        if scheme in LINK_SCHEMES and url[:len(scheme) + 1].lower() == scheme + ":":
+            parts = urlsplit("")
+        scheme = parts.scheme.lower()
+        if (scheme in LINK_SCHEMES and url[:len(scheme) + 1].lower() == scheme + ":"
+                and (parts.netloc or scheme == "mailto")):
             return url
         if scheme in ("javascript", "vbscript", "data"):
             why = "it would run code or embed data"
