@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import content, output, translation
+from . import cache, content, output, translation
 from .editions import select
 
 EXIT_CONTENT = 2     # bad input: the message names file and line
@@ -19,8 +19,11 @@ class Progress:
         self.quiet, self.verbose = quiet, verbose
 
     def stage(self, label, start):
+        self.took(label, time.perf_counter() - start)
+
+    def took(self, label, seconds):
         if not self.quiet:
-            print(f"  {label:<34} {time.perf_counter() - start:6.2f} s", flush=True)
+            print(f"  {label:<34} {seconds:6.2f} s", flush=True)
 
     def info(self, text):
         if not self.quiet:
@@ -44,6 +47,10 @@ def parse_args(argv):
     parser.add_argument("--content", default="content", help="content folder (default: content)")
     parser.add_argument("--output", default="output", help="output folder (default: output)")
     parser.add_argument("--port", type=int, default=8000, help="with watch: the preview port")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="editions typeset at once (default: one per core)")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds allowed for typesetting (default: 300)")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
@@ -78,9 +85,41 @@ def main(argv=None) -> int:
 
 
 def build(args, progress) -> int:
+    started = time.perf_counter()
+    store = cache.Cache(args.output)
+    t = time.perf_counter()
+    digest = "build-" + cache.inputs_digest(args.content, repr(sorted(args.lang or [])))
+    previous = store.get(digest)
+    progress.stage("look for an unchanged build", t)
+    if previous is None:
+        built = _build(args, progress, store)
+        if isinstance(built, int):
+            return built
+        store.put(digest, built)
+    else:
+        progress.info("nothing changed since the last build: outputs taken from output/.cache")
+        built = previous
+    messages, results = built
+    for line in messages + [w for r in results for w in r.warnings]:
+        progress.warn(line)
+    for note in (n for r in results for n in r.notes):
+        progress.info(note)
+    t = time.perf_counter()
+    written = output.write_all(Path(args.output), [f for r in results for f in r.files])
+    progress.stage("write output (atomic)", t)
+    for path, size, pages in written:
+        unit = "sides" if "booklet" in path.name else "pages"
+        progress.info(f"  {str(path):<42} {size / 1024:6.0f} KB"
+                      + (f"  {pages:3d} {unit}" if pages else ""))
+    progress.info(f"built {len(results)} editions in {time.perf_counter() - started:.1f} s "
+                  f"({len(messages)} content warnings)")
+    return 0
+
+
+def _build(args, progress, store):
+    """(content warnings, edition results), or an exit code when the content is wrong."""
     from . import pipeline
 
-    started = time.perf_counter()
     t = time.perf_counter()
     pub = content.load(args.content)
     findings = translation.problems(pub)
@@ -92,17 +131,11 @@ def build(args, progress) -> int:
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
     editions = select(args.lang, available=pub.languages)
-    results = pipeline.build_editions(pub, editions, progress)
-    for warning in pub.warnings + findings + [w for r in results for w in r.warnings]:
-        progress.warn(warning)
-    for note in (n for r in results for n in r.notes):
-        progress.info(note)
-    t = time.perf_counter()
-    written = output.write_all(Path(args.output), [f for r in results for f in r.files])
-    progress.stage("write output (atomic)", t)
-    for path, size, pages in written:
-        unit = "sides" if "booklet" in path.name else "pages"
-        progress.info(f"  {str(path):<42} {size / 1024:6.0f} KB" + (f"  {pages:3d} {unit}" if pages else ""))
-    progress.info(f"built {len(editions)} editions in {time.perf_counter() - started:.1f} s "
-                  f"({len(pub.warnings)} content warnings)")
-    return 0
+    try:
+        results = pipeline.build_editions(pub, editions, progress, store,
+                                          timeout=args.timeout, jobs=args.jobs)
+    except pipeline.EditionTimeout as err:
+        progress.warn(f"error: {err}")
+        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        return EXIT_CONTENT
+    return pub.warnings + findings, results

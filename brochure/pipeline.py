@@ -1,13 +1,25 @@
-"""Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory."""
+"""Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory.
+
+HTML is rendered in this process (it is cheap); editions whose HTML the cache does not know are
+typeset in separate processes, up to one per core, each with a time limit.
+"""
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from functools import partial
 
-from . import finish, impose, render, typeset
+from . import cache, finish, impose, render, typeset
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
+
+
+class EditionTimeout(Exception):
+    """Typesetting an edition took longer than allowed."""
 
 
 @dataclass
@@ -17,23 +29,93 @@ class EditionResult:
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)      # things the build did that the user should know
     headings: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)    # stage -> seconds
+    cached: bool = False
 
 
-def build_editions(pub, editions, progress) -> list:
+@dataclass
+class Job:
+    """Everything a worker process needs to typeset and finish one edition."""
+    edition: object
+    html: str
+    fillers: dict            # padding pages count -> HTML (print editions)
+    crop_marks: bool
+    bleed_mm: float
+
+
+def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
     env = render.environment()
-    return [build_edition(pub, edition, env, progress) for edition in editions]
+    results, pending = {}, []
+    for edition in editions:
+        t = time.perf_counter()
+        job = _job(pub, edition, env)
+        progress.stage(f"render HTML          [{edition.id}]", t)
+        key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks,
+                        job.bleed_mm)
+        hit = store.get(key) if store else None
+        if hit is not None:
+            hit.cached = True
+            progress.detail(f"[{edition.id}] unchanged: taken from the cache")
+            results[edition.id] = hit
+        else:
+            pending.append((key, job))
+    for key, result in _typeset_all(pending, progress, timeout, jobs):
+        results[result.edition.id] = result
+        if store:
+            store.put(key, result)
+    return [results[e.id] for e in editions]
 
 
-def build_edition(pub, edition, env, progress) -> EditionResult:
-    result = EditionResult(edition)
-    t = time.perf_counter()
+def _job(pub, edition, env) -> Job:
     html = render.render(pub, edition, env)
-    progress.stage(f"render HTML          [{edition.id}]", t)
+    fillers = {}
+    if edition.print:
+        fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
+    return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
+               pub.print_options["bleed_mm"])
+
+
+def _typeset_all(pending, progress, timeout, jobs):
+    """(key, EditionResult) for each pending job, typeset in parallel processes."""
+    if not pending:
+        return []
+    import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = [(key, job, pool.submit(run_job, job)) for key, job in pending]
+        done = []
+        deadline = time.monotonic() + timeout
+        for key, job, future in futures:
+            try:
+                result = future.result(timeout=max(0.1, deadline - time.monotonic()))
+            except FutureTimeout:
+                raise EditionTimeout(f"edition {job.edition.id}: typesetting took longer than "
+                                     f"{timeout} s and was stopped (is a section huge?)") from None
+            for stage, seconds in result.timings.items():
+                progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
+            done.append((key, result))
+        return done
+    finally:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_job(job: Job) -> EditionResult:
+    """Typeset and finish one edition (in a worker process)."""
+    edition = job.edition
+    result = EditionResult(edition)
     if edition.html:
-        result.files.append((edition.html, preview_html(html), None))
+        result.files.append((edition.html, preview_html(job.html), None))
     t = time.perf_counter()
-    typeset_result = _typeset(pub, edition, env, html)
-    progress.stage(f"typeset (WeasyPrint) [{edition.id}]", t)
+    typeset_result = typeset.typeset(
+        job.html, edition.variant, identifier=job.html,
+        multiple=SADDLE_STITCH if edition.print else 1, fillers=job.fillers,
+        finisher=None if edition.print else partial(_part_languages, edition.languages))
+    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
@@ -45,22 +127,15 @@ def build_edition(pub, edition, env, progress) -> EditionResult:
     pdf = typeset_result.pdf
     if edition.booklets:
         result.files += _booklets(edition, pdf, typeset_result.pages)
-    if edition.print and pub.print_options["crop_marks"]:
-        pdf = _bytes(impose.add_crop_marks, io.BytesIO(pdf),
-                     bleed_pt=pub.print_options["bleed_mm"] * impose.MM)
-    progress.stage(f"finish (pypdf)       [{edition.id}]", t)
+    if job.crop_marks:
+        pdf = _bytes(impose.add_crop_marks, io.BytesIO(pdf), bleed_pt=job.bleed_mm * impose.MM)
+    result.timings["finish (pypdf)"] = time.perf_counter() - t
     result.files.append((edition.pdf, pdf, typeset_result.pages))
     return result
 
 
-def _typeset(pub, edition, env, html):
-    if not edition.print:
-        return typeset.typeset(html, edition.variant, identifier=html, finisher=lambda anchors:
-                               finish.part_languages(edition.languages,
-                                                     [anchors[f"part-{lang}"]
-                                                      for lang in edition.languages]))
-    return typeset.typeset(html, edition.variant, identifier=html, multiple=SADDLE_STITCH,
-                           filler=lambda count: render.render_notes(pub, edition, count, env))
+def _part_languages(languages, anchors):
+    return finish.part_languages(languages, [anchors[f"part-{lang}"] for lang in languages])
 
 
 def _booklets(edition, pdf, pages) -> list:

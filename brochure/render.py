@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import colour, typography
 from .content import ContentError
@@ -20,6 +20,7 @@ CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
 COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)\]\]\s*$", re.M)
 COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>")
+TAG = re.compile(r"(<[^>]*>)")
 UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
 LABELS = {
@@ -46,7 +47,18 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True)
     env.filters["dates"] = timeline.format_dates
     env.filters["cities"] = cities_count
+    env.filters["typo"] = lambda value, lang: Markup(
+        typography.smarten_html(quotes_as_text(str(escape(value))), lang))
     return env
+
+
+def quotes_as_text(html: str) -> str:
+    """Quote marks that Jinja escaped in text (not in attributes) back as characters, so the
+    typography pass can turn them into „…” or “…”; in text they need no escaping."""
+    pieces = TAG.split(html)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = pieces[i].replace("&#39;", "'").replace("&#34;", '"')
+    return "".join(pieces)
 
 
 def render(pub, edition, env=None) -> str:
@@ -77,7 +89,7 @@ def render_part(pub, lang, env, edition) -> dict:
             network=pub.network(section.network) if section.network else None,
             id=f"{lang}-{section.file}")
         sections.append({"id": f"{lang}-{section.file}", "title": section.title(lang),
-                         "html": Markup(typography.smarten_html(html, lang)),
+                         "html": Markup(typography.smarten_html(quotes_as_text(html), lang)),
                          "section": section})
     return {"lang": lang, "sections": sections, "labels": LABELS[lang],
             "hyphen_lang": "en-GB" if lang == "en" else lang}

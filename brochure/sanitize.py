@@ -174,7 +174,7 @@ class _Cleaner(HTMLParser):
 
     def _refuse_tag(self, tag, closing=False):
         pattern = rf"<\s*/?\s*{re.escape(tag)}(?![A-Za-z0-9-])"
-        shown = f"</{tag}>" if closing else f"<{tag}>"
+        shown = f"</{_short(tag, 20)}>" if closing else f"<{_short(tag, 20)}>"
         if tag in DANGEROUS:
             why = (" (it can run code, load files or change the page)"
                    if tag not in ("svg", "math") else " (put graphics in an image file)")

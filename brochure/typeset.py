@@ -30,12 +30,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def typeset(html: str, variant: str, identifier: str, multiple: int = 1, filler=None,
+def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
             finisher=None) -> Result:
     """Lay out the HTML and write the PDF (pdf/ua-1 or pdf/x-4).
 
-    With multiple > 1, pages made by filler(count) (an HTML document) are put before the last
-    page (the back cover) until the page count is a multiple of it. finisher(anchor pages),
+    With multiple > 1, the pages of fillers[count] (an HTML document of count pages) are put
+    before the last page (the back cover) to make the page count a multiple of it. finisher(anchor pages),
     if given, returns a WeasyPrint finisher that edits the PDF objects before they are written.
     """
     import weasyprint
@@ -53,7 +53,7 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, filler=
         padding = -len(document.pages) % multiple
         if padding:
             pages = document.pages
-            extra = lay_out(filler(padding)).pages
+            extra = lay_out(fillers[padding]).pages
             document = document.copy(pages[:-1] + extra + pages[-1:])
         headings = _anchor_pages(document)
         pdf = document.write_pdf(

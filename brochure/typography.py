@@ -155,6 +155,9 @@ def _month_year(lang: str) -> Rule:
         rf"(?<!\w) ({_MONTHS[lang]}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
 
 
+# Order matters: quotes come before the dash rule (which looks for closing
+# quotes), ranges before dashes (a spaced hyphen between numbers is a range),
+# and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
            _RANGES, _DASHES, _ONE_LETTER, _month_year("pl"), _NUMBER_WORD],

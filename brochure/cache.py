@@ -1,0 +1,80 @@
+"""A content-addressed cache of typeset editions, under output/.cache (safe to delete).
+
+Two levels: the digest of every input file (content, templates, styles, fonts, the builder's
+code, the library versions) finds a whole previous build without rendering anything; the
+digest of one edition's final HTML (plus its options) finds that edition when something else
+changed, so only the editions a change affects are typeset again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+CODE_AND_LOOKS = ("brochure", "templates", "styles")
+LIBRARIES = ("weasyprint", "pydyf", "pypdf", "Jinja2", "Markdown", "PyYAML", "pyphen")
+KEEP = 60            # cache entries kept; older ones are removed
+
+
+def versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}==?")
+    return ",".join(found)
+
+
+def inputs_digest(content_dir, *extra: str) -> str:
+    """Digest of every file the build reads (and of anything else that changes the output)."""
+    digest = hashlib.sha256(versions().encode())
+    for part in extra:
+        digest.update(part.encode())
+    folders = [Path(content_dir)] + [PROJECT / name for name in CODE_AND_LOOKS]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def key(*parts) -> str:
+    digest = hashlib.sha256(versions().encode())
+    for part in parts:
+        digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, output_dir):
+        self.dir = Path(output_dir) / ".cache"
+
+    def get(self, name: str):
+        path = self.dir / f"{name}.pickle"
+        try:
+            with path.open("rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            return None
+        os.utime(path)          # recently used: kept longest
+        return value
+
+    def put(self, name: str, value) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.dir / f"{name}.pickle")
+        self._prune()
+
+    def _prune(self) -> None:
+        entries = sorted(self.dir.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
