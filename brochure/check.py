@@ -32,8 +32,8 @@ class Text:
     lines: list
 
 
-def run(content_dir, progress) -> int:
-    findings = check(Path(content_dir))
+def run(content_dir, progress, layout=True) -> int:
+    findings = check(Path(content_dir), layout)
     for finding in findings:
         progress.warn(finding)
     errors = sum(1 for f in findings if _level(f) == "error")
@@ -46,16 +46,41 @@ def _level(finding: str) -> str:
     return match.group(1) if match else "warning"
 
 
-def check(root: Path) -> list:
-    """Every finding about the content in `root`, as `file:line: level: message` lines."""
+def check(root: Path, layout=False) -> list:
+    """Every finding about the content in `root`, as `file:line: level: message` lines.
+    With layout, the single-language editions are also typeset and their layout linted."""
     try:
         pub = content.load(root)
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
     except content.ContentError as err:
         return [f"{err.file}:{err.line}: error: {err.message}"]
-    return (translation.problems(pub) + content.missing_data(pub)
-            + spelling(texts, read_wordlist(root / WORDLIST), pub.languages)
-            + typography_lint(texts))
+    findings = (translation.problems(pub) + content.missing_data(pub)
+                + spelling(texts, read_wordlist(root / WORDLIST), pub.languages)
+                + typography_lint(texts))
+    if layout and not any(_level(f) == "error" for f in findings):
+        findings += layout_lint(pub)
+    return findings
+
+
+def layout_lint(pub) -> list:
+    """Typeset each language once and report page budgets, overflow, stranded headings..."""
+    from . import layout as lint, render, typeset
+    from .editions import select
+
+    found = []
+    env = render.environment()
+    for edition in (e for e in select(available=pub.languages) if len(e.languages) == 1
+                    and not e.print):
+        lang = edition.languages[0]
+        try:
+            document = typeset.lay_out(render.render(pub, edition, env))
+        except (typeset.TypesetError, content.ContentError) as err:
+            found.append(f"{pub.root}: error: {err}")
+            continue
+        sections = [lint.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
+                                 s.pages) for s in pub.sections]
+        found += lint.lint(document, sections, lang)
+    return found
 
 
 # --- the texts ----------------------------------------------------------------------------

@@ -34,8 +34,20 @@ class NotServed(ValueError):
     """A URL the sandbox refuses; the message names the URL and says why."""
 
 
-def resolve(url: str, project: Path = PROJECT) -> Path:
-    """The file a file: URL names, if the sandbox serves it; NotServed otherwise."""
+def served_folders(project: Path = PROJECT, content=None) -> list:
+    """(name, folder as given, folder resolved) of each served folder; `content`, when given,
+    takes the place of project/content."""
+    folders = {folder: project / folder for folder in SERVED}
+    if content is not None:
+        folders["content"] = Path(content)
+    return [(name, Path(os.path.abspath(path)), path.resolve()) for name, path in folders.items()]
+
+
+def resolve(url: str, project: Path = PROJECT, content=None) -> Path:
+    """The file a file: URL names, if the sandbox serves it; NotServed otherwise.
+
+    content: the content folder being built, when it is not the project's own content/.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -53,15 +65,15 @@ def resolve(url: str, project: Path = PROJECT) -> Path:
     if "\0" in raw or not raw.startswith("/"):
         raise NotServed(f'refused to load "{url}": not a file path')
     lexical = Path(os.path.normpath(raw))
-    roots = [(folder, (project / folder).resolve()) for folder in SERVED]
+    roots = served_folders(project, content)
     try:
         path = lexical.resolve()
     except (OSError, RuntimeError) as err:
         raise NotServed(f'refused to load "{url}": {err}') from None
-    inside = next((folder for folder, root in roots
-                   if lexical.is_relative_to(root) or lexical.is_relative_to(project / folder)),
+    inside = next((folder for folder, written, root in roots
+                   if lexical.is_relative_to(root) or lexical.is_relative_to(written)), None)
+    served = next(((folder, root) for folder, _, root in roots if path.is_relative_to(root)),
                   None)
-    served = next(((folder, root) for folder, root in roots if path.is_relative_to(root)), None)
     if served is None:
         if inside:
             raise NotServed(f'refused to load "{url}": it is a link to {path}, outside '
@@ -71,18 +83,23 @@ def resolve(url: str, project: Path = PROJECT) -> Path:
                         f'templates/ of the project (and data: URIs) may be used')
     folder, root = served
     shown = f"{folder}/{path.relative_to(root).as_posix()}"
-    if not path.exists():
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except OSError as err:
+        raise NotServed(f'refused to load "{url}": {shown} cannot be read ({err.strerror})'
+                        ) from None
+    if not exists:
         what = "image" if path.suffix.lower() in IMAGES else "file"
         raise NotServed(f'{what} not found: {shown} (refused to load "{url}")')
-    if not path.is_file():
+    if not regular:
         raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
     return path
 
 
-def allowed_path(url: str, project: Path = PROJECT) -> Path | None:
+def allowed_path(url: str, project: Path = PROJECT, content=None) -> Path | None:
     """The file a file: URL names, if it lies inside the served folders; else None."""
     try:
-        return resolve(url, project)
+        return resolve(url, project, content)
     except NotServed:
         return None
 
@@ -107,8 +124,12 @@ def decode_data_uri(url: str) -> tuple[bytes, str]:
     return data, media
 
 
-def fetcher_class(project: Path = PROJECT):
-    """(SandboxedFetcher, Refused): the fetcher class for weasyprint.HTML and its error."""
+def fetcher_class(project: Path = PROJECT, content=None):
+    """(SandboxedFetcher, Refused): the fetcher class for weasyprint.HTML and its error.
+
+    content: the content folder being built (default: the project's content/); give it when
+    the build reads another folder (build.py --content), or its images are refused.
+    """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class Refused(FatalURLFetchingError):
@@ -122,7 +143,7 @@ def fetcher_class(project: Path = PROJECT):
                 if url[:5].lower() == "data:":
                     data, media = decode_data_uri(url)
                     return URLFetcherResponse(url, data, {"Content-Type": media})
-                path = resolve(url, project)
+                path = resolve(url, project, content)
                 return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                           {"Content-Type": _mime(path)})
             except NotServed as err:

@@ -36,14 +36,18 @@ Allowed attributes:
   only `text-align: left|right|center` (what the `tables` extension writes).
 
 Everything else is refused: any other element (`<script>`, `<style>`, `<iframe>`, `<object>`,
-`<embed>`, `<link>`, `<meta>`, `<base>`, `<form>`, `<svg>`, `<div>`'s cousins...), any other
-attribute (event handlers `on...=`, `rel`, `style`, `srcset`, `target`...), doctype and
-processing-instruction markup. HTML comments are dropped (an editor's note to self). Text is
-re-escaped, and the tags are re-balanced, so a stray `</div>` cannot close the template's own
-elements.
+`<embed>`, `<link>`, `<meta>`, `<base>`, `<form>`, `<svg>`, but also `<u>`, `<font>`,
+`<section>`...), any other attribute (event handlers `on...=`, `rel`, `style`, `srcset`,
+`target`...), doctype, CDATA and processing-instruction markup. HTML comments are dropped
+(an editor's note to self). Text is re-escaped, and the tags are re-balanced, so a stray
+`</div>` cannot close the template's own elements.
 
 Use: `render._section_body` converts the Markdown and then calls
-`clean(html, file, first_line, source=source, root=pub.root)` before it places the components.
+`clean(html, file, first_line, source=source, root=pub.root)` before it places the components
+(whose HTML comes from our templates and is not checked). The check runs for the languages being
+built. typeset.py makes its fetcher with `fetch.fetcher_class()`, which serves the project's
+own content/: an image in a content tree outside the project (`--content elsewhere/`) passes
+here but is refused at typeset time unless typeset passes `content=pub.root` to it.
 """
 from __future__ import annotations
 

@@ -54,10 +54,13 @@ def _stale(root, section, lang) -> list:
 
 
 def mark_reviewed(content_dir, files, progress) -> int:
-    """Record the current Polish version in each English file named (all when none is)."""
+    """Record the current Polish version in each English file named."""
     root = Path(content_dir)
-    targets = [Path(f) for f in files] or sorted((root / "en").glob("*.md"))
-    for path in targets:
+    if not files:
+        progress.warn("name the English files you have checked against the Polish text, e.g. "
+                      "python build.py reviewed content/en/01-pim.md")
+        return 2
+    for path in (Path(f) for f in files):
         original = root / "pl" / path.name
         pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original)), str(original))
         text = read_text(path, str(path))

@@ -68,6 +68,18 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
                   headings=headings, padding=padding)
 
 
+def lay_out(html: str):
+    """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
+    import weasyprint
+
+    fetcher_class_, refused = fetcher_class()
+    try:
+        return weasyprint.HTML(string=html, base_url=str(PROJECT) + "/",
+                               url_fetcher=fetcher_class_()).render()
+    except refused as err:
+        raise TypesetError(str(err)) from None
+
+
 def _anchor_pages(document) -> dict:
     pages = {}
     for number, page in enumerate(document.pages, start=1):

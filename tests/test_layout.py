@@ -1,0 +1,70 @@
+"""Layout lint on small typeset documents: each problem is found, and a clean page gives none."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from brochure import check, layout, typeset
+
+PAGE = "<style>@page { size: A6; margin: 10mm } body { font: 10pt/1.3 serif }</style>"
+SECTION = [layout.Section("s1", "content/pl/01-x.md", 1)]
+
+
+def lint(body: str, sections=SECTION) -> list:
+    html = f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>{body}</section></body></html>"
+    return layout.lint(typeset.lay_out(html), sections, "pl")
+
+
+def test_clean_page_has_no_findings():
+    assert lint("<h2>Tytuł</h2><p>Krótki tekst.</p>") == []
+
+
+def test_section_over_budget_is_an_error_with_pages_and_lines():
+    findings = lint("<h2>Tytuł</h2>" + "<p>Zdanie o mieście i sieci. </p>" * 60)
+    budget = [f for f in findings if "budget" in f]
+    assert len(budget) == 1
+    assert budget[0].startswith("content/pl/01-x.md:1: error: the section takes ")
+    assert "its budget is 1" in budget[0] and "page(s) over (about" in budget[0]
+
+
+def test_heading_alone_at_page_bottom():
+    # WeasyPrint keeps a heading with what follows unless told otherwise: told here, so that
+    # the heading lands at the page bottom as it can where a following block cannot move
+    filler = "<p>Wiersz tekstu.</p>" * 14
+    findings = lint("<style>h3 { break-after: auto; margin: 0 }</style>" + filler
+                    + "<h3>Osierocony nagłówek</h3>" + "<p>Dalszy tekst.</p>" * 3,
+                    [layout.Section("s1", "content/pl/01-x.md", None)])
+    assert any('heading "Osierocony nagłówek" is alone at the page bottom' in f
+               for f in findings), findings
+
+
+def test_table_cut_across_pages():
+    rows = "".join(f"<tr><td>wiersz {i}</td></tr>" for i in range(60))
+    findings = lint(f"<table>{rows}</table>", [layout.Section("s1", "content/pl/01-x.md", None)])
+    assert any("a table is cut across pages 1–" in f for f in findings), findings
+
+
+def test_text_overflowing_its_box():
+    findings = lint("<div style='width: 15mm'><p style='hyphens: none'>"
+                    "Konstantynopolitańczykowianeczka</p></div>")
+    assert any('text overflows its box: "Konstantynopolitańczykowianeczka"' in f
+               for f in findings), findings
+
+
+def test_ladder_of_hyphens():
+    words = " ".join(["konstantynopolitańczykowianeczka"] * 3)
+    findings = lint(f"<p style='width: 13mm; hyphens: auto'>{words}</p>",
+                    [layout.Section("s1", "content/pl/01-x.md", None)])
+    assert any("hyphenated line ends in a row" in f for f in findings), findings
+
+
+def test_check_reports_an_overlong_section(tmp_path):
+    """Through the check command: the mini fixture with a section far over its budget."""
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", root)
+    md = root / "pl" / "01-wstep.md"
+    md.write_text(md.read_text(encoding="utf-8") + ("\nDługi akapit o miastach. " * 1500),
+                  encoding="utf-8")
+    findings = check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))
+    over = [f for f in findings if "budget" in f]
+    assert over and over[0].startswith("content/pl/01-wstep.md:1: error: the section takes")
