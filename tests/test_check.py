@@ -32,7 +32,7 @@ def tree(tmp_path):
     """The mini fixture, its English files marked as reviewed, with a word list."""
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
-    translation.mark_reviewed(root, [], FakeProgress())
+    translation.mark_reviewed(root, sorted((root / "en").glob("*.md")), FakeProgress())
     (root / "wordlist.txt").write_text("# test words\nPPP\nLublin  # a city\n", encoding="utf-8")
     return root
 
