@@ -85,7 +85,7 @@ def layout_lint(pub) -> list:
 
 # --- the texts ----------------------------------------------------------------------------
 
-_COMPONENT = re.compile(r"^\s*\[\[[\w-]+\]\]\s*$")
+_COMPONENT = re.compile(r"^\s*\[\[[\w-]+(?: [\w-]+)?\]\]\s*$")
 _BOX = re.compile(r'^(\s*)!!!\s*[\w-]+\s*(?:"(.*)")?\s*$')
 _HEADING = re.compile(r"^(\s*)#{1,6}\s+")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")

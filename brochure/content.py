@@ -346,13 +346,14 @@ def _figures(root, languages, pub) -> list:
     data, file = load_yaml(root, "data/figures.yaml")
     figures = []
     for rec in _records(data, file, "key figure", languages):
-        rec.only("value", "computed", "label", "note")
+        rec.only("value", "computed", "label", "note", "group")
         if "computed" in rec.data:
             value = _computed(rec, pub)
         else:
             value = rec.get("value", int)
         figures.append(Figure(value=value, label=rec.text("label"),
                               note=rec.text("note", required=False),
+                              group=rec.get("group", str, False, "main"),
                               source=Source(file, rec.line())))
     return figures
 

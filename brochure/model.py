@@ -63,6 +63,7 @@ class Figure:
     value: int
     label: Text
     note: Text | None = None
+    group: str = "main"        # which [[key-figures GROUP]] shows it
     source: Source = None
 
 

@@ -18,8 +18,8 @@ TEMPLATES = PROJECT / "templates"
 STYLES = PROJECT / "styles"
 CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
-COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)\]\]\s*$", re.M)
-COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>")
+COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]\s*$", re.M)
+COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]</p>")
 TAG = re.compile(r"(<[^>]*>)")
 UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
@@ -99,15 +99,29 @@ def _section_body(pub, section, lang, env, edition) -> str:
     source = section.bodies[lang]
     file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
     for match in COMPONENT_LINE.finditer(source):
-        if match.group(1) not in COMPONENTS:
-            line = section.body_lines[lang] + source.count("\n", 0, match.start())
-            raise ContentError(file, line, f'unknown component [[{match.group(1)}]]; expected '
-                                           f'one of: {", ".join(f"[[{c}]]" for c in COMPONENTS)}')
+        line = section.body_lines[lang] + source.count("\n", 0, match.start())
+        problem = _component_problem(pub, match.group(1), match.group(2))
+        if problem:
+            raise ContentError(file, line, problem)
     source = UNTITLED_BOX.sub(r'\1 ""', source)
     html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env,
                "edition": edition}
-    return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context), html)
+    return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context, m.group(2)), html)
+
+
+def _component_problem(pub, name, argument) -> str | None:
+    if name not in COMPONENTS:
+        return (f'unknown component [[{name}]]; expected one of: '
+                f'{", ".join(f"[[{c}]]" for c in COMPONENTS)}')
+    if name == "key-figures":
+        groups = sorted({f.group for f in pub.figures})
+        if (argument or "main") not in groups:
+            return (f'no key figures in group "{argument or "main"}"; content/data/figures.yaml '
+                    f'has the groups: {", ".join(groups)}')
+    elif argument:
+        return f"[[{name}]] takes no word after its name; write [[{name}]]"
+    return None
 
 
 def _macro(context, name, **kwargs) -> str:
@@ -116,7 +130,7 @@ def _macro(context, name, **kwargs) -> str:
                                      labels=context["labels"], **kwargs))
 
 
-def _mid_table(context):
+def _mid_table(context, _=None):
     network = context["pub"].network(context["section"].network)
     return _macro(context, "mid_table", network=network,
                   cities=context["pub"].cities_of(network.id))
@@ -133,14 +147,16 @@ def known_colours(pub) -> dict:
 
 
 COMPONENTS = {
-    "key-figures": lambda c: _macro(c, "key_figures", figures=c["pub"].figures),
-    "map": lambda c: _macro(c, "figure", kind="map",
-                            svg=_svg(c, map_graphic.render_map(c["pub"], c["lang"]))),
-    "city-list": lambda c: _macro(c, "city_list"),
+    "key-figures": lambda c, group: _macro(
+        c, "key_figures", group=group or "main",
+        figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
+    "map": lambda c, _: _macro(c, "figure", kind="map",
+                               svg=_svg(c, map_graphic.render_map(c["pub"], c["lang"]))),
+    "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
-    "ppp-stages": lambda c: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
-    "nbs-benefits": lambda c: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
-    "timeline": lambda c: _macro(
+    "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
+    "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
+    "timeline": lambda c, _: _macro(
         c, "timeline", events=c["pub"].events, unknown=UNKNOWN,
         svg=_svg(c, timeline.render_timeline(c["pub"], c["lang"], height_mm=TIMELINE_MM))),
 }
@@ -172,9 +188,14 @@ def stylesheet(pub, edition) -> Markup:
     css = "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
     if edition.cmyk:
         profile = pub.print_options["icc"]
+        bleed = pub.print_options["bleed_mm"]
         css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
-               f"src: url({profile}) }}\n@page {{ bleed: {pub.print_options['bleed_mm']}mm }}\n"
-               + colour.to_device_cmyk(css, known_colours(pub)))
+               f"src: url({profile}) }}\n@page {{ bleed: {bleed}mm }}\n"
+               + colour.to_device_cmyk(css, known_colours(pub)) + "\n"
+               # the colour bands at the cover edges run on into the bleed
+               f".cover-bands {{ margin: -{bleed}mm -{bleed}mm 0; }}\n"
+               f".back-cover .cover-bands.bottom {{ left: -{bleed}mm; right: -{bleed}mm; "
+               f"bottom: -{bleed}mm; margin: 0; height: {9 + bleed}mm; }}\n")
     return Markup(css)
 
 

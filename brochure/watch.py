@@ -1,0 +1,322 @@
+"""python build.py watch: a live HTML preview in the browser; the PDFs rebuilt after each change.
+
+The server (stdlib http.server, a thread per request) keeps the rendered HTML of the screen
+editions in memory: / (Polish), /en and /pl-en. A thread watches content/, templates/ and
+styles/ with watchfiles; after a change it renders again (Jinja2 and Markdown, no typesetting:
+a fraction of a second), bumps the version and tells the open pages over server-sent events
+(/events), and they reload. A preview-only stylesheet (/preview.css, never in the PDF) shows
+the document as A4 sheets. A content error shows a box with file:line: message instead of the
+page until a change fixes it. After each change that renders, the normal build runs in a
+subprocess into the output folder: one at a time; changes during a build queue one more.
+"""
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import watchfiles
+
+from . import content, render
+from .editions import EDITIONS
+
+ROUTES = {"/": "pl", "/pl": "pl", "/en": "en", "/pl-en": "pl-en"}
+GREY = "#7d848c"
+PREVIEW_CSS = f"""\
+/* python build.py watch only (never in the PDF): the document as A4 sheets on a grey desk.
+   The page margins of styles/brochure.css (@page) become the padding of each sheet. */
+@media screen {{
+  html {{ background: {GREY}; }}
+  body {{ margin: 0; padding: 8mm 0 1px; }}
+  .cover, .contents, .section, .back-cover {{
+    box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 0 auto 8mm;
+    padding: 20mm 20mm 22mm; background: #fff; box-shadow: 0 1mm 4mm rgba(0, 0, 0, .45); }}
+  .cover, .back-cover {{ padding: 0; background: #14304f; overflow: hidden; }}
+  .contents {{ padding-top: 50mm; }}
+  /* break-before: page inside a section (the list of meetings): a gap, then a new sheet */
+  .section .events {{ margin-top: 22mm; }}
+  .section .events > caption::before {{ content: ""; display: block; height: 8mm;
+    margin: 0 -20mm 20mm; background: {GREY}; }}
+  .watch-nav {{ position: fixed; top: 8px; right: 8px; padding: 6px 8px; border-radius: 4px;
+    background: rgba(20, 48, 79, .9); font: 13px/1 system-ui, sans-serif; z-index: 10; }}
+  .watch-nav a {{ color: #fff; margin: 0 5px; }}
+  .watch-nav a[aria-current] {{ font-weight: 700; text-decoration: underline; }}
+}}
+@media print {{ .watch-nav {{ display: none; }} }}
+.watch-error {{ max-width: 180mm; margin: 20mm auto; padding: 6mm 8mm; background: #fff5f5;
+  border: 1mm solid #c62828; border-left-width: 4mm; color: #3b0a0a;
+  font: 16px/1.45 system-ui, sans-serif; box-shadow: 0 1mm 4mm rgba(0, 0, 0, .45); }}
+.watch-error h1 {{ margin: 0 0 4mm; color: #c62828; font-size: 22px; }}
+.watch-error pre {{ margin: 0 0 4mm; white-space: pre-wrap; font: 15px/1.45 monospace; }}
+"""
+RELOAD = ('<script>new EventSource("/events").onmessage = function (e) {{ '
+          'if (e.data !== "{version}") location.reload(); }};</script>')
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Error: {title}</title>
+<link rel="stylesheet" href="/preview.css">{reload}</head>
+<body><div class="watch-error" role="alert"><h1>The brochure cannot be rendered</h1>
+<pre>{message}</pre><p>Fix the file and save it: this page reloads by itself.</p></div></body></html>
+"""
+
+
+class Preview:
+    """The rendered pages (or the error page) and their version, shared by the threads."""
+
+    def __init__(self, root: Path, progress):
+        self.root, self.progress = root, progress
+        self.started = f"{time.time_ns():x}"
+        self.count, self.pages, self.error_page = 0, {}, None
+        self.closed = False
+        self.changed = threading.Condition()
+
+    @property
+    def version(self) -> str:
+        return f"{self.started}.{self.count}"
+
+    def refresh(self, what="") -> bool:
+        """Render every screen edition again; False (and the error page) on an error."""
+        t = time.perf_counter()
+        pages, error = {}, None
+        try:
+            pub = content.load(self.root)
+            env = render.environment()
+            for edition in EDITIONS:
+                if edition.html and set(edition.languages) <= set(pub.languages):
+                    pages[edition.id] = render.render(pub, edition, env)
+        except content.ContentError as err:
+            error = str(err)
+        except jinja2.TemplateSyntaxError as err:
+            error = f"{_display(err.filename or err.name)}:{err.lineno}: {err.message}"
+        except Exception as err:    # a template or builder bug: keep serving, show it
+            error = f"internal error: {type(err).__name__}: {err}"
+        with self.changed:
+            self.count += 1
+            reload = RELOAD.format(version=self.version)
+            self.pages = {id_: _decorate(page, id_, pages, reload) for id_, page in pages.items()}
+            self.error_page = None if error is None else ERROR_PAGE.format(
+                title=html.escape(error.split(": ")[0]), reload=reload,
+                message=html.escape(error, quote=False)).encode("utf-8")
+            self.changed.notify_all()
+        if error:
+            self.progress.warn(f"  {time.strftime('%H:%M:%S')}  {error}")
+        else:
+            self.progress.info(f"  {time.strftime('%H:%M:%S')}  {what}preview rendered in "
+                               f"{time.perf_counter() - t:.2f} s")
+        return error is None
+
+    def page(self, path: str):
+        with self.changed:
+            return self.error_page or self.pages.get(ROUTES.get(path))
+
+    def wait(self, seen: str, timeout: float) -> str:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self.closed, timeout)
+            return self.version
+
+    def close(self):
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+
+def _decorate(page: str, edition_id: str, pages: dict, reload: str) -> bytes:
+    """The rendered HTML with the preview stylesheet, the reload script and a language switch."""
+    links = " ".join(f'<a href="{"/" if id_ == "pl" else "/" + id_}"'
+                     + (' aria-current="page"' if id_ == edition_id else "")
+                     + f">{id_.upper()}</a>" for id_ in pages)
+    page = page.replace("</head>", f'<link rel="stylesheet" href="/preview.css">\n{reload}\n'
+                                   "</head>", 1)
+    page = page.replace("</body>", f'<nav class="watch-nav">{links}</nav>\n</body>', 1)
+    return page.encode("utf-8")
+
+
+def _handler(preview: Preview):
+    styles = render.STYLES.resolve()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            path = unquote(urlsplit(self.path).path)
+            if path == "/events":
+                return self.events()
+            if path == "/preview.css":
+                return self.send(200, PREVIEW_CSS.encode(), "text/css; charset=utf-8")
+            if path.startswith("/styles/"):
+                return self.static((render.PROJECT / path.lstrip("/")).resolve(), styles)
+            if path != "/" and path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", path.rstrip("/"))
+                return self.end_headers()
+            page = preview.page(path)
+            if page is None:
+                return self.send(404, b"not found: try / (Polish), /en or /pl-en", "text/plain")
+            return self.send(200, page, "text/html; charset=utf-8")
+
+        def static(self, target: Path, styles: Path):
+            if not target.is_relative_to(styles) or not target.is_file():
+                return self.send(404, b"not found", "text/plain")
+            stat = target.stat()
+            tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            if self.headers.get("If-None-Match") == tag:
+                return self.send(304, b"", None, ETag=tag)
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            return self.send(200, target.read_bytes(), kind, ETag=tag)
+
+        def events(self):
+            """Server-sent events: the current version now, then each new one."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            seen = None
+            try:
+                self.wfile.write(b"retry: 500\n\n")
+                while not preview.closed:
+                    version = preview.wait(seen, timeout=15)
+                    self.wfile.write(f"data: {version}\n\n".encode() if version != seen
+                                     else b": still here\n\n")
+                    self.wfile.flush()
+                    seen = version
+            except OSError:     # the page went away
+                pass
+
+        def send(self, status, body: bytes, kind, **headers):
+            self.send_response(status)
+            if kind:
+                self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+class Builder:
+    """The normal build in a subprocess, one at a time: a request during a build queues one."""
+
+    def __init__(self, command, output, progress):
+        self.command, self.output, self.progress = command, output, progress
+        self.wanted, self.lock = threading.Event(), threading.Lock()
+        self.stopping, self.process = False, None
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def request(self):
+        self.wanted.set()
+
+    def _loop(self):
+        while True:
+            self.wanted.wait()
+            with self.lock:
+                if self.stopping:
+                    return
+                self.wanted.clear()
+                started = time.perf_counter()
+                self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
+                                                stderr=subprocess.STDOUT, text=True,
+                                                start_new_session=True)
+            out, _ = self.process.communicate()
+            if self.stopping:
+                return
+            clock, took = time.strftime("%H:%M:%S"), time.perf_counter() - started
+            if self.process.returncode == 0:
+                warnings = sum(": warning: " in line for line in out.splitlines())
+                self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
+                                   + (f" ({warnings} warnings: run the build to see them)"
+                                      if warnings else ""))
+            else:
+                self.progress.warn(f"  {clock}  PDF rebuild failed after {took:.1f} s "
+                                   f"(exit {self.process.returncode}):\n{out.rstrip()}")
+
+    def stop(self):
+        with self.lock:
+            self.stopping = True
+            process = self.process
+        self.wanted.set()
+        if process and process.poll() is None:
+            process.send_signal(signal.SIGINT)     # the build stops its workers, writes nothing
+            self.thread.join(10)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)   # its own process group: see Popen
+        self.thread.join(5)
+
+
+def serve(args, progress) -> int:
+    root = Path(args.content)
+    if not root.is_dir():
+        progress.warn(f"{args.content}: no such folder; give the content folder with --content")
+        return 2
+    preview = Preview(root, progress)
+    preview.refresh()
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(preview))
+    except OSError as err:
+        progress.warn(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror}; "
+                      f"choose another port with --port N")
+        return 1
+    command = [sys.executable, str(render.PROJECT / "build.py"), "build", "--quiet",
+               "--content", str(args.content), "--output", str(args.output)]
+    command += [arg for lang in args.lang or () for arg in ("--lang", lang)]
+    builder = Builder(command, args.output, progress)
+    stop = threading.Event()
+
+    def changed(changes):
+        names = sorted({_display(path) for _, path in changes if Path(path).exists()}
+                       or {_display(path) for _, path in changes})
+        what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        if preview.refresh(f"{what}: "):
+            builder.request()
+
+    def watch():
+        for changes in watchfiles.watch(root, render.TEMPLATES, render.STYLES, stop_event=stop,
+                                        step=50, debounce=1000, raise_interrupt=False):
+            changed(changes)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(f"preview: {url}  (English: {url}en, both languages: {url}pl-en)\nwatching "
+          f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ after "
+          f"each change. Ctrl-C stops.", flush=True)
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        stop.set()
+        preview.close()
+        server.server_close()
+        builder.stop()
+        watcher.join(2)
+    progress.info("stopped")
+    return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _display(path) -> str:
+    """A path as the user knows it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
