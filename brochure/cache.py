@@ -53,8 +53,11 @@ def key(*parts) -> str:
 
 
 class Cache:
+    """Entries put are kept in memory until commit(), so a failed build writes nothing."""
+
     def __init__(self, output_dir):
         self.dir = Path(output_dir) / ".cache"
+        self.pending = {}
 
     def get(self, name: str):
         path = self.dir / f"{name}.pickle"
@@ -67,11 +70,18 @@ class Cache:
         return value
 
     def put(self, name: str, value) -> None:
+        self.pending[name] = value
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / f"{name}.pickle")
+        for name, value in self.pending.items():
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.dir / f"{name}.pickle")
+        self.pending.clear()
         self._prune()
 
     def _prune(self) -> None:

@@ -73,7 +73,7 @@ def layout_lint(pub) -> list:
                     and not e.print):
         lang = edition.languages[0]
         try:
-            document = typeset.lay_out(render.render(pub, edition, env))
+            document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
         except (typeset.TypesetError, content.ContentError) as err:
             found.append(f"{pub.root}: error: {err}")
             continue

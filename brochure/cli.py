@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import cache, content, output, translation
 from .editions import select
+from .typeset import TypesetError
 
 EXIT_CONTENT = 2     # bad input: the message names file and line
 
@@ -73,6 +74,10 @@ def main(argv=None) -> int:
         progress.warn(f"{err}")
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
+    except TypesetError as err:
+        progress.warn(f"error: {err}")
+        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         progress.warn("interrupted; the files in output/ are unchanged")
         return 130
@@ -106,6 +111,7 @@ def build(args, progress) -> int:
         progress.info(note)
     t = time.perf_counter()
     written = output.write_all(Path(args.output), [f for r in results for f in r.files])
+    store.commit()
     progress.stage("write output (atomic)", t)
     for path, size, pages in written:
         unit = "sides" if "booklet" in path.name else "pages"
@@ -138,4 +144,28 @@ def _build(args, progress, store):
         progress.warn(f"error: {err}")
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
+    over = _budget_errors(pub, results)
+    if over:
+        for line in over:
+            progress.warn(line)
+        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        return EXIT_CONTENT
     return pub.warnings + findings, results
+
+
+def _budget_errors(pub, results) -> list:
+    """Sections of the single-language screen editions that take more pages than allowed."""
+    from . import layout
+
+    errors = []
+    for result in results:
+        edition = result.edition
+        if len(edition.languages) != 1 or edition.print:
+            continue
+        lang = edition.languages[0]
+        sections = [layout.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
+                                   s.pages) for s in pub.sections]
+        pages = next(p for path, _, p in result.files if path == edition.pdf)
+        errors += [layout.budget_message(section, used)
+                   for section, used in layout.over_budget(sections, result.headings, pages)]
+    return errors

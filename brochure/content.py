@@ -10,6 +10,7 @@ import yaml
 from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Figure, Network, Publication, Section,
                     Source, Stage)
 
+PROJECT = Path(__file__).resolve().parent.parent
 KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond")
 LAYOUTS = ("summary", "cities", "network", "timeline")
@@ -48,6 +49,9 @@ def _construct_map(loader, node):
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, type(None))):
+            raise ContentError(loader.name, key_node.start_mark.line + 1,
+                               "a key must be a plain word, not a list or a mapping")
         if key in result:
             raise ContentError(loader.name, key_node.start_mark.line + 1,
                                f'key "{key}" appears twice; keep one')
@@ -95,20 +99,34 @@ def read_text(path: Path, display: str) -> str:
 
 
 def parse_yaml(text: str, display: str):
-    loader = _Loader(text)
-    loader.name = display
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.name = display
         return loader.get_single_data()
     except ContentError:
         raise
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise ContentError(display, line, f"the file holds a control character "
+                                          f"({err.character!r}) that YAML does not allow; "
+                                          f"delete it") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         raise ContentError(display, line, _yaml_hint(err)) from None
     except yaml.YAMLError as err:
         raise ContentError(display, 1, f"YAML error: {err}") from None
+    except RecursionError:
+        raise ContentError(display, 1, "the YAML nests too deeply; check the brackets") from None
+    except (ValueError, TypeError, AttributeError, IndexError) as err:
+        # explicit tags such as !!int on a value that is none, or a list used as a key
+        line = getattr(loader, "line", 0) + 1 if loader else 1
+        raise ContentError(display, line, f"a value YAML cannot read ({err}); write plain "
+                                          f"values without '!!' tags") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_hint(err) -> str:
@@ -250,7 +268,9 @@ def _print_options(root, pub_rec) -> dict:
     options["icc"] = rec.get("icc", str, False, options["icc"])
     if not 0 <= options["bleed_mm"] <= 10:
         rec.fail("bleed_mm", "bleed_mm must be between 0 and 10 (millimetres; 3 is usual)")
-    if not (root.parent / options["icc"]).is_file() or not options["icc"].startswith("styles/"):
+    styles = (PROJECT / "styles").resolve()
+    profile = (PROJECT / options["icc"]).resolve()
+    if not profile.is_file() or not profile.is_relative_to(styles):
         rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/, '
                         f'e.g. styles/icc/coated-fogra39-argyll.icc')
     return options

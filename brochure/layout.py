@@ -46,19 +46,29 @@ def _section_of_page(sections, anchors, last_page) -> dict:
     return owner
 
 
-def _budgets(sections, anchors, pages) -> list:
-    findings = []
-    owner = _section_of_page(sections, anchors, len(pages))
+def over_budget(sections, anchors, page_count) -> list:
+    """(section, pages used) for each section that takes more pages than its budget."""
+    owner = _section_of_page(sections, anchors, page_count)
+    found = []
     for section in sections:
-        used = [n for n, s in owner.items() if s is section]
-        if section.budget is None or len(used) <= section.budget:
-            continue
-        extra = used[section.budget:]
-        lines = sum(_count_lines(pages[n - 1]) for n in extra)
-        findings.append(f"{section.file}:1: error: the section takes {len(used)} pages, its budget "
-                        f"is {section.budget}: {len(extra)} page(s) over (about {lines} lines); "
-                        f"shorten the text or raise 'pages' in content/publication.yaml")
-    return findings
+        used = sorted(n for n, s in owner.items() if s is section)
+        if section.budget is not None and len(used) > section.budget:
+            found.append((section, used))
+    return found
+
+
+def budget_message(section, used, lines=None) -> str:
+    extra = len(used) - section.budget
+    about = f" (about {lines} lines)" if lines is not None else ""
+    return (f"{section.file}:1: error: the section takes {len(used)} pages, its budget is "
+            f"{section.budget}: {extra} page(s) over{about}; shorten the text or raise "
+            f"'pages' in content/publication.yaml")
+
+
+def _budgets(sections, anchors, pages) -> list:
+    return [budget_message(section, used,
+                           sum(_count_lines(pages[n - 1]) for n in used[section.budget:]))
+            for section, used in over_budget(sections, anchors, len(pages))]
 
 
 def _page_problems(page) -> list:

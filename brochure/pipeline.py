@@ -41,6 +41,7 @@ class Job:
     fillers: dict            # padding pages count -> HTML (print editions)
     crop_marks: bool
     bleed_mm: float
+    content: str             # the content folder (its images may be loaded)
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
@@ -72,7 +73,7 @@ def _job(pub, edition, env) -> Job:
     if edition.print:
         fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
-               pub.print_options["bleed_mm"])
+               pub.print_options["bleed_mm"], pub.root)
 
 
 def _typeset_all(pending, progress, timeout, jobs):
@@ -114,7 +115,8 @@ def run_job(job: Job) -> EditionResult:
     typeset_result = typeset.typeset(
         job.html, edition.variant, identifier=job.html,
         multiple=SADDLE_STITCH if edition.print else 1, fillers=job.fillers,
-        finisher=None if edition.print else partial(_part_languages, edition.languages))
+        finisher=None if edition.print else partial(_part_languages, edition.languages),
+        content=job.content)
     result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings

@@ -8,7 +8,7 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
-from . import colour, typography
+from . import colour, sanitize, typography
 from .content import ContentError
 from .graphics import map as map_graphic, timeline
 from .model import UNKNOWN
@@ -105,6 +105,7 @@ def _section_body(pub, section, lang, env, edition) -> str:
             raise ContentError(file, line, problem)
     source = UNTITLED_BOX.sub(r'\1 ""', source)
     html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = sanitize.clean(html, file, section.body_lines[lang], source=source, root=pub.root)
     context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env,
                "edition": edition}
     return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context, m.group(2)), html)

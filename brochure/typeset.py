@@ -31,16 +31,17 @@ class _Collect(logging.Handler):
 
 
 def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
-            finisher=None) -> Result:
+            finisher=None, content=None) -> Result:
     """Lay out the HTML and write the PDF (pdf/ua-1 or pdf/x-4).
 
     With multiple > 1, the pages of fillers[count] (an HTML document of count pages) are put
     before the last page (the back cover) to make the page count a multiple of it. finisher(anchor pages),
     if given, returns a WeasyPrint finisher that edits the PDF objects before they are written.
+    content: the content folder whose files (images) the document may load.
     """
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class()
+    fetcher_class_, refused = fetcher_class(content=content)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -68,11 +69,11 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
                   headings=headings, padding=padding)
 
 
-def lay_out(html: str):
+def lay_out(html: str, content=None):
     """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class()
+    fetcher_class_, refused = fetcher_class(content=content)
     try:
         return weasyprint.HTML(string=html, base_url=str(PROJECT) + "/",
                                url_fetcher=fetcher_class_()).render()

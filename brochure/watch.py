@@ -64,7 +64,8 @@ ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Error: {title}</title>
 <link rel="stylesheet" href="/preview.css">{reload}</head>
 <body><div class="watch-error" role="alert"><h1>The brochure cannot be rendered</h1>
-<pre>{message}</pre><p>Fix the file and save it: this page reloads by itself.</p></div></body></html>
+<pre>{message}</pre><p>Fix the file and save it: this page reloads by itself.</p></div>
+</body></html>
 """
 
 
@@ -114,8 +115,10 @@ class Preview:
         return error is None
 
     def page(self, path: str):
+        if path not in ROUTES:
+            return None
         with self.changed:
-            return self.error_page or self.pages.get(ROUTES.get(path))
+            return self.error_page or self.pages.get(ROUTES[path])
 
     def wait(self, seen: str, timeout: float) -> str:
         with self.changed:
@@ -282,9 +285,14 @@ def serve(args, progress) -> int:
             builder.request()
 
     def watch():
-        for changes in watchfiles.watch(root, render.TEMPLATES, render.STYLES, stop_event=stop,
-                                        step=50, debounce=1000, raise_interrupt=False):
-            changed(changes)
+        try:
+            for changes in watchfiles.watch(root, render.TEMPLATES, render.STYLES, step=50,
+                                            debounce=1000, stop_event=stop,
+                                            raise_interrupt=False):
+                changed(changes)
+        except Exception as err:     # e.g. a watched folder was removed: say so, keep serving
+            progress.warn(f"watching stopped ({type(err).__name__}: {err}); the preview no "
+                          f"longer follows changes: restart python build.py watch")
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()

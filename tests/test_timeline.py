@@ -293,6 +293,32 @@ def test_labels_follow_date_order(drawn):
     assert tops == sorted(tops)
 
 
+def leader_ends(path):
+    """(y of the leader's first horizontal run, y at the label) of a leader path."""
+    nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", path)]
+    y, start, i = None, None, 0
+    for c in re.findall(r"[MLHVC]", path):
+        if c in "ML":
+            y, i = nums[i + 1], i + 2
+        elif c == "V":
+            y, i = nums[i], i + 1
+        elif c == "C":
+            y, i = nums[i + 5], i + 6
+        else:
+            start = y if start is None else start
+            i += 1
+    return start, y
+
+
+def test_leaders_do_not_cross(drawn):
+    _, _, root = drawn
+    leaders = [p for p in root.iter(SVG + "path") if p.get("data-for")]
+    assert [p.get("data-for") for p in leaders] == [g.get("id") for g in markers(root)]
+    ends = [leader_ends(p.get("d")) for p in leaders]
+    starts, tips = [a for a, _ in ends], [b for _, b in ends]
+    assert starts == sorted(starts) and tips == sorted(tips)
+
+
 def test_legend_names_kinds_and_networks(drawn):
     pub, lang, root = drawn
     legend = next(g for g in root.iter(SVG + "g") if g.get("class") == "legend")

@@ -3,7 +3,7 @@
 # otherwise prints the apt-get command to run.
 set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf
-          hunspell hunspell-pl hunspell-en-gb)
+          hunspell hunspell-pl hunspell-en-gb chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

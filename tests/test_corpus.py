@@ -1,0 +1,147 @@
+"""The bad-input corpus: each tests/corpus/<case>/case.yaml edits a copy of tests/fixtures/mini
+and says how the command line must answer (tests/corpus/README.md describes the format).
+
+Every case runs `python build.py --content <tmp>/content --output <tmp>/output --lang pl` in a
+subprocess, over an output folder that already holds a sentinel `pim-pl.pdf`, and checks:
+
+- the exit code;
+- for a refused build: stderr has exactly one error line, starting with the expected
+  `file:line: message`, besides the fixed "error: nothing was written..." line; no traceback;
+  the sentinel is byte for byte unchanged;
+- for an accepted build: no traceback, no error line, and a real PDF replaced the sentinel.
+"""
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+MINI = PROJECT / "tests" / "fixtures" / "mini"
+CORPUS = PROJECT / "tests" / "corpus"
+CASES = sorted(p.parent.name for p in CORPUS.glob("*/case.yaml"))
+SENTINEL = b"%PDF-1.7\n% sentinel: a previous build's output; a failed build must keep it\n"
+NOTHING_WRITTEN = "error: nothing was written"
+TIMEOUT = 120                       # seconds; a case that takes longer is a hang
+BUILD = [sys.executable, "build.py"]
+
+WORDS = ("miasto sieć projekt zielona transformacja osiedla przestrzeń rozwiązania partnerstwo "
+         "publiczno-prywatne mieszkańcy inwestycje w i z o dane cyfrowe 2021-2023 „plan” "
+         "działania").split()
+
+
+def load_case(name) -> dict:
+    case = yaml.safe_load((CORPUS / name / "case.yaml").read_text(encoding="utf-8"))
+    assert set(case) <= {"description", "edits", "expect"}, f"{name}: unknown keys"
+    assert case["description"].strip() and case["edits"], f"{name}: describe and edit"
+    assert "exit" in case["expect"], f"{name}: expect.exit is required"
+    return case
+
+
+def apply_edit(root: Path, edit: dict):
+    """One edit of the case on the content copy at root."""
+    if "symlink" in edit:
+        link = root / edit["symlink"]
+        target = Path(edit["to"])
+        if target.is_absolute() and not target.exists():
+            pytest.skip(f"{target} does not exist on this machine")
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(target)
+        return
+    if "delete" in edit:
+        (root / edit["delete"]).unlink()
+        return
+    path = root / edit["file"]
+    if "find" in edit:
+        text = path.read_bytes().decode("utf-8")
+        assert edit["find"] in text, f"{edit['file']} lacks {edit['find']!r}"
+        path.write_bytes(text.replace(edit["find"], edit["replace"]).encode("utf-8"))
+    elif "write_text" in edit:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(edit["write_text"].encode("utf-8"))
+    elif "write_bytes_hex" in edit:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bytes.fromhex("".join(edit["write_bytes_hex"].split())))
+    elif "append_paragraph_bytes" in edit:
+        with path.open("ab") as handle:
+            handle.write(b"\n\n" + paragraph(edit["append_paragraph_bytes"]) + b"\n")
+    else:
+        raise AssertionError(f"unknown edit {edit!r}")
+
+
+def paragraph(size: int) -> bytes:
+    """One Markdown paragraph (no blank line in it) of about `size` bytes of Polish text."""
+    rng = random.Random(size)
+    words, total = [], 0
+    while total < size:
+        word = rng.choice(WORDS)
+        words.append(word + ("." if rng.random() < 0.08 else ""))
+        total += len(word.encode("utf-8")) + 1
+    lines = [" ".join(words[i:i + 12]) for i in range(0, len(words), 12)]
+    return "\n".join(lines).encode("utf-8")
+
+
+@pytest.fixture
+def run_case(tmp_path):
+    def run(name):
+        case = load_case(name)
+        root = tmp_path / "content"
+        shutil.copytree(MINI, root)
+        for edit in case["edits"]:
+            apply_edit(root, edit)
+        out = tmp_path / "output"
+        out.mkdir()
+        (out / "pim-pl.pdf").write_bytes(SENTINEL)
+        try:
+            done = subprocess.run(BUILD + ["--content", str(root), "--output", str(out),
+                                           "--lang", "pl", "--quiet"],
+                                  cwd=PROJECT, capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{name}: no answer within {TIMEOUT} s")
+        return case["expect"], done, out
+    return run
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case(run_case, name, request):
+    known_bug = load_case(name)["expect"].get("known_bug")
+    if known_bug:   # the case shows a bug elsewhere: it must fail until that is fixed
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known_bug))
+    expect, done, out = run_case(name)
+    report = f"{name}: exit {done.returncode}\nstderr:\n{done.stderr}"
+    assert "Traceback" not in done.stderr + done.stdout, report
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines
+              if not line.startswith(NOTHING_WRITTEN) and ": warning: " not in line]
+    if done.returncode == 2 and expect.get("or_refused_with") and expect["exit"] == 0:
+        # allowed instead of a build: a refusal that says why (e.g. the page budget)
+        assert len(errors) == 1 and expect["or_refused_with"] in errors[0], report
+        assert (out / "pim-pl.pdf").read_bytes() == SENTINEL, report
+        return
+    assert done.returncode == expect["exit"], report
+    if expect["exit"] == 0:
+        assert errors == [], report
+        assert (out / "pim-pl.pdf").read_bytes()[:5] == b"%PDF-", report
+        assert (out / "pim-pl.pdf").read_bytes() != SENTINEL, report
+        return
+    assert len(errors) == 1, report
+    assert errors[0].startswith(expect["message"]), report
+    for part in expect.get("contains", []):
+        assert part in errors[0], report
+    assert all(line == errors[0] or line.startswith(NOTHING_WRITTEN) for line in lines), report
+    assert (out / "pim-pl.pdf").read_bytes() == SENTINEL, report
+    assert sorted(p.name for p in out.rglob("*")) == ["pim-pl.pdf"], report
+
+
+def test_corpus_is_complete():
+    """The kinds of bad input the corpus must keep covering."""
+    required = {"yaml-syntax-error", "tab-indentation", "wrong-type", "unknown-key",
+                "unknown-network", "duplicate-city", "invalid-date", "end-before-start",
+                "missing-translation-data", "missing-translation-section", "empty-file",
+                "non-utf8-cp1250", "utf8-bom", "crlf-line-endings", "unclosed-front-matter",
+                "missing-image", "raw-script", "rel-attachment", "file-link", "huge-paragraph",
+                "symlink-outside", "unknown-component"}
+    assert required <= set(CASES), required - set(CASES)

@@ -1,0 +1,358 @@
+"""python build.py watch: the live preview follows the content, shows errors, stops cleanly.
+
+The server runs as a subprocess on a copy of content/ in a temporary folder. The browser test
+drives headless Chromium over the DevTools protocol with the small websocket client below (the
+standard library has none), and measures the time from saving a file to the new heading in the
+open page.
+"""
+import base64
+import html
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from brochure import content, watch
+from brochure.content import ContentError
+
+from conftest import pdf_text
+
+PROJECT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+OLD_TITLE = "title: Partnerska Inicjatywa Miast\n"
+HEADING = "Zmieniony nagłówek próbny"
+FIRST_TITLE = "document.querySelector('h2.section-title').textContent"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def until(probe, timeout=10.0, every=0.05):
+    """The first true value of probe() within timeout seconds, else its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(every)
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} lacks {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text
+
+
+class Server:
+    def __init__(self, tmp_path: Path):
+        self.content = tmp_path / "content"
+        shutil.copytree(PROJECT / "content", self.content)
+        # publication.yaml names its print profile styles/icc/... beside the content folder
+        shutil.copytree(PROJECT / "styles" / "icc", tmp_path / "styles" / "icc")
+        self.output = tmp_path / "output"
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/"
+        self.log_path = tmp_path / "watch.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "build.py", "watch", "--port", str(port),
+                 "--content", str(self.content), "--output", str(self.output),
+                 "--lang", "pl"],      # the preview has every edition; the PDFs: Polish only
+                cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8")
+
+    def get(self, path="") -> str:
+        try:
+            with urlopen(self.url + path, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def page_with(self, text, path="", timeout=5.0) -> str:
+        """The page at path once it contains text (within timeout seconds), else ""."""
+        found = until(lambda: text in self.get(path), timeout)
+        return self.get(path) if found else ""
+
+    def wait_ready(self):
+        if not until(lambda: self.get() or self.process.poll() is not None, timeout=20):
+            pytest.fail(f"the preview did not answer within 20 s:\n{self.log()}")
+        if self.process.poll() is not None:
+            pytest.fail(f"watch stopped with exit code {self.process.returncode}:\n{self.log()}")
+
+    def stop(self):
+        """Ctrl-C; the exit code (killed if it does not stop within 15 s)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = Server(tmp_path)
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+def test_preview_follows_the_content_and_shows_errors(server):
+    page = server.get()
+    assert "<title>Partnerska Inicjatywa Miast 2021–2023</title>" in page
+    assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in page
+    assert 'href="/preview.css"' in page and 'EventSource("/events")' in page
+    assert "Cities’ Partnership Initiative 2021–2023" in server.get("en")
+    assert 'id="part-pl"' in server.get("pl-en") and 'id="part-en"' in server.get("pl-en")
+    assert "width: 210mm" in server.get("preview.css")
+    with urlopen(server.url + "styles/fonts/Lato-Regular.ttf", timeout=5) as font:
+        assert font.read() == (PROJECT / "styles" / "fonts" / "Lato-Regular.ttf").read_bytes()
+    for outside in ("styles/../content/publication.yaml", "styles/%2e%2e/build.py",
+                    "content/publication.yaml", "build.py", "nowhere"):
+        with pytest.raises(HTTPError) as refused:
+            urlopen(server.url + outside, timeout=5)
+        assert refused.value.code == 404, outside
+
+    edit(server.content / "pl" / "01-pim.md", OLD_TITLE, f"title: {HEADING}\n")
+    page = server.page_with(HEADING)
+    assert page and f'<h2 class="section-title">{HEADING}</h2>' in page, server.log()
+
+    publication = server.content / "publication.yaml"
+    good = edit(publication, "date: 2023-08-02", "date: [2023-08-02")
+    with pytest.raises(ContentError) as expected:
+        content.load(server.content)
+    error = expected.value
+    page = server.page_with("watch-error")
+    assert page, server.log()
+    assert f"{error.file}:{error.line}: " in html.unescape(page)
+    assert str(error) in html.unescape(page)
+    assert "section-title" not in page
+    assert "watch-error" in server.get("en")
+
+    publication.write_text(good, encoding="utf-8")
+    page = server.page_with("section-title")
+    assert page and HEADING in page and "watch-error" not in page, server.log()
+
+    # the PDFs follow in the background (a build that read the broken file failed and said so)
+    assert until(lambda: "PDFs rebuilt in" in server.log(), timeout=90, every=0.2), server.log()
+    assert HEADING in pdf_text(server.output / "pim-pl.pdf")
+
+    assert server.stop() == 0, server.log()
+    log = server.log()
+    assert f"preview: {server.url}" in log
+    assert str(error) in log                       # the terminal shows the error too
+    assert "01-pim.md: preview rendered in" in log
+    assert not list(server.output.rglob("*.tmp")), "an interrupted PDF build left temporary files"
+
+
+# --- the PDF rebuilds: one at a time, later changes queued -------------------------------------
+
+class Lines:
+    def __init__(self):
+        self.lines = []
+
+    def info(self, text):
+        self.lines.append(text)
+
+    warn = info
+
+
+def test_rebuilds_never_overlap_and_changes_during_a_build_queue_one(tmp_path):
+    runs = tmp_path / "runs.txt"
+    script = ("import sys, time; f = open(sys.argv[1], 'a'); f.write(f'{time.time()} ');"
+              "f.flush(); time.sleep(0.6); f.write(f'{time.time()}\\n')")
+    lines = Lines()
+    builder = watch.Builder([sys.executable, "-c", script, str(runs)], "out", lines)
+    try:
+        builder.request()
+        until(lambda: runs.exists(), timeout=5)
+        for _ in range(5):                      # five changes during the first build
+            builder.request()
+            time.sleep(0.02)
+        assert until(lambda: len(lines.lines) == 2, timeout=10), lines.lines
+        time.sleep(0.8)
+    finally:
+        builder.stop()
+    spans = [tuple(map(float, line.split())) for line in runs.read_text().splitlines()]
+    assert len(spans) == 2 and spans[0][1] <= spans[1][0], spans
+    assert all("PDFs rebuilt in" in line and "into out/" in line for line in lines.lines)
+
+
+def test_a_failed_rebuild_says_why_and_stop_ends_a_running_build(tmp_path):
+    lines = Lines()
+    failing = watch.Builder([sys.executable, "-c", "print('content/x.yaml:3: broken'); "
+                             "raise SystemExit(2)"], "out", lines)
+    failing.request()
+    assert until(lambda: lines.lines, timeout=10)
+    failing.stop()
+    assert "PDF rebuild failed" in lines.lines[0] and "(exit 2)" in lines.lines[0]
+    assert "content/x.yaml:3: broken" in lines.lines[0]
+
+    slow = watch.Builder([sys.executable, "-c", "import time; time.sleep(60)"], "out", Lines())
+    slow.request()
+    assert until(lambda: slow.process is not None, timeout=5)
+    started = time.monotonic()
+    slow.stop()
+    assert slow.process.poll() is not None and time.monotonic() - started < 12
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+class DevTools:
+    """A minimal DevTools protocol client: one websocket (RFC 6455), text frames, JSON calls."""
+
+    def __init__(self, ws_url, timeout=10):
+        parts = urlsplit(ws_url)
+        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
+        self.file = self.sock.makefile("rb")
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                          f"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                          .encode())
+        status = self.file.readline()
+        assert b" 101 " in status, status
+        while self.file.readline() not in (b"\r\n", b""):
+            pass
+        self.next_id = 0
+
+    def _send(self, text: str):
+        data, mask = text.encode(), os.urandom(4)
+        size = len(data)
+        head = bytes([0x81]) + (bytes([0x80 | size]) if size < 126 else
+                                bytes([0x80 | 126]) + size.to_bytes(2, "big") if size < 65536
+                                else bytes([0x80 | 127]) + size.to_bytes(8, "big"))
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def _read(self, size: int) -> bytes:
+        data = self.file.read(size)
+        if len(data) < size:
+            raise ConnectionError("DevTools closed the websocket")
+        return data
+
+    def _receive(self) -> str:
+        message = b""
+        while True:
+            first, second = self._read(2)
+            size = second & 0x7F
+            if size >= 126:
+                size = int.from_bytes(self._read(2 if size == 126 else 8), "big")
+            payload = self._read(size)         # frames from the server are not masked
+            if first & 0x0F == 0x8:
+                raise ConnectionError("DevTools closed the websocket")
+            if first & 0x0F in (0x0, 0x1):
+                message += payload
+                if first & 0x80:
+                    return message.decode("utf-8")
+
+    def call(self, method, **params) -> dict:
+        self.next_id += 1
+        self._send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            reply = json.loads(self._receive())
+            if reply.get("id") == self.next_id:
+                return reply
+
+    def evaluate(self, expression):
+        """The value of a JavaScript expression in the page; None while it (re)loads."""
+        reply = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return reply.get("result", {}).get("result", {}).get("value")
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def browser(server, tmp_path):
+    """Headless Chromium showing the preview, and a DevTools connection to its page."""
+    port = free_port()
+    with (tmp_path / "chromium.log").open("w") as log:
+        process = subprocess.Popen(
+            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'chromium-profile'}",
+             f"--remote-debugging-port={port}", server.url],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    devtools = None
+    try:
+        def page_target():
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as response:
+                    targets = json.load(response)
+            except OSError:
+                return None
+            return next((t for t in targets if t["type"] == "page"
+                         and t["url"].startswith(server.url)), None)
+
+        target = until(page_target, timeout=15, every=0.1)
+        assert target, f"no preview in Chromium:\n{(tmp_path / 'chromium.log').read_text()}"
+        devtools = DevTools(target["webSocketDebuggerUrl"])
+        yield devtools
+    finally:
+        if devtools:
+            devtools.close()
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)     # its own process group: its helpers too
+            process.wait()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no browser: /usr/bin/chromium is not "
+                    "installed (Debian: apt-get install chromium)")
+def test_the_open_page_reloads_after_a_change(server, browser, record_property):
+    assert until(lambda: browser.evaluate(FIRST_TITLE) == "Partnerska Inicjatywa Miast",
+                 timeout=10), browser.evaluate("document.documentElement.outerHTML")
+    sheet = browser.evaluate("Math.round(document.querySelector('.section')"
+                             ".getBoundingClientRect().width)")
+    assert sheet == 794, sheet                 # 210 mm at 96 px per inch: an A4 sheet
+    assert until(lambda: browser.evaluate("document.fonts.check('12px Lato')"), timeout=5)
+
+    edit(server.content / "pl" / "01-pim.md", OLD_TITLE, f"title: {HEADING}\n")
+    written = time.perf_counter()
+    shown = until(lambda: browser.evaluate(FIRST_TITLE) == HEADING, timeout=10, every=0.02)
+    refresh = time.perf_counter() - written
+    assert shown, server.log()
+    assert browser.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
+    print(f"\nfile saved -> new heading in the browser: {refresh:.2f} s")
+    record_property("refresh_seconds", round(refresh, 3))
+    assert refresh < 5
+
+
+def test_a_template_error_names_the_template_and_line(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    edit(templates / "sections" / "base.html", "{{ section.title(lang) }}",
+         "{{ section.title(lang) }")
+    line = 1 + (templates / "sections" / "base.html").read_text().split(
+        "{{ section.title(lang) }")[0].count("\n")
+    monkeypatch.setattr(watch.render, "TEMPLATES", templates)
+    lines = Lines()
+    preview = watch.Preview(PROJECT / "content", lines)
+    assert preview.refresh() is False
+    page = html.unescape(preview.page("/").decode())
+    assert f"sections{os.sep}base.html:{line}: " in page, page
+    assert preview.page("/favicon.ico") is None
+    assert f"base.html:{line}: " in lines.lines[-1]
