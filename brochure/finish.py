@@ -1,6 +1,8 @@
 """Finishing touches on the PDF as WeasyPrint writes it: the language of each part."""
 from __future__ import annotations
 
+import re
+
 import pydyf
 
 LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
@@ -31,6 +33,31 @@ def part_languages(languages, part_starts):
         if not tagged:
             raise ValueError("no /Art structure element to tag: is the PDF tagged (pdf/ua-1)?")
     return finisher if len(languages) > 1 else None
+
+
+def stable_document_id(digest: str):
+    """A finisher that replaces the random xmpMM:DocumentID WeasyPrint writes into PDF/X
+    metadata with one derived from the content, so that identical input gives identical bytes."""
+    def finisher(document, pdf):
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}",
+                                     f"xmp.did:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-"
+                                     f"{digest[16:20]}-{digest[20:32]}".encode(), part)
+                              if isinstance(part, bytes) else part for part in obj.stream]
+    return finisher
+
+
+def chain(*finishers):
+    """One finisher running the given ones (None entries skipped) in order."""
+    active = [f for f in finishers if f is not None]
+    if not active:
+        return None
+
+    def finisher(document, pdf):
+        for each in active:
+            each(document, pdf)
+    return finisher
 
 
 def structure_elements(reader):

@@ -5,6 +5,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
+from . import finish
 from .fetch import PROJECT, fetcher_class
 
 
@@ -57,10 +58,11 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
             extra = lay_out(fillers[padding]).pages
             document = document.copy(pages[:-1] + extra + pages[-1:])
         headings = _anchor_pages(document)
+        digest = hashlib.sha256(identifier.encode()).hexdigest()
         pdf = document.write_pdf(
-            finisher=finisher(headings) if finisher else None,
-            pdf_variant=variant, custom_metadata=True,
-            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode())
+            finisher=finish.chain(finisher(headings) if finisher else None,
+                                  finish.stable_document_id(digest)),
+            pdf_variant=variant, custom_metadata=True, pdf_identifier=digest[:32].encode())
     except refused as err:
         raise TypesetError(str(err)) from None
     finally:
