@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+TRANSPARENT = re.compile(r"\btransparent\b")
 HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b(?![-\w])")
 
 
@@ -45,4 +46,4 @@ def to_device_cmyk(text: str, known: dict) -> str:
     """Every #rgb / #rrggbb colour in CSS or SVG text written as device-cmyk(c m y k)."""
     def convert(match):
         return "device-cmyk({})".format(" ".join(f"{v:g}" for v in cmyk(match.group(0), known)))
-    return HEX.sub(convert, text)
+    return TRANSPARENT.sub("device-cmyk(0 0 0 0 / 0)", HEX.sub(convert, text))

@@ -512,14 +512,14 @@ def _draw_axis(lay: _Layout) -> list:
                        f'fill="{BAND}"/>')
     for i, m in enumerate(lay.months):
         y = lay.axis_top + i * lay.month_h
-        out.append(f'<line x1="0" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{RULE}" '
+        out.append(f'<line fill="none" x1="0" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{RULE}" '
                    f'stroke-width="0.5"/>')
         text_x = lay.axis_x - R - 7
         out.append(_text(text_x, y + 11.5, names[m.month - 1], AXIS_SIZE, None, INK, "end"))
         if i == 0 or m.month == 1:
             out.append(_text(text_x, y + 21, str(m.year), AXIS_SIZE, "bold", MUTED, "end"))
     bottom = lay.axis_top + len(lay.months) * lay.month_h
-    out.append(f'<line x1="0" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" '
+    out.append(f'<line fill="none" x1="0" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" '
                f'stroke="{RULE}" stroke-width="0.5"/>')
     # The axis line, interrupted where a fading tail sits on it (the tail would not fade).
     y = lay.axis_top
@@ -534,7 +534,7 @@ def _draw_axis(lay: _Layout) -> list:
 
 
 def _axis_line(x, y0, y1) -> str:
-    return (f'<line x1="{_n(x)}" y1="{_n(y0)}" x2="{_n(x)}" y2="{_n(y1)}" stroke="#8c8c8c" '
+    return (f'<line fill="none" x1="{_n(x)}" y1="{_n(y0)}" x2="{_n(x)}" y2="{_n(y1)}" stroke="#8c8c8c" '
             f'stroke-width="0.8"/>')
 
 
@@ -615,7 +615,7 @@ def render_timeline(pub, lang: str, width_mm: float = 170, height_mm: float = 23
            f'<title id="tl-title-{lang}">{escape(t["title"].format(span=span))}</title>',
            f'<desc id="tl-desc-{lang}">{escape(timeline_alt_text(pub, lang))}</desc>']
     out += _draw_legend(lay)
-    out.append(f'<line x1="0" y1="{_n(lay.legend_bottom)}" x2="{_n(width)}" '
+    out.append(f'<line fill="none" x1="0" y1="{_n(lay.legend_bottom)}" x2="{_n(width)}" '
                f'y2="{_n(lay.legend_bottom)}" stroke="{RULE}" stroke-width="0.5"/>')
     out += _draw_axis(lay)
     out += _draw_events(lay)
