@@ -8,31 +8,60 @@ import pydyf
 LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
 
 
-def part_languages(languages, part_starts):
+def part_languages(languages, part_starts, back_cover):
     """A WeasyPrint finisher declaring each language part of a volume in its own language.
 
     WeasyPrint 70.0 writes /Lang only on the catalog, from <html lang>, and makes one /Art
-    structure element per page of an <article>. Each /Art gets the /Lang of the part its page
-    belongs to (part_starts: the first page of each part, 1-based), or a screen reader would
-    read the English part with Polish rules. Done while WeasyPrint writes, so the PDF is not
-    parsed and written a second time.
+    structure element per page of an <article>. Each /Art of a part gets the /Lang of the part
+    its page belongs to (part_starts: the first page of each part, 1-based; the back cover
+    starts at page back_cover). On the covers, which hold every language, each language is an
+    <article> of its own, in volume order. Without this a screen reader would read the English
+    text with Polish rules.
     """
     def finisher(document, pdf):
-        page_langs = {}
-        for number, reference in enumerate(pdf.page_references, start=1):
-            started = [lang for lang, start in zip(languages, part_starts) if start <= number]
-            if started:
-                page_langs[reference] = started[-1]
-        tagged = 0
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Art":
-                lang = page_langs.get(obj.get("Pg"))
-                if lang:
-                    obj["Lang"] = pydyf.String(LANG_TAGS[lang])
-                    tagged += 1
-        if not tagged:
-            raise ValueError("no /Art structure element to tag: is the PDF tagged (pdf/ua-1)?")
+        page_langs = _page_languages(pdf, languages, part_starts, back_cover)
+        on_cover = {}
+        for obj in _art_elements(pdf):
+            page = obj.get("Pg")
+            lang = page_langs.get(page)
+            if lang is None:              # a cover: its articles come one per language
+                order = on_cover.setdefault(page, 0)
+                on_cover[page] = order + 1
+                lang = languages[order % len(languages)]
+            obj["Lang"] = pydyf.String(LANG_TAGS[lang])
     return finisher if len(languages) > 1 else None
+
+
+def _page_languages(pdf, languages, part_starts, back_cover) -> dict:
+    langs = {}
+    for number, reference in enumerate(pdf.page_references, start=1):
+        started = [lang for lang, start in zip(languages, part_starts) if start <= number]
+        if started and number < back_cover:
+            langs[reference] = started[-1]
+    return langs
+
+
+def _art_elements(pdf):
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Art":
+            yield obj
+
+
+def link_descriptions(titles):
+    """A finisher giving each internal link a readable /Contents (the title of the section it
+    leads to) instead of the target's id, which WeasyPrint 70.0 writes and screen readers read."""
+    def finisher(document, pdf):
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
+                target = (_string_value(obj.get("Contents")) or "").lstrip("#")
+                if target in titles:
+                    obj["Contents"] = pydyf.String(titles[target])
+    return finisher
+
+
+def _string_value(value):
+    """The text of a pydyf String (or None)."""
+    return getattr(value, "string", None) if value is not None else None
 
 
 def stable_document_id(digest: str):

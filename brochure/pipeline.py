@@ -42,6 +42,7 @@ class Job:
     crop_marks: bool
     bleed_mm: float
     content: str             # the content folder (its images may be loaded)
+    titles: dict             # section element id -> section title (link descriptions)
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
@@ -73,7 +74,9 @@ def _job(pub, edition, env) -> Job:
     if edition.print:
         fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
-               pub.print_options["bleed_mm"], pub.root)
+               pub.print_options["bleed_mm"], pub.root,
+               {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
+                for s in pub.sections})
 
 
 def _typeset_all(pending, progress, timeout, jobs):
@@ -115,7 +118,8 @@ def run_job(job: Job) -> EditionResult:
     typeset_result = typeset.typeset(
         job.html, edition.variant, identifier=job.html,
         multiple=SADDLE_STITCH if edition.print else 1, fillers=job.fillers,
-        finisher=None if edition.print else partial(_part_languages, edition.languages),
+        finisher=None if edition.print else partial(_screen_finisher, edition.languages,
+                                                    job.titles),
         content=job.content)
     result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
@@ -136,8 +140,11 @@ def run_job(job: Job) -> EditionResult:
     return result
 
 
-def _part_languages(languages, anchors):
-    return finish.part_languages(languages, [anchors[f"part-{lang}"] for lang in languages])
+def _screen_finisher(languages, titles, anchors):
+    """Languages of the parts and readable link descriptions (tagged screen editions)."""
+    starts = [anchors[f"part-{lang}"] for lang in languages]
+    return finish.chain(finish.part_languages(languages, starts, anchors["back-cover"]),
+                        finish.link_descriptions(titles))
 
 
 def _booklets(edition, pdf, pages) -> list:

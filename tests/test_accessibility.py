@@ -1,0 +1,314 @@
+"""Accessibility of the screen editions (PDF/UA-1): tagging, language, title, alternative texts,
+table headers, heading levels, working contents links, colour contrast, no meaning by colour
+alone."""
+import html
+import re
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from brochure import colour, content, render
+from brochure.editions import EDITIONS
+from brochure.finish import structure_elements
+from brochure.graphics.timeline import format_dates
+from conftest import PROJECT, normalise, page_texts, pdf_text
+from test_bilingual import outline_tree
+from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
+
+SCREEN = {"pim-pl.pdf": ("pl",), "pim-en.pdf": ("en",), "pim-pl-en.pdf": ("pl", "en")}
+CONTENTS = {"pl": "Spis treści", "en": "Contents"}
+STYLES = PROJECT / "styles"
+
+
+@pytest.fixture(scope="module", params=sorted(SCREEN))
+def edition(request, built):
+    return built["dir"] / request.param, SCREEN[request.param]
+
+
+@pytest.fixture(scope="module")
+def reader(edition):
+    return PdfReader(edition[0])
+
+
+def kids(element) -> list:
+    """The structure elements directly under a structure element."""
+    k = element.get("/K")
+    k = k if isinstance(k, list) else [k] if k is not None else []
+    return [c.get_object() for c in k
+            if hasattr(c.get_object(), "get") and c.get_object().get("/S") is not None]
+
+
+def descendants(element):
+    for child in kids(element):
+        yield child
+        yield from descendants(child)
+
+
+# ------------------------------------------------------------------ document level
+
+
+def test_tagged_pdf_catalog(edition, reader):
+    _, languages = edition
+    root = reader.trailer["/Root"]
+    assert root.get("/MarkInfo", {}).get("/Marked") == True  # noqa: E712 (a BooleanObject)
+    assert "/StructTreeRoot" in root
+    assert str(root.get("/Lang", "")).split("-")[0] == languages[0]
+    assert root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") == True  # noqa: E712
+
+
+def test_title_and_pdfua_identification(pub, edition, reader):
+    _, languages = edition
+    title = reader.metadata.title
+    assert title and title.strip()
+    assert pub.title[languages[0]] in title
+    xmp = root_xmp(reader)
+    assert re.search(r'pdfuaid:part(?:="1"|>1<)', xmp), xmp[:1500]
+
+
+def root_xmp(reader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+# ------------------------------------------------------------------ structure
+
+
+def test_every_figure_has_alternative_text(edition, reader):
+    _, languages = edition
+    figures = [e for e in structure_elements(reader) if e.get("/S") == "/Figure"]
+    assert len(figures) >= 2 * len(languages)                      # map and timeline per part
+    for figure in figures:
+        assert str(figure.get("/Alt", "")).strip(), figure
+
+
+def test_tables_have_header_cells(edition, reader):
+    tables = [e for e in structure_elements(reader) if e.get("/S") == "/Table"]
+    assert tables
+    for table in tables:
+        tags = [d.get("/S") for d in descendants(table)]
+        assert "/TH" in tags, f"a /Table without /TH: {tags[:12]}"
+        assert "/TD" in tags or "/TH" in tags
+
+
+def test_heading_levels_never_skip_downwards(edition, reader):
+    levels = [int(e["/S"][2:]) for e in structure_elements(reader)
+              if re.fullmatch(r"/H[1-6]", str(e.get("/S")))]
+    assert levels, "no headings"
+    assert levels[0] in (1, 2), levels[:5]
+    jumps = [(i, a, b) for i, (a, b) in enumerate(zip(levels, levels[1:])) if b > a + 1]
+    assert not jumps, f"(index, from H, to H): {jumps}"
+
+
+def link_target(reader, annotation):
+    """1-based page a /Link annotation goes to (/Dest, named or explicit, or /A /GoTo)."""
+    dest = annotation.get("/Dest")
+    if dest is None:
+        action = annotation.get("/A", {})
+        assert action.get("/S") == "/GoTo", action
+        dest = action["/D"]
+    if isinstance(dest, str):
+        assert dest in reader.named_destinations, f"link to a missing destination {dest!r}"
+        return reader.get_destination_page_number(reader.named_destinations[dest]) + 1
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    return pages[dest[0].idnum]
+
+
+def test_contents_links_go_to_the_sections(pub, edition, reader):
+    """On each contents page, the link annotations, read top to bottom, go to the pages where
+    the sections start (the bookmark targets), one entry per section, in order."""
+    pdf, languages = edition
+    tree = outline_tree(reader)
+    if len(languages) > 1:
+        starts_by_lang = {lang: [page for _, page, _ in node[2]]
+                          for lang, node in zip(languages, tree)}
+    else:
+        starts_by_lang = {languages[0]: [page for _, page, _ in tree]}
+    texts = page_texts(pdf)
+    for lang in languages:
+        starts = starts_by_lang[lang]
+        assert len(starts) == len(pub.sections)
+        contents = [n for n, t in enumerate(texts, 1) if CONTENTS[lang] in t
+                    and normalise(pub.sections[0].title(lang)) in t and n < starts[0]]
+        assert contents, f"no {CONTENTS[lang]} page"
+        page = reader.pages[contents[-1] - 1]
+        links = [a.get_object() for a in page.get("/Annots", [])
+                 if a.get_object().get("/Subtype") == "/Link"]
+        assert links, f"no links on the {lang} contents page"
+        rows = {}
+        for link in links:
+            top = round(max(float(link["/Rect"][1]), float(link["/Rect"][3])))
+            rows.setdefault(top, set()).add(link_target(reader, link))
+        ordered = [rows[top] for top in sorted(rows, reverse=True)]
+        assert ordered == [{start} for start in starts], (lang, ordered, starts)
+
+
+def test_links_have_a_readable_description(pub, edition, reader):
+    """PDF/UA-1 (7.18.5): a link annotation carries an alternate description in /Contents,
+    read out by screen readers; for a contents link that is the section's title (in the
+    part's language), not the HTML anchor id ("pl-01-pim")."""
+    _, languages = edition
+    titles = {normalise(s.title(lang)) for s in pub.sections for lang in languages}
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
+             if a.get_object().get("/Subtype") == "/Link"]
+    assert links
+    unreadable = sorted({str(link.get("/Contents")) for link in links
+                         if normalise(str(link.get("/Contents", ""))).strip() not in titles})
+    assert not unreadable, f"link descriptions that are not section titles: {unreadable}"
+
+
+# ------------------------------------------------------------------ contrast
+
+
+def tokens() -> dict:
+    """--name -> #hex from styles/tokens.css."""
+    css = (STYLES / "tokens.css").read_text(encoding="utf-8")
+    return {name: value.lower() for name, value in
+            re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6})\s*;", css)}
+
+
+def network_colours() -> dict:
+    data = yaml.safe_load((PROJECT / "content" / "data" / "networks.yaml").read_text("utf-8"))
+    return {n["id"]: n["colour"].lower() for n in data}
+
+
+def long_hex(value: str) -> str:
+    return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value.lower()
+
+
+def css_text_colours() -> set:
+    """Every colour a `color:` declaration of styles/brochure.css gives text, resolved through
+    the tokens (var(--net, ...) stands for every network colour)."""
+    css = re.sub(r"/\*.*?\*/", "", (STYLES / "brochure.css").read_text("utf-8"), flags=re.S)
+    found = set()
+    for value in re.findall(r"(?<![\w-])color:\s*([^;}]+)", css):
+        for name in re.findall(r"var\(--([\w-]+)", value):
+            if name == "net":
+                found |= set(network_colours().values())
+            else:
+                found.add(tokens()[name])
+                break                          # var(--a, var(--b)): --a is set where used
+        for literal in re.findall(r"#[0-9a-fA-F]{3,6}\b", value):
+            found.add(long_hex(literal))
+    return found
+
+
+def hex_of(value):
+    if value is None or value.alpha == 0:
+        return None
+    return "#%02x%02x%02x" % tuple(round(255 * c) for c in value.to("srgb").coordinates)
+
+
+@pytest.fixture(scope="module")
+def text_pairs(pub):
+    """{(text colour, background, large?): (page, sample text)} of every piece of text of the
+    bilingual screen edition as WeasyPrint lays it out: the colour comes from the real cascade of
+    styles/ (tokens, brochure.css, the network rules made from networks.yaml), the background
+    from the nearest box with a background colour, else the page (the navy cover pages).
+    This covers every `color:`/`background:` pair the CSS actually produces, without a
+    hand-made list; SVG text (map, timeline) is not in the box tree and is not checked here."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from brochure.fetch import fetcher_class
+
+    edition = next(e for e in EDITIONS if e.id == "pl-en")
+    source = render.render(pub, edition)
+    fetcher, _ = fetcher_class()
+    document = weasyprint.HTML(string=source, base_url=str(PROJECT) + "/",
+                               url_fetcher=fetcher()).render(pdf_variant=edition.variant)
+    pairs = {}
+
+    def walk(box, background, page):
+        background = hex_of(box.style["background_color"]) or background
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            size, weight = box.style["font_size"], box.style["font_weight"]   # px, 100..900
+            large = size >= 24 or (size >= 18.66 and weight >= 700)          # 18 pt; 14 pt bold
+            key = (hex_of(box.style["color"]), background, large)
+            pairs.setdefault(key, (page, box.text.strip()[:40]))
+        for child in getattr(box, "children", []):
+            walk(child, background, page)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, "#ffffff", number)
+    return pairs
+
+
+def test_text_contrast(text_pairs):
+    assert len(text_pairs) >= 10
+    low = [(fg, bg, "large" if large else "body", round(colour.contrast(fg, bg), 2), where)
+           for (fg, bg, large), where in text_pairs.items()
+           if colour.contrast(fg, bg) < (3.0 if large else 4.5)]
+    assert not low, f"(text, background, size, contrast, (page, text)): {low}"
+
+
+def test_contrast_check_sees_the_stylesheets_colours(text_pairs):
+    """The laid-out text uses every colour the CSS gives text, and the pairs named in the
+    design brief occur (so the contrast test above really checked them). The named pairs are
+    typed here as token names because they state what the design promises: body text, muted
+    text on paper and on the tint, navy on the tint, network colours as text on white and
+    white text on them, white and #dbe4ee on the cover navy."""
+    t, nets = tokens(), network_colours()
+    used = {(fg, bg) for fg, bg, _ in text_pairs}
+    text_colours = {fg for fg, _ in used}
+    assert css_text_colours() <= text_colours, css_text_colours() - text_colours
+    cover = long_hex(re.search(r"@page cover\s*\{[^}]*background:\s*(#[0-9a-fA-F]{3,6})",
+                               (STYLES / "brochure.css").read_text("utf-8")).group(1))
+    expected = {(t["ink"], t["paper"]), (t["muted"], t["paper"]), (t["muted"], t["tint"]),
+                (t["navy"], t["tint"]), ("#ffffff", cover), ("#dbe4ee", cover)}
+    expected |= {(net, "#ffffff") for net in nets.values()}
+    assert expected <= used, expected - used
+    assert any(bg in nets.values() and fg == "#ffffff" for fg, bg in used), \
+        "no white text on a network colour (PPP stage names)"
+
+
+def test_token_and_network_colours_against_paper_and_tint():
+    """Independently of the layout: every token used for text and every network colour reaches
+    4.5:1 on both light surfaces of tokens.css (a new rule may put any of them there)."""
+    t = tokens()
+    for name in ("ink", "muted", "navy"):
+        for surface in ("paper", "tint"):
+            assert colour.contrast(t[name], t[surface]) >= 4.5, (name, surface)
+    for network, value in network_colours().items():
+        assert colour.contrast(value, t["paper"]) >= 4.5, network
+        assert colour.contrast("#ffffff", value) >= 4.5, network
+
+
+# ------------------------------------------------------------------ not by colour alone
+
+
+def test_networks_have_distinct_shapes_in_the_data_and_in_the_map_legend(built):
+    data = yaml.safe_load((PROJECT / "content" / "data" / "networks.yaml").read_text("utf-8"))
+    shapes = [n["shape"] for n in data]
+    assert len(set(shapes)) == len(shapes), shapes
+    page = (built["dir"] / "html" / "pim-pl.html").read_text("utf-8")
+    legend = re.search(r'<g class="legend".*?</g>', page, re.S)
+    assert legend, "no map legend"
+    markers = {}
+    for tag, attrs in re.findall(r"<(rect|circle|polygon|path)\b([^>]*)>", legend.group(0)):
+        network = re.search(r'data-network="([^"]+)"', attrs)
+        if network:
+            points = re.search(r'points="([^"]+)"', attrs)
+            markers[html.unescape(network.group(1))] = (
+                tag, len(points.group(1).split()) if points else 0)
+    assert set(markers) == {n["id"] for n in data}, markers
+    assert len(set(markers.values())) == len(markers), f"legend marker (tag, points): {markers}"
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_meetings_table_names_the_network_in_text(pub, built, lang):
+    """Each row of the list of meetings says its network in words (not only by colour)."""
+    text = pdf_text(built["dir"] / f"pim-{lang}.pdf")
+    table = text[text.index(render.LABELS[lang]["events"]):]
+    words = {n.id: n.short[lang] for n in pub.networks}
+    words.update({"all": render.LABELS[lang]["all"], "unknown": render.LABELS[lang]["unknown"]})
+    rows = [normalise(format_dates(e, lang)) for e in pub.events]
+    position, missing = 0, []
+    for i, event in enumerate(pub.events):
+        start = table.find(rows[i], position)
+        assert start >= 0, rows[i]
+        end = table.find(rows[i + 1], start + len(rows[i])) if i + 1 < len(rows) else len(table)
+        row = table[start:end]
+        if words[event.network] not in row:
+            missing.append((rows[i], event.network, row[:80]))
+        position = start + len(rows[i])
+    assert not missing, missing

@@ -1,0 +1,312 @@
+"""The press-ready editions (print/pim-{pl,en}-print.pdf) and their booklets: page count,
+"Notes" padding, trim and bleed boxes, PDF/X-4 output intent, CMYK, bleed, imposition."""
+import io
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+from pypdf import PdfReader
+
+from brochure import colour
+from brochure.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
+from conftest import PROJECT, page_texts
+from test_bilingual import FOOTER_BAND, crop_text, footer_of
+from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
+
+A4 = (210 * MM, 297 * MM)                      # 595.28 x 841.89 pt
+SHEETS = {"a3": (420 * MM, 297 * MM), "a4": (297 * MM, 210 * MM)}   # landscape
+NOTES = {"pl": "Notatki", "en": "Notes"}
+STYLES = PROJECT / "styles"
+
+
+def print_pdf(built, lang) -> Path:
+    return built["dir"] / "print" / f"pim-{lang}-print.pdf"
+
+
+def css_hex(selector_pattern: str, prop: str) -> str:
+    """The #hex value of `prop` in the first rule of styles/brochure.css matching the pattern."""
+    css = (STYLES / "brochure.css").read_text(encoding="utf-8")
+    rule = re.search(selector_pattern + r"\s*\{([^}]*)", css)
+    assert rule, selector_pattern
+    value = re.search(rf"(?:^|[;{{\s]){prop}:\s*(#[0-9a-fA-F]{{3,6}})\b", rule.group(1))
+    assert value, (selector_pattern, prop, rule.group(1))
+    return value.group(1)
+
+
+def known_cmyk(pub):
+    return {n.colour.lower(): n.cmyk for n in pub.networks}
+
+
+def cmyk_fills(content: str) -> list:
+    """(c, m, y, k) of every non-stroking CMYK colour set in a content stream."""
+    fills = [tuple(float(v) for v in m) for m in re.findall(
+        r"/DeviceCMYK cs\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+scn", content)]
+    fills += [tuple(float(v) for v in m) for m in re.findall(
+        r"(?<![\w.])(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+k\b", content)]
+    return fills
+
+
+RGB_OPERATOR = re.compile(r"(?<![\w./])(-?[\d.]+\s+-?[\d.]+\s+-?[\d.]+)\s+(rg|RG)(?![\w])")
+
+
+def close(a, b, tolerance=0.002):
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+@pytest.fixture(scope="module", params=["pl", "en"])
+def lang(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def pdf(built, lang):
+    return print_pdf(built, lang)
+
+
+@pytest.fixture(scope="module")
+def reader(pdf):
+    return PdfReader(pdf)
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_page_count_is_a_multiple_of_four(reader):
+    assert len(reader.pages) % 4 == 0, len(reader.pages)
+
+
+def test_padding_is_notes_pages_before_the_back_cover_and_reported(built, lang, pdf, reader):
+    """The print edition is the screen edition plus blank "Notes" pages before its last page
+    (print and screen lay out the same; only colours and bleed differ)."""
+    screen = PdfReader(built["dir"] / f"pim-{lang}.pdf")
+    total, padding = len(reader.pages), len(reader.pages) - len(screen.pages)
+    assert 0 <= padding < 4, (total, len(screen.pages))
+    texts = page_texts(pdf)
+    notes = [number for number, text in enumerate(texts, start=1) if text.strip() == NOTES[lang]]
+    assert notes == list(range(total - padding, total)), notes
+    assert texts[-1] == page_texts(built["dir"] / f"pim-{lang}.pdf")[-1]   # the back cover last
+    report = re.search(rf'print/pim-{lang}-print\.pdf: added (\d+) "{NOTES[lang]}" page\(s\)',
+                       built["stdout"])
+    if padding:
+        assert report, built["stdout"]
+        assert int(report.group(1)) == padding
+    else:
+        assert not report
+
+
+# ------------------------------------------------------------------ boxes
+
+
+def test_trim_bleed_and_media_boxes(pub, reader):
+    bleed = pub.print_options["bleed_mm"] * MM
+    assert abs(bleed - 8.504) < 0.01
+    media_margin = bleed
+    if pub.print_options["crop_marks"]:
+        media_margin += CROP_MARK_OFFSET_PT + CROP_MARK_LENGTH_PT
+    for number, page in enumerate(reader.pages, start=1):
+        assert "/TrimBox" in page and "/BleedBox" in page, number
+        trim = [float(v) for v in page.trimbox]
+        assert abs(trim[2] - trim[0] - A4[0]) < 0.1 and abs(trim[3] - trim[1] - A4[1]) < 0.1, \
+            (number, trim)
+        grown = [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed]
+        assert close([float(v) for v in page.bleedbox], grown, 0.01), (number, page.bleedbox)
+        media = [trim[0] - media_margin, trim[1] - media_margin,
+                 trim[2] + media_margin, trim[3] + media_margin]
+        assert close([float(v) for v in page.mediabox], media, 0.01), (number, page.mediabox)
+
+
+# ------------------------------------------------------------------ PDF/X-4
+
+
+def test_output_intent_is_pdfx_with_the_cmyk_profile(pub, reader):
+    intents = reader.trailer["/Root"].get("/OutputIntents")
+    assert intents, "no /OutputIntents"
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert intent.get("/OutputConditionIdentifier")
+    profile = intent["/DestOutputProfile"].get_object()
+    data = profile.get_data()
+    assert data[16:20] == b"CMYK", data[12:24]
+    assert data[36:40] == b"acsp"                     # an ICC profile
+    assert profile.get("/N") == 4
+    # the configured profile (WeasyPrint re-serialises it through LittleCMS, so not byte-equal)
+    embedded = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    configured = ImageCms.ImageCmsProfile(str(PROJECT / pub.print_options["icc"])).profile
+    for attribute in ("profile_description", "xcolor_space", "device_class", "copyright"):
+        assert getattr(embedded, attribute) == getattr(configured, attribute), attribute
+    assert intent["/OutputConditionIdentifier"] == configured.profile_description
+
+
+def test_xmp_declares_pdfx4(reader):
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp), xmp[:2000]
+
+
+def test_cover_is_painted_in_cmyk(pub, reader):
+    """Page 1 sets its background (the navy of @page cover) and the network bands as CMYK, and
+    has no RGB fill."""
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    fills = cmyk_fills(content)
+    assert fills, "no CMYK fill on the cover"
+    navy = colour.cmyk(css_hex(r"@page cover", "background"), known_cmyk(pub))
+    assert close(fills[0], navy), f"first fill {fills[0]}, cover navy {navy}"
+    for network in pub.networks:
+        want = tuple(v / 100 for v in network.cmyk)
+        assert any(close(f, want) for f in fills), f"{network.id} band {want} not in {fills}"
+    assert not RGB_OPERATOR.findall(content), RGB_OPERATOR.findall(content)
+
+
+def test_no_device_rgb_anywhere(reader):
+    """PDF/X-4 with a CMYK output intent: no DeviceRGB colour may be set (preflight reports
+    every rg/RG, even for an invisible fill), in page content or in form XObjects."""
+    found = Counter()
+    for number, page in enumerate(reader.pages, start=1):
+        content = page.get_contents().get_data().decode("latin-1")
+        found[f"page {number}"] += len(RGB_OPERATOR.findall(content))
+    xobjects = reader.pages[0]["/Resources"].get("/XObject") or {}
+    for name, xobject in xobjects.items():
+        data = xobject.get_object().get_data().decode("latin-1")
+        found[f"xobject {name}"] += len(RGB_OPERATOR.findall(data))
+    found = {k: v for k, v in found.items() if v}
+    assert not found, f"DeviceRGB colour operators: {found}"
+
+
+# ------------------------------------------------------------------ bleed (rendered)
+
+
+DPI = 30
+
+
+def render_page(pdf, number, tmp_path) -> Image.Image:
+    stem = tmp_path / f"page{number}"
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-f", str(number), "-l", str(number),
+                    str(pdf), str(stem)], check=True, capture_output=True)
+    image = next(tmp_path.glob(f"page{number}*.png"))
+    return Image.open(image).convert("RGB")
+
+
+def near(a, b, tolerance=24):
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+def geometry(pub, page):
+    """(pixels per point, bleed in pixels, MediaBox width and height in pixels) of a page."""
+    scale = DPI / 72
+    return (scale, pub.print_options["bleed_mm"] * MM * scale,
+            float(page.mediabox.width) * scale, float(page.mediabox.height) * scale)
+
+
+def test_cover_artwork_reaches_into_the_bleed(pub, pdf, reader, tmp_path):
+    """Each corner of the bleed (sampled half way into it: pdftoppm's last pixel column is only
+    partly on the page) is not paper white but the colour the cover has just inside the trim
+    at that corner (the navy background, or a network band that runs on into the bleed)."""
+    page = reader.pages[0]
+    assert "/TrimBox" in page
+    outside = float(page.trimbox.left) - float(page.mediabox.left)
+    assert abs(outside - pub.print_options["bleed_mm"] * MM) < 0.01, "no bleed outside the trim"
+    image = render_page(pdf, 1, tmp_path)
+    scale, bleed, width, height = geometry(pub, page)
+    assert bleed >= 3
+    reference = image.getpixel((int(bleed + 5 * MM * scale), int(height / 2)))   # inside trim
+    navy = colour.rgb(css_hex(r"@page cover", "background"))
+    assert near(reference, [round(255 * v) for v in navy], 40), reference
+    inset, inside = bleed / 2, bleed + 1.5 * MM * scale
+    wrong = []
+    for x, y, x_in, y_in in ((inset, inset, inside, inside),
+                             (width - inset, inset, width - inside, inside),
+                             (inset, height - inset, inside, height - inside),
+                             (width - inset, height - inset, width - inside, height - inside)):
+        pixel, trim_pixel = image.getpixel((int(x), int(y))), image.getpixel((int(x_in), int(y_in)))
+        if pixel == (255, 255, 255) or not near(pixel, trim_pixel, 12):
+            wrong.append(((round(x), round(y)), pixel, trim_pixel))
+    assert not wrong, f"(bleed corner px, its colour, colour inside the trim): {wrong}"
+    corners_bottom = [image.getpixel((int(x), int(height - inset))) for x in (inset, width - inset)]
+    assert all(near(p, reference, 12) for p in corners_bottom), corners_bottom
+
+
+@pytest.mark.parametrize("where", ["cover-top", "back-bottom"])
+def test_network_bands_at_the_trim_edge_bleed_off(pub, pdf, reader, tmp_path, where):
+    """The network bands touch the trim edge (top of the cover, bottom of the back cover), so
+    they must run on into the bleed: the bleed next to each band has the band's colour, or a
+    trim a little outside the line leaves a navy sliver."""
+    number = 1 if where == "cover-top" else len(reader.pages)
+    image = render_page(pdf, number, tmp_path)
+    scale, bleed, width, height = geometry(pub, reader.pages[number - 1])
+    into_trim = bleed + 2 * MM * scale                  # 2 mm inside the trim edge
+    in_bleed = bleed / 2
+    if where == "back-bottom":
+        into_trim, in_bleed = height - into_trim, height - in_bleed
+    wrong = []
+    for i in range(len(pub.networks)):
+        x = int(bleed + (i + 0.5) * (width - 2 * bleed) / len(pub.networks))
+        band = image.getpixel((x, int(into_trim)))
+        beyond = image.getpixel((x, int(in_bleed)))
+        if not near(band, beyond, 12):
+            wrong.append((pub.networks[i].id, band, beyond))
+    assert not wrong, f"(network, band colour inside trim, colour in the bleed): {wrong}"
+
+
+# ------------------------------------------------------------------ booklets
+
+
+@pytest.fixture(scope="module", params=["a3", "a4"])
+def sheet(request):
+    return request.param
+
+
+def words(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text))
+
+
+def test_booklet_sheets_follow_booklet_order(built, lang, sheet, pdf, reader):
+    """Each sheet side holds, left and right, the pages booklet_order(n) names: the page number
+    printed in each half's footer, or, for the pages without one (covers, contents, notes), the
+    text of that page of the print edition."""
+    booklet = built["dir"] / "print" / f"pim-{lang}-booklet-{sheet}.pdf"
+    sides = PdfReader(booklet).pages
+    n = len(reader.pages)
+    assert len(sides) == n // 2
+    source = [words(subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout)
+              for p in range(1, n + 1)]
+    wrong = []
+    for index, (side, pair) in enumerate(zip(sides, booklet_order(n)), start=1):
+        width, height = float(side.mediabox.width), float(side.mediabox.height)
+        assert close((width, height), SHEETS[sheet], 0.5), (index, width, height)
+        for half, expected in enumerate(pair):
+            x = half * width / 2
+            text = crop_text(booklet, index, x, 0, width / 2, height)
+            band = height * FOOTER_BAND
+            number, _ = footer_of(crop_text(booklet, index, x, height - band, width / 2, band))
+            if expected is None:
+                ok = not text.strip()
+            elif number is not None:
+                ok = number == expected
+            else:
+                ok = words(text) == source[expected - 1]
+            if not ok:
+                wrong.append((index, "left" if half == 0 else "right", expected, number,
+                              " ".join(text.split())[:60]))
+    assert not wrong, wrong
+    sheet_footers = [footer_of(crop_text(booklet, i, x, h - h * FOOTER_BAND, w / 2, h * FOOTER_BAND))
+                     for i, side in enumerate(sides, start=1)
+                     for w, h in [(float(side.mediabox.width), float(side.mediabox.height))]
+                     for x in (0, w / 2)]
+    numbered = sum(1 for number, _ in sheet_footers if number is not None)
+    assert numbered >= n // 2, sheet_footers    # the footer reading really sees page numbers
+
+
+def test_booklet_cover_sheet_has_back_cover_left_and_cover_right(pub, built, lang, sheet):
+    booklet = built["dir"] / "print" / f"pim-{lang}-booklet-{sheet}.pdf"
+    side = PdfReader(booklet).pages[0]
+    width, height = float(side.mediabox.width), float(side.mediabox.height)
+    left = " ".join(crop_text(booklet, 1, 0, 0, width / 2, height).split())
+    right = " ".join(crop_text(booklet, 1, width / 2, 0, width / 2, height).split())
+    network_names = [n.name[lang] for n in pub.networks]
+    assert all(name in right for name in network_names), right        # the cover lists them
+    assert pub.title[lang] in right and pub.title[lang] in left
+    assert str(pub.date.year) in left.split()                          # colophon year
+    assert not all(name in left for name in network_names), left
