@@ -47,7 +47,7 @@ INK_SOFT = "#55534e"
 LAND = "#efede6"
 LAND_SHADOW = "#dedad0"
 BORDER = "#9d988c"
-SEA_INK = "#7d93a6"
+SEA_INK = "#56697b"
 LEADER = "#6b6963"
 
 TITLE = {"pl": "Mapa: miasta uczestniczące w PIM (2021–2023)",
