@@ -15,13 +15,18 @@ build: $(STAMP)
 	$(PY) build.py
 
 test: $(STAMP)
+	bash tools/system-deps.sh --test
 	$(PY) -m pytest -q
 
 check: $(STAMP)
+	bash tools/system-deps.sh --test
 	$(PY) build.py check
 
 watch: $(STAMP)
 	$(PY) build.py watch
+
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 clean:
 	rm -rf output

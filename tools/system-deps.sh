@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the build and the tests need. Installs the missing ones when run as root;
-# otherwise prints the apt-get command to run.
+# Debian packages the build needs (and, with --test, those the tests need too). Installs the
+# missing ones when run as root; otherwise prints the apt-get command to run.
 set -euo pipefail
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf
-          hunspell hunspell-pl hunspell-en-gb chromium)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(poppler-utils qpdf hunspell hunspell-pl hunspell-en-gb chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
