@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 check: $(STAMP)
-	bash tools/system-deps.sh --test
+	bash tools/system-deps.sh --check
 	$(PY) build.py check
 
 watch: $(STAMP)

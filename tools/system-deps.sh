@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the build needs (and, with --test, those the tests need too). Installs the
+# Debian packages the build needs (with --check: and spelling; with --test: and the tests'). Installs the
 # missing ones when run as root; otherwise prints the apt-get command to run.
 set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils qpdf hunspell hunspell-pl hunspell-en-gb chromium)
-fi
+case "${1:-}" in
+  --check) packages+=(hunspell hunspell-pl hunspell-en-gb) ;;
+  --test)  packages+=(hunspell hunspell-pl hunspell-en-gb poppler-utils qpdf chromium) ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
