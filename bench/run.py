@@ -1,0 +1,567 @@
+#!/usr/bin/env python3
+"""Performance report of the brochure build on the real content (run by `make bench`).
+
+A script, not a test: it measures, prints a report and a summary of the targets, and exits 0
+whatever the figures are (1 only if a build it runs fails). Everything is measured in this one
+run, on this machine, into temporary folders (output/ and content/ are never touched).
+
+1. cold full build through the real command line (fresh output folder: no cache)
+2. overhead ratio: that build's wall time / WeasyPrint alone on the same final HTML
+3. unchanged rebuild (same output folder)
+4. one Polish paragraph changed (copy of content/): which editions are typeset again
+5. size and page count of every PDF
+6. scale series: synthetic ~10, ~50 and ~200 page publications (the pl edition, cold)
+7. summary of the targets
+
+Memory is measured two ways for each build: "tree peak" polls /proc every 50 ms and sums the
+RSS of the build process and all its descendants (the forked workers share pages with their
+parent, so the sum counts shared pages more than once: an upper bound); "max RSS" is the
+ru_maxrss that wait4() returns for the build process, i.e. what
+resource.getrusage(RUSAGE_CHILDREN).ru_maxrss would give after it: the peak of the largest
+single process (build process or a worker), not a sum. The memory target uses the tree peak.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+
+import synth  # noqa: E402
+
+PY = sys.executable
+BUILD = [PY, str(PROJECT / "build.py")]
+ONLY = [PY, str(PROJECT / "bench" / "only_edition.py")]
+WP_ALONE = [PY, str(PROJECT / "bench" / "wp_alone.py")]
+CORES = os.cpu_count() or 1
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+SCREEN = ("pl", "en", "pl-en")
+STAGE_LINE = re.compile(r"^  (\S.*?)\s+(-?\d+\.\d+) s$")
+CACHED_LINE = re.compile(r"^\s+\[([\w-]+)\] unchanged: taken from the cache")
+EDITION_OF = re.compile(r"\[([\w-]+)\]$")
+
+# Targets (from the issue).
+COLD_MAX_S = 8.0
+RATIO_MAX = 1.15
+REBUILD_MAX_S = 0.5
+AFFECTED = {"pl", "pl-en", "pl-print"}          # editions a change to content/pl/ affects
+PER_PAGE_RATIO_MAX = 1.5
+MEMORY_MAX_MB = 1024
+SCREEN_MAX_KB = 500
+
+# Synthetic publications (see bench/synth.py), tuned by measuring to land near 10/50/200 pages
+# AND to keep the amount of text per page comparable (~200 words): the small one has fewer
+# sections with longer prose, else its cover, contents and map pages would make it much
+# sparser than the large ones and "time per page" would compare different things.
+SCALE = (
+    ("~10 pages", dict(sections=3, prose_repeat=4, cities_per_network=15, events=40)),
+    ("~50 pages", dict(sections=17, prose_repeat=2, cities_per_network=15, events=40)),
+    ("~200 pages", dict(sections=70, prose_repeat=2, cities_per_network=15, events=40)),
+)
+PARAGRAPH_FILE = "pl/01-pim.md"
+PARAGRAPH_EDIT = " Zdanie dopisane przez bench/run.py, aby zmienić jeden akapit."
+
+
+# --------------------------------------------------------------------------- measuring a run
+
+@dataclass
+class Run:
+    label: str
+    cmd: list
+    wall: float = 0.0
+    rc: int = 0
+    out: str = ""
+    err: str = ""
+    tree_peak_kb: int = 0          # /proc polling: sum of RSS over the process tree
+    max_rss_kb: int = 0            # wait4 rusage: the largest single process
+    cpu: float = 0.0               # user + system seconds of the build and its workers
+    other_cores: float = 0.0       # average CPU use of everything else on the machine
+    stages: list = field(default_factory=list)     # (label, seconds) in printed order
+
+    def stage(self, label: str):
+        return next((s for l, s in self.stages if l == label), None)
+
+    def stage_sum(self, prefix: str) -> float:
+        return sum(s for l, s in self.stages if l.startswith(prefix))
+
+    def by_edition(self, prefix: str) -> dict:
+        return {EDITION_OF.search(l).group(1): s for l, s in self.stages
+                if l.startswith(prefix) and EDITION_OF.search(l)}
+
+    def cached(self) -> list:
+        return [m.group(1) for m in map(CACHED_LINE.match, self.out.splitlines()) if m]
+
+
+def _children(pid: int) -> list:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def tree_rss_kb(root: int) -> int:
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE_KB
+        except (OSError, IndexError, ValueError):
+            continue
+        todo += _children(pid)
+    return total
+
+
+def machine_busy() -> float:
+    """CPU seconds spent by the whole machine (all cores) since boot, idle and iowait excluded."""
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (values + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
+def run(label: str, cmd: list) -> Run:
+    result = Run(label, cmd)
+    busy = machine_busy()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=PROJECT, stdout=out, stderr=err)
+        stop = threading.Event()
+
+        def poll():
+            while not stop.is_set():
+                result.tree_peak_kb = max(result.tree_peak_kb, tree_rss_kb(process.pid))
+                stop.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        result.wall = time.perf_counter() - start
+        stop.set()
+        poller.join()
+        process.returncode = result.rc = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result.out, result.err = out.read(), err.read()
+    result.max_rss_kb = usage.ru_maxrss
+    result.cpu = usage.ru_utime + usage.ru_stime
+    result.other_cores = max(0.0, (machine_busy() - busy - result.cpu) / result.wall)
+    for line in result.out.splitlines():
+        match = STAGE_LINE.match(line)
+        if match:
+            result.stages.append((" ".join(match.group(1).split()), float(match.group(2))))
+    if result.rc != 0:
+        print(f"\n!! {label}: exit code {result.rc}\n{result.out}\n{result.err}")
+        raise SystemExit(1)
+    return result
+
+
+def impose_cost(pdf_file: Path) -> dict:
+    """CPU seconds of impose.impose_booklet (what "finish (pypdf)" does) for each sheet size."""
+    import io
+
+    import pypdf
+    from brochure import impose
+    data = pdf_file.read_bytes()
+    pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    sheets = {}
+    for sheet in ("A3", "A4"):
+        t = time.process_time()
+        impose.impose_booklet(io.BytesIO(data), io.BytesIO(), sheet=sheet)
+        sheets[sheet] = time.process_time() - t
+    return {"pages": pages, "sheets": sheets, "per_page_ms": 1000 * sum(sheets.values()) / pages}
+
+
+def count_words(html_file: Path) -> int:
+    """Words of text in an HTML file, graphics (inline SVG) and the style sheet left out."""
+    html = html_file.read_text(encoding="utf-8")
+    body = html[html.find("<body"):]
+    body = re.sub(r"<svg\b.*?</svg>", " ", body, flags=re.S)
+    return len(re.sub(r"<[^>]+>", " ", body).split())
+
+
+# --------------------------------------------------------------------------- printing
+
+def heading(text: str) -> None:
+    print(f"\n{text}\n{'=' * len(text)}", flush=True)
+
+
+def mb(kb: int) -> str:
+    return f"{kb / 1024:.0f} MB"
+
+
+def print_run(r: Run, indent="  ") -> None:
+    print(f"{indent}command: {' '.join(_short(c) for c in r.cmd)}")
+    print(f"{indent}wall {r.wall:.2f} s | CPU (user+sys, build + workers) {r.cpu:.2f} s "
+          f"= {r.cpu / r.wall:.2f} cores busy | other load on the machine meanwhile "
+          f"{r.other_cores:.2f} of {CORES} cores")
+    print(f"{indent}peak memory: tree peak (/proc polling, RSS summed over the process tree) "
+          f"{mb(r.tree_peak_kb)}; max RSS of one process (wait4 = RUSAGE_CHILDREN) "
+          f"{mb(r.max_rss_kb)}")
+    print(f"{indent}stage lines as the build printed them:")
+    for label, seconds in r.stages:
+        print(f"{indent}  {label:<34} {seconds:6.2f} s")
+
+
+def _short(part: str) -> str:
+    part = str(part)
+    for prefix, name in ((str(PROJECT) + "/", ""), (tempfile.gettempdir() + "/", "$TMP/")):
+        if part.startswith(prefix):
+            return name + part[len(prefix):]
+    return part
+
+
+def table(rows, header) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for i, row in enumerate([header] + list(rows)):
+        print("  " + "  ".join(str(x).ljust(w) if j == 0 else str(x).rjust(w)
+                               for j, (x, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def fmt(value, unit="s", digits=2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+# --------------------------------------------------------------------------- scheduling
+
+def schedule_in_order(durations: list, workers: int) -> float:
+    """Makespan when jobs are taken in this order by the first free worker (ProcessPoolExecutor)."""
+    free = [0.0] * workers
+    for d in durations:
+        i = free.index(min(free))
+        free[i] += d
+    return max(free) if durations else 0.0
+
+
+def best_split(durations: dict, workers: int = 2):
+    """The assignment of jobs to `workers` workers with the smallest makespan (exhaustive)."""
+    ids = sorted(durations, key=durations.get, reverse=True)
+    best = None
+    for assignment in itertools.product(range(workers), repeat=len(ids)):
+        loads = [0.0] * workers
+        for ident, w in zip(ids, assignment):
+            loads[w] += durations[ident]
+        if best is None or max(loads) < best[0]:
+            best = (max(loads), [[i for i, w in zip(ids, assignment) if w == k]
+                                 for k in range(workers)])
+    return best
+
+
+# --------------------------------------------------------------------------- the report
+
+def main() -> int:
+    started = time.perf_counter()
+    from importlib import metadata
+
+    import pypdf
+
+    from brochure import editions
+
+    tmp = Path(tempfile.mkdtemp(prefix="brochure-bench-"))
+    figures = {}
+    try:
+        heading("Brochure build benchmark (real content)")
+        load = open("/proc/loadavg").read().split()
+        print(f"  {dt.datetime.now():%Y-%m-%d %H:%M}  {platform.node()}  {CORES} cores  "
+              f"Python {platform.python_version()}  WeasyPrint {metadata.version('weasyprint')}  "
+              f"pypdf {pypdf.__version__}")
+        print(f"  load average at start: {' '.join(load[:3])} (1, 5, 15 min). Each build below "
+              f"also reports how many cores other processes kept busy while it ran: on a "
+              f"shared machine the wall times are only as good as that figure.")
+        print(f"  temporary folder: {tmp}")
+
+        # 1. cold full build ------------------------------------------------------------------
+        heading("1. Cold full build (every edition, real command line, fresh output folder)")
+        cold_out = tmp / "cold" / "output"
+        cold = run("cold full build", BUILD + ["--output", str(cold_out)])
+        print_run(cold)
+        typeset_times = cold.by_edition("typeset (WeasyPrint)")
+        finish_times = cold.by_edition("finish (pypdf)")
+        order = [e.id for e in editions.EDITIONS if e.id in typeset_times]
+        serial = (cold.stage_sum("look for") + cold.stage_sum("load and") +
+                  cold.stage_sum("render HTML") + cold.stage_sum("write output"))
+        jobs = {i: typeset_times[i] + finish_times.get(i, 0) for i in order}
+        in_order = schedule_in_order([jobs[i] for i in order], min(CORES, len(order)))
+        best, best_groups = best_split(jobs, min(CORES, len(order)))
+        print(f"\n  where the time goes ({cold.wall:.2f} s wall):")
+        print(f"    in the main process, one after the other (look + load + render HTML x"
+              f"{len(order)} + write): {serial:.2f} s")
+        print(f"    in the worker processes ({min(CORES, len(order))} at once): typeset "
+              f"{sum(typeset_times.values()):.2f} s + finish (pypdf) "
+              f"{sum(finish_times.values()):.2f} s = {sum(jobs.values()):.2f} s of work")
+        print(f"    rest (Python start-up and imports, import of WeasyPrint before the fork, "
+              f"process pool, pickling results, cache write): "
+              f"{max(0.0, cold.wall - serial - in_order):.2f} s (wall - main-process stages - "
+              f"simulated pool makespan)")
+        print(f"    pool schedule with these job times: jobs taken in edition order "
+              f"({', '.join(order)}) -> makespan {in_order:.2f} s; best split "
+              f"{' | '.join('+'.join(g) for g in best_groups)} -> {best:.2f} s")
+        booklets = impose_cost(cold_out / "print" / "pim-pl-print.pdf")
+        print(f"    finish (pypdf) of a print edition = imposing its two booklets; imposed again "
+              f"here, in this process, from the cold build's print/pim-pl-print.pdf "
+              f"({booklets['pages']} pages): " + ", ".join(
+                  f"{sheet} {seconds:.2f} s" for sheet, seconds in booklets["sheets"].items())
+              + f" (CPU) = {booklets['per_page_ms']:.0f} ms per page for both booklets")
+        figures.update(cold=cold, booklets=booklets, in_order=in_order, best=best,
+                       best_groups=best_groups, serial=serial, finish=finish_times)
+
+        # 2. WeasyPrint alone -----------------------------------------------------------------
+        heading("2. Overhead ratio: the cold build vs WeasyPrint alone on the same final HTML")
+        from brochure import content, pipeline, render
+        pub = content.load(PROJECT / "content")
+        env = render.environment()
+        html_dir = tmp / "html"
+        html_dir.mkdir()
+        manifest, same = [], []
+        for edition in editions.EDITIONS:
+            html = render.render(pub, edition, env)
+            (html_dir / f"{edition.id}.html").write_text(html, encoding="utf-8")
+            manifest.append([edition.id, edition.variant])
+            if edition.html:
+                same.append((cold_out / edition.html).read_bytes() == pipeline.preview_html(html))
+        (html_dir / "manifest.json").write_text(json.dumps(manifest))
+        print(f"  final HTML rendered in-process (render.render) for {len(manifest)} editions; "
+              f"identical to the build's HTML previews: {'yes' if all(same) else 'NO'} "
+              f"({sum(same)}/{len(same)} screen editions compared)")
+        seq_run = run("WeasyPrint alone, sequential", WP_ALONE + [str(html_dir), "sequential"])
+        seq = json.loads(seq_run.out)
+        alone = {r["id"]: r["seconds"] for r in seq["runs"]}
+        alone_sum = sum(alone.values())
+        ideal, groups = best_split(alone, min(CORES, len(alone)))
+        par_run = run("WeasyPrint alone, parallel", WP_ALONE + [
+            str(html_dir), "parallel", "/".join(",".join(g) for g in groups)])
+        par = json.loads(par_run.out)
+        par_alone = {r["id"]: r["seconds"] for r in par["runs"]}
+        print(f"  fresh subprocess each: import weasyprint {seq['import_seconds']:.2f} s "
+              f"(sequential run), then weasyprint.HTML(string=html, base_url='{PROJECT}/')"
+              f".write_pdf(pdf_variant=<variant>) per edition")
+        print(f"  sequential run: wall {seq_run.wall:.2f} s, other load {seq_run.other_cores:.2f}"
+              f" cores; parallel run: wall {par_run.wall:.2f} s, other load "
+              f"{par_run.other_cores:.2f} cores")
+        rows = []
+        for ident in order:
+            variant = dict(manifest)[ident]
+            rows.append((ident, variant, fmt(alone[ident]), fmt(par_alone.get(ident)),
+                         fmt(typeset_times.get(ident)), fmt(finish_times.get(ident)),
+                         fmt(typeset_times[ident] / alone[ident], "x")))
+        rows.append(("sum", "", fmt(alone_sum), fmt(sum(par_alone.values())),
+                     fmt(sum(typeset_times.values())), fmt(sum(finish_times.values())),
+                     fmt(sum(typeset_times.values()) / alone_sum, "x")))
+        table(rows, ("edition", "variant", "WP alone seq", "WP alone par", "build typeset",
+                     "build finish", "typeset/alone"))
+        print(f"\n  WeasyPrint alone, best 2-core schedule {' | '.join('+'.join(g) for g in groups)}"
+              f": computed from the sequential times {ideal:.2f} s, measured (forked workers) "
+              f"{par['wall_seconds']:.2f} s")
+        ratio = cold.wall / alone_sum
+        print(f"  overhead ratio = cold build wall {cold.wall:.2f} s / WeasyPrint alone "
+              f"(sequential sum) {alone_sum:.2f} s = {ratio:.2f}")
+        print(f"    (the ratio uses the sequential sum: it is the work WeasyPrint needs for the "
+              f"same documents, a figure that does not depend on how the build schedules it;\n"
+              f"     for reference, against the measured 2-core schedule it would be "
+              f"{cold.wall / par['wall_seconds']:.2f}, against the computed ideal "
+              f"{cold.wall / ideal:.2f})")
+        print(f"  CPU time, less sensitive to other load on the machine: cold build "
+              f"{cold.cpu:.2f} s (main process + workers) vs WeasyPrint alone {seq_run.cpu:.2f} s "
+              f"(sequential subprocess, start-up and import included) = {cold.cpu / seq_run.cpu:.2f}")
+        figures.update(ratio=ratio, alone_sum=alone_sum, alone=alone)
+
+        # 3. unchanged rebuild ----------------------------------------------------------------
+        heading("3. Unchanged rebuild (same output folder)")
+        again = run("unchanged rebuild", BUILD + ["--output", str(cold_out)])
+        print_run(again)
+        answered = "nothing changed since the last build" in again.out
+        print(f"  answered from the inputs digest (output/.cache): {'yes' if answered else 'NO'}")
+        figures["rebuild"] = again
+
+        # 4. one paragraph changed ------------------------------------------------------------
+        heading("4. One Polish paragraph changed (copy of content/)")
+        para_content = tmp / "para" / "content"
+        shutil.copytree(PROJECT / "content", para_content)
+        synth.link_styles(para_content)
+        para_out = tmp / "para" / "output"
+        args = ["--content", str(para_content), "--output", str(para_out), "--verbose"]
+        warm = run("warm the cache", BUILD + args)
+        print(f"  first build of the copy (warms the cache): wall {warm.wall:.2f} s, other load "
+              f"{warm.other_cores:.2f} cores")
+        path = para_content / PARAGRAPH_FILE
+        text = path.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n---\n")
+        first, rest = body.split("\n\n", 1)
+        path.write_text(head + sep + first + PARAGRAPH_EDIT + "\n\n" + rest, encoding="utf-8")
+        print(f"  changed: the first paragraph of content/{PARAGRAPH_FILE} (one sentence added)")
+        changed = run("one paragraph changed", BUILD + args)
+        print_run(changed)
+        retypeset = sorted(changed.by_edition("typeset (WeasyPrint)"))
+        cached = changed.cached()
+        print(f"  typeset again: {', '.join(retypeset) or 'none'}; taken from the cache: "
+              f"{', '.join(cached) or 'none'} (expected typeset again: "
+              f"{', '.join(sorted(AFFECTED))})")
+        figures.update(changed=changed, retypeset=retypeset, cached=cached)
+
+        # 5. PDF sizes ------------------------------------------------------------------------
+        heading("5. PDF size and pages (cold build output)")
+        rows, screen_sizes = [], {}
+        for edition in editions.EDITIONS:
+            files = [edition.pdf]
+            if edition.booklets:
+                stem = edition.pdf.removesuffix("-print.pdf")
+                files += [f"{stem}-booklet-a3.pdf", f"{stem}-booklet-a4.pdf"]
+            for rel in files:
+                pdf = cold_out / rel
+                size = pdf.stat().st_size / 1024
+                pages = len(pypdf.PdfReader(pdf).pages)
+                target = ""
+                if rel == edition.pdf and edition.id in SCREEN:
+                    screen_sizes[edition.id] = size
+                    target = "PASS" if size < SCREEN_MAX_KB else "MISS"
+                    target += f" (< {SCREEN_MAX_KB} KB)"
+                rows.append((rel, edition.id, f"{size:.0f} KB", pages, target))
+        table(rows, ("file", "edition", "size", "pages", "screen target"))
+        figures["screen_sizes"] = screen_sizes
+
+        # 6. scale series ---------------------------------------------------------------------
+        heading("6. Scale series: synthetic publications, the pl edition only, cold builds")
+        print("  Content: bench/synth.py multiplies the real content (more cities in every "
+              "network, more meetings in Feb 2022 - Mar 2023, real paragraphs repeated, the "
+              "real sections copied under new names and titles).")
+        print("  Command: bench/only_edition.py pl --content DIR --output DIR --lang pl: the "
+              "real CLI with its edition list narrowed to pl (the CLI has no --edition flag; "
+              "--lang pl alone would also build pl-print with its booklets).")
+        series = []
+        for name, params in SCALE:
+            scale_content = synth.make(PROJECT / "content", tmp / f"scale-{len(series)}" /
+                                       "content", **params)
+            r = run(name, ONLY + ["pl", "--content", str(scale_content), "--output",
+                                  str(scale_content.parent / "output"), "--lang", "pl"])
+            out_dir = scale_content.parent / "output"
+            pages = len(pypdf.PdfReader(out_dir / "pim-pl.pdf").pages)
+            words = count_words(out_dir / "html" / "pim-pl.html")
+            series.append((name, params, r, pages, words))
+            print(f"\n  {name}: {params} -> {pages} pages, {words} words "
+                  f"({words / pages:.0f} words/page)")
+            print_run(r, indent="    ")
+        rows = []
+        for name, params, r, pages, words in series:
+            typeset_s = r.stage("typeset (WeasyPrint) [pl]")
+            rows.append((name, pages, f"{words / pages:.0f}", fmt(typeset_s),
+                         fmt(1000 * typeset_s / pages, "ms", 0),
+                         fmt(1000 * typeset_s / words * 1000, "ms", 0),
+                         fmt(r.wall), fmt(1000 * r.wall / pages, "ms", 0),
+                         fmt(1000 * r.cpu / pages, "ms", 0), fmt(r.other_cores, ""),
+                         mb(r.tree_peak_kb), mb(r.max_rss_kb)))
+        print()
+        table(rows, ("publication", "pages", "words/page", "typeset pl", "per page",
+                     "per 1000 words", "command", "per page", "CPU/page", "other load",
+                     "tree peak", "max RSS"))
+        small, large = series[0], series[-1]
+        per_page = lambda item: item[2].stage("typeset (WeasyPrint) [pl]") / item[3]  # noqa
+        scale_ratio = per_page(large) / per_page(small)
+        command_ratio = (large[2].wall / large[3]) / (small[2].wall / small[3])
+        cpu_ratio = (large[2].cpu / large[3]) / (small[2].cpu / small[3])
+        word_ratio = ((large[2].stage("typeset (WeasyPrint) [pl]") / large[4])
+                      / (small[2].stage("typeset (WeasyPrint) [pl]") / small[4]))
+        print(f"\n  time per page, {large[3]} vs {small[3]} pages: typeset (pl) "
+              f"{scale_ratio:.2f}x (the target's figure); whole command {command_ratio:.2f}x; "
+              f"CPU time of the whole command {cpu_ratio:.2f}x; typeset time per 1000 words "
+              f"{word_ratio:.2f}x")
+        figures.update(series=series, scale_ratio=scale_ratio)
+
+        # 7. summary --------------------------------------------------------------------------
+        summary(figures)
+        print(f"\nbench finished in {time.perf_counter() - started:.0f} s; load average at the "
+              f"end: {' '.join(open('/proc/loadavg').read().split()[:3])}")
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def summary(f: dict) -> None:
+    heading("7. Summary")
+    cold, rebuild, series = f["cold"], f["rebuild"], f["series"]
+    large = series[-1]
+    rows = [
+        ("cold full build, all editions", f"< {COLD_MAX_S:g} s", f"{cold.wall:.2f} s",
+         cold.wall < COLD_MAX_S),
+        ("overhead ratio (build / WeasyPrint alone)", f"< {RATIO_MAX}", f"{f['ratio']:.2f}",
+         f["ratio"] < RATIO_MAX),
+        ("unchanged rebuild", f"< {REBUILD_MAX_S} s", f"{rebuild.wall:.2f} s",
+         rebuild.wall < REBUILD_MAX_S),
+        ("one paragraph changed: only affected rebuilt", "typeset: " + ",".join(sorted(AFFECTED)),
+         "typeset: " + ",".join(f["retypeset"]), set(f["retypeset"]) == AFFECTED),
+        (f"{large[3]}-page: time per page vs {series[0][3]}-page", f"<= {PER_PAGE_RATIO_MAX}x",
+         f"{f['scale_ratio']:.2f}x", f["scale_ratio"] <= PER_PAGE_RATIO_MAX),
+        (f"{large[3]}-page: peak memory (tree)", f"< {MEMORY_MAX_MB} MB",
+         mb(large[2].tree_peak_kb), large[2].tree_peak_kb / 1024 < MEMORY_MAX_MB),
+    ]
+    for ident, size in f["screen_sizes"].items():
+        rows.append((f"screen PDF {ident}", f"< {SCREEN_MAX_KB} KB", f"{size:.0f} KB",
+                     size < SCREEN_MAX_KB))
+    table([(a, b, c, "PASS" if ok else "MISS") for a, b, c, ok in rows],
+          ("target", "wanted", "measured", "result"))
+
+    missed = [a for a, _, _, ok in rows if not ok]
+    if not missed:
+        return
+    print("\n  Where the time goes, for the targets missed:")
+    if not rows[0][3] or not rows[1][3]:
+        finish = sum(f["finish"].values())
+        print(f"  - cold build {cold.wall:.2f} s vs WeasyPrint alone {f['alone_sum']:.2f} s "
+              f"(sequential sum); the build's stages, longest first:")
+        for label, seconds in sorted(cold.stages, key=lambda s: -s[1])[:8]:
+            print(f"      {label:<34} {seconds:6.2f} s")
+        print(f"    CPU {cold.cpu:.2f} s in {cold.wall:.2f} s wall: {cold.cpu / cold.wall:.2f} of "
+              f"{CORES} cores used by the build; other processes used {cold.other_cores:.2f}")
+        print(f"    main process, serial: {f['serial']:.2f} s; worker pool, jobs in edition "
+              f"order: makespan {f['in_order']:.2f} s (best split "
+              f"{' | '.join('+'.join(g) for g in f['best_groups'])}: {f['best']:.2f} s)")
+        print(f"    finish (pypdf) = booklet imposition: {finish:.2f} s of worker time "
+              f"({100 * finish / f['alone_sum']:.0f}% of WeasyPrint alone for all editions); "
+              f"{f['booklets']['per_page_ms']:.0f} ms per print page for the two booklets")
+    if not rows[2][3]:
+        print(f"  - unchanged rebuild {rebuild.wall:.2f} s: stage lines "
+              + ", ".join(f"{l} {s:.2f} s" for l, s in rebuild.stages)
+              + f"; the rest ({rebuild.wall - sum(s for _, s in rebuild.stages):.2f} s) is "
+                f"Python start-up, imports and reading the cached results")
+    if not rows[3][3]:
+        changed = f["changed"]
+        print(f"  - paragraph changed: typeset again {f['retypeset']}, from the cache "
+              f"{f['cached']}; stage lines: " + ", ".join(f"{l} {s:.2f} s"
+                                                         for l, s in changed.stages))
+    if not rows[4][3] or not rows[5][3]:
+        print("  - scale series, stage lines (per pl page):")
+        for name, _, r, pages, _ in series:
+            print(f"      {name} ({pages} pages): " + ", ".join(
+                f"{l} {s:.2f} s ({1000 * s / pages:.0f} ms/page)" for l, s in r.stages
+                if s >= 0.05))
+    for ident, size in f["screen_sizes"].items():
+        if size >= SCREEN_MAX_KB:
+            print(f"  - screen PDF {ident}: {size:.0f} KB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
