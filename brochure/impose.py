@@ -23,8 +23,9 @@ from __future__ import annotations
 import hashlib
 import math
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, RectangleObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject,
+                           FloatObject, NameObject, RectangleObject)
 
 MM = 72 / 25.4
 
@@ -95,28 +96,57 @@ def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0):
     width, height = SHEETS[sheet]
     reader = PdfReader(src)
     writer = PdfWriter()
+    forms = {}
     for pair in booklet_order(len(reader.pages)):
         side = writer.add_page(PageObject.create_blank_page(None, width, height))
+        drawing = []
         for slot, number in enumerate(pair):
-            if number is not None:
-                page = reader.pages[number - 1]
-                _place(side, page, slot, _scale(page, sheet, scale_to, bleed_pt), bleed_pt)
-    _compact(writer)
+            if number is None:
+                continue
+            page = reader.pages[number - 1]
+            if number not in forms:
+                forms[number] = _form(writer, page, _trim_box(page, bleed_pt))
+            name = f"/P{number}"
+            _add_xobject(side, name, forms[number])
+            drawing.append(_placement(side, page, slot, _scale(page, sheet, scale_to, bleed_pt),
+                                      bleed_pt, name))
+        _set_contents(writer, side, "\n".join(drawing).encode())
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     _identify(writer, f"{reader.trailer.get('/ID')} {sheet} {scale_to}".encode())
     writer.write(dst)
+
+
+def _form(writer: PdfWriter, page: PageObject, trim: RectangleObject):
+    """The page as a Form XObject whose bounding box is its trim box, so drawing it crops
+    the bleed away. Each page is copied once, without parsing its drawing operators."""
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in
+                                          (trim.left, trim.bottom, trim.right, trim.top)]),
+        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form.flate_encode())
+
+
+def _add_xobject(side: PageObject, name: str, form) -> None:
+    resources = side.setdefault(NameObject("/Resources"), DictionaryObject())
+    xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject())
+    xobjects[NameObject(name)] = form
+
+
+def _set_contents(writer: PdfWriter, side: PageObject, operators: bytes) -> None:
+    stream = DecodedStreamObject()
+    stream.set_data(operators)
+    side[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
 
 def _identify(writer: PdfWriter, source: bytes) -> None:
     """A file identifier made from the source, not from chance: same input, same bytes."""
     digest = ByteStringObject(hashlib.sha256(source).digest()[:16])
     writer._ID = ArrayObject([digest, digest])   # pypdf has no public setter
-
-
-def _compact(writer: PdfWriter) -> None:
-    """Share the fonts and profiles every sheet side copied, and compress the drawing."""
-    for page in writer.pages:
-        page.compress_content_streams()
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
 
 
 def _trim_box(page: PageObject, bleed_pt: float) -> RectangleObject:
@@ -146,24 +176,17 @@ def _scale(page: PageObject, sheet: str, scale_to, bleed_pt: float) -> float:
     return scale
 
 
-def _place(side: PageObject, page: PageObject, slot: int, scale: float,
-           bleed_pt: float) -> None:
-    """Draw `page`, cut to its trim box, into the left (0) or right (1) half."""
+def _placement(side: PageObject, page: PageObject, slot: int, scale: float, bleed_pt: float,
+               name: str) -> str:
+    """Operators drawing the page's form into the left (0) or right (1) half of the side:
+    flush against the fold, centred vertically."""
     trim = _trim_box(page, bleed_pt)
     fold = float(side.mediabox.width) / 2
     page_w, page_h = scale * float(trim.width), scale * float(trim.height)
     x = fold - page_w if slot == 0 else fold
     y = (float(side.mediabox.height) - page_h) / 2
-    page.cropbox = trim           # pypdf clips merged content to the cropbox
-    page.pop("/Annots", None)     # copy page content only
-    move = (Transformation()
-            .translate(-float(trim.left), -float(trim.bottom))
-            .scale(scale, scale)
-            .translate(x, y))
-    side.merge_transformed_page(page, move)
-
-
-# ----------------------------------------------------------- crop marks
+    e, f = x - scale * float(trim.left), y - scale * float(trim.bottom)
+    return f"q {scale:.6f} 0 0 {scale:.6f} {e:.4f} {f:.4f} cm {name} Do Q"
 
 
 def add_crop_marks(src, dst, bleed_pt, offset_pt=None, length_pt=None):

@@ -86,6 +86,7 @@ def _typeset_all(pending, progress, timeout, jobs):
     import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+    pending = sorted(pending, key=lambda item: -_cost(item[1]))   # longest first
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
@@ -106,6 +107,12 @@ def _typeset_all(pending, progress, timeout, jobs):
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cost(job: Job) -> float:
+    """A rough estimate of a job's time, to start the longest first: print editions are also
+    padded and imposed."""
+    return len(job.html) * (1.3 if job.edition.print else 1.0)
 
 
 def run_job(job: Job) -> EditionResult:

@@ -143,6 +143,15 @@ def _svg(context, svg: str) -> Markup:
     return Markup(svg)
 
 
+def _map(pub, lang) -> str:
+    try:
+        return map_graphic.render_map(pub, lang)
+    except ValueError as err:     # too many cities to label without overlaps
+        raise ContentError(f"{Path(pub.root).name}/data/cities.yaml", 1,
+                           f"the map cannot show every city legibly ({err}); leave the "
+                           f"coordinates of some cities out or show the list only") from None
+
+
 def known_colours(pub) -> dict:
     return {n.colour: n.cmyk for n in pub.networks}
 
@@ -151,8 +160,7 @@ COMPONENTS = {
     "key-figures": lambda c, group: _macro(
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
-    "map": lambda c, _: _macro(c, "figure", kind="map",
-                               svg=_svg(c, map_graphic.render_map(c["pub"], c["lang"]))),
+    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"]))),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
