@@ -34,3 +34,11 @@ def pdf_text(path) -> str:
 
 def page_texts(path) -> list:
     return [normalise(page.extract_text() or "") for page in PdfReader(path).pages]
+
+
+def edit(root, name, old, new):
+    """Replace the first `old` in a file of a content tree (a fixture copy) with `new`."""
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture {name} lacks {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

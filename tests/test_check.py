@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit
+
 from brochure import check, translation
 from brochure.check import balance_problems, line_problems
 
@@ -35,13 +37,6 @@ def tree(tmp_path):
     translation.mark_reviewed(root, sorted((root / "en").glob("*.md")), FakeProgress())
     (root / "wordlist.txt").write_text("# test words\nPPP\nLublin  # a city\n", encoding="utf-8")
     return root
-
-
-def edit(root, name, old, new):
-    path = root / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture {name} lacks {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def run(root):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit
+
 from brochure import content
 from brochure.content import ContentError
 
@@ -16,13 +18,6 @@ def tree(tmp_path):
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
     return root
-
-
-def edit(root, name, old, new):
-    path = root / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture {name} lacks {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def error_of(root) -> ContentError:
