@@ -2,7 +2,9 @@
 "Notes" padding, trim and bleed boxes, PDF/X-4 output intent, CMYK, bleed, imposition."""
 import io
 import re
+import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from pypdf import PdfReader
 
 from brochure import colour
 from brochure.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
-from conftest import PROJECT, page_texts
+from conftest import PROJECT, edit, page_texts
 from test_bilingual import FOOTER_BAND, crop_text, footer_of
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
@@ -310,3 +312,23 @@ def test_booklet_cover_sheet_has_back_cover_left_and_cover_right(pub, built, lan
     assert pub.title[lang] in right and pub.title[lang] in left
     assert str(pub.date.year) in left.split()                          # colophon year
     assert not all(name in left for name in network_names), left
+
+
+def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):
+    """print: crop_marks: true in publication.yaml enlarges the media box beyond the bleed and
+    keeps the trim and bleed boxes; the default build (above) has none."""
+    root = tmp_path / "content"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "mini", root)
+    edit(root, "publication.yaml", "languages: [pl, en]",
+         "languages: [pl, en]\nprint: {bleed_mm: 3, crop_marks: true}")
+    run = subprocess.run([sys.executable, "build.py", "--content", str(root), "--output",
+                          str(tmp_path / "out"), "--lang", "pl", "--quiet"], cwd=PROJECT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    page = PdfReader(tmp_path / "out" / "print" / "pim-pl-print.pdf").pages[0]
+    bleed, media, trim = page.bleedbox, page.mediabox, page.trimbox
+    assert float(trim.width) == pytest.approx(595.28, abs=0.1)
+    assert float(bleed.left) == pytest.approx(float(trim.left) - 8.504, abs=0.01)
+    assert float(media.left) < float(bleed.left) - 3 and float(media.top) > float(bleed.top) + 3
+    marks = page.get_contents().get_data()
+    assert b"0 0 0 1 K" in marks
