@@ -251,6 +251,7 @@ def load(root="content") -> Publication:
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
         print_options=_print_options(root, pub_rec), root=str(root))
+    _check_section_networks(root, pub.sections, ids)
     pub.figures = _figures(root, languages, pub)
     pub.warnings = missing_data(pub)
     return pub
@@ -454,6 +455,21 @@ def _check_section_meta(section):
                 raise ContentError(f"content/{lang}/{section.file}.md", meta.key_lines.get(key, 1),
                                    f'{key} "{meta.get(key)}" differs from the Polish file '
                                    f'("{first.get(key)}"); the language versions must match')
+
+
+def _check_section_networks(root, sections, ids):
+    for section in sections:
+        for lang, meta in section.meta.items():
+            network, line = meta.get("network"), meta.key_lines.get("network", 1)
+            file = f"{root.name}/{lang}/{section.file}.md"
+            if network is not None and network not in ids:
+                raise ContentError(file, line, f'network "{network}" is not in '
+                                               f'content/data/networks.yaml; expected one of: '
+                                               f'{", ".join(ids)}')
+            if meta["layout"] == "network" and network is None:
+                raise ContentError(file, meta.key_lines.get("layout", 1),
+                                   "layout network needs a network: line in the front matter "
+                                   f'(one of: {", ".join(ids)})')
 
 
 def split_front_matter(text: str, display: str):

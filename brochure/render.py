@@ -24,21 +24,18 @@ TAG = re.compile(r"(<[^>]*>)")
 UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
 LABELS = {
-    "pl": {"contents": "Spis treści", "page": "Strona", "city": "Miasto", "mid": "Temat MID",
-           "cities_of": "Miasta {network}", "date": "Data", "meeting": "Spotkanie",
-           "place": "Miejsce", "network": "Sieć", "all": "wszystkie sieci",
-           "unknown": "nieustalona", "events": "Wykaz spotkań", "stages": "Etapy przygotowania "
-           "projektów PPP", "benefits": "Korzyści z wdrażania NBS w miastach",
-           "language": "Polski", "notes": "Notatki", "thematic": "Sieć tematyczna",
-           "mid_caption": "Tematyka MID miast: {network}"},
-    "en": {"contents": "Contents", "page": "Page", "city": "City", "mid": "MAP topic",
-           "cities_of": "{network} cities", "date": "Date", "meeting": "Meeting",
-           "place": "Place", "network": "Network", "all": "all networks",
-           "unknown": "not recorded", "events": "List of meetings", "stages": "Stages of "
-           "preparing PPP projects", "benefits": "Benefits of implementing NBS in cities",
-           "language": "English", "notes": "Notes", "thematic": "Thematic network",
-           "mid_caption": "MAP topics of the {network} cities"},
+    "pl": {"contents": "Spis treści", "city": "Miasto", "mid": "Temat MID", "date": "Data",
+           "meeting": "Spotkanie", "place": "Miejsce", "network": "Sieć",
+           "all": "wszystkie sieci", "unknown": "nieustalona", "events": "Wykaz spotkań",
+           "stages": "Etapy przygotowania projektów PPP", "language": "Polski",
+           "notes": "Notatki", "thematic": "Sieć tematyczna"},
+    "en": {"contents": "Contents", "city": "City", "mid": "MAP topic", "date": "Date",
+           "meeting": "Meeting", "place": "Place", "network": "Network",
+           "all": "all networks", "unknown": "not recorded", "events": "List of meetings",
+           "stages": "Stages of preparing PPP projects", "language": "English",
+           "notes": "Notes", "thematic": "Thematic network"},
 }
+HTML_LANG = {"pl": "pl", "en": "en-GB"}    # lang attributes: hyphenation rules and tagging
 
 
 def environment() -> jinja2.Environment:
@@ -72,8 +69,7 @@ def render(pub, edition, env=None) -> str:
 def render_notes(pub, edition, count, env=None) -> str:
     """A document of `count` blank "Notatki" / "Notes" pages styled like the edition."""
     env = env or environment()
-    parts = [{"lang": lang, "hyphen_lang": "en-GB" if lang == "en" else lang}
-             for lang in edition.languages]
+    parts = [{"lang": lang, "hyphen_lang": HTML_LANG[lang]} for lang in edition.languages]
     return env.get_template("notes.html").render(
         pub=pub, edition=edition, parts=parts, labels=LABELS, count=count,
         style=stylesheet(pub, edition))
@@ -92,7 +88,7 @@ def render_part(pub, lang, env, edition) -> dict:
                          "html": Markup(typography.smarten_html(quotes_as_text(html), lang)),
                          "section": section})
     return {"lang": lang, "sections": sections, "labels": LABELS[lang],
-            "hyphen_lang": "en-GB" if lang == "en" else lang}
+            "hyphen_lang": HTML_LANG[lang]}
 
 
 def _section_body(pub, section, lang, env, edition) -> str:
@@ -100,7 +96,7 @@ def _section_body(pub, section, lang, env, edition) -> str:
     file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
     for match in COMPONENT_LINE.finditer(source):
         line = section.body_lines[lang] + source.count("\n", 0, match.start())
-        problem = _component_problem(pub, match.group(1), match.group(2))
+        problem = _component_problem(pub, section, match.group(1), match.group(2))
         if problem:
             raise ContentError(file, line, problem)
     source = UNTITLED_BOX.sub(r'\1 ""', source)
@@ -111,10 +107,13 @@ def _section_body(pub, section, lang, env, edition) -> str:
     return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context, m.group(2)), html)
 
 
-def _component_problem(pub, name, argument) -> str | None:
+def _component_problem(pub, section, name, argument) -> str | None:
     if name not in COMPONENTS:
         return (f'unknown component [[{name}]]; expected one of: '
                 f'{", ".join(f"[[{c}]]" for c in COMPONENTS)}')
+    if name == "mid-table" and section.network is None:
+        return ("[[mid-table]] shows the cities of the section's network: add 'network:' to "
+                "the front matter, or remove the line")
     if name == "key-figures":
         groups = sorted({f.group for f in pub.figures})
         if (argument or "main") not in groups:

@@ -163,3 +163,18 @@ def test_front_matter_line_numbers_count_from_the_file_start(tree):
     edit(tree, "pl/02-siec.md", "network: zielona", "network: [zielona")
     err = error_of(tree)
     assert err.file == "content/pl/02-siec.md" and err.line in (4, 5)
+
+
+def test_section_with_unknown_network(tree):
+    edit(tree, "pl/02-siec.md", "network: zielona", "network: niebieska")
+    edit(tree, "en/02-siec.md", "network: zielona", "network: niebieska")
+    err = error_of(tree)
+    assert (err.file, err.line) == ("content/pl/02-siec.md", 4)
+    assert 'network "niebieska"' in err.message
+
+
+def test_network_layout_without_network(tree):
+    edit(tree, "pl/02-siec.md", "network: zielona\n", "")
+    edit(tree, "en/02-siec.md", "network: zielona\n", "")
+    err = error_of(tree)
+    assert err.file == "content/pl/02-siec.md" and "needs a network" in err.message
