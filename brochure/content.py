@@ -428,7 +428,7 @@ def _sections(root, pub_rec, languages) -> list:
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)
-        _check_section_meta(section)
+        _check_section_meta(root, section)
         sections.append(section)
     return sections
 
@@ -447,12 +447,13 @@ def _read_section(root, section, lang, rec):
     meta_rec.choice("layout", LAYOUTS)
 
 
-def _check_section_meta(section):
+def _check_section_meta(root, section):
     first = section.meta[next(iter(section.meta))]
     for lang, meta in section.meta.items():
         for key in ("layout", "network"):
             if meta.get(key) != first.get(key):
-                raise ContentError(f"content/{lang}/{section.file}.md", meta.key_lines.get(key, 1),
+                raise ContentError(f"{root.name}/{lang}/{section.file}.md",
+                                   meta.key_lines.get(key, 1),
                                    f'{key} "{meta.get(key)}" differs from the Polish file '
                                    f'("{first.get(key)}"); the language versions must match')
 
