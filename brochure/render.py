@@ -136,10 +136,26 @@ def _mid_table(context, _=None):
                   cities=context["pub"].cities_of(network.id))
 
 
+SVG_TITLE = re.compile(r"<title([^>]*)>(.*?)</title>", re.S)
+SVG_DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
+
+
 def _svg(context, svg: str) -> Markup:
+    svg = _alt_with_description(svg)
     if context["edition"].cmyk:
         svg = colour.to_device_cmyk(svg, known_colours(context["pub"]))
     return Markup(svg)
+
+
+def _alt_with_description(svg: str) -> str:
+    """WeasyPrint 70.0 takes a figure's /Alt from the SVG <title> only; the title is given the
+    description too (the cities by network, the span of the meetings), so that a screen reader
+    gets the text equivalent, not just a caption."""
+    desc = SVG_DESC.search(svg)
+    if not desc:
+        return svg
+    return SVG_TITLE.sub(lambda m: f"<title{m.group(1)}>{m.group(2).rstrip('.')}. "
+                                   f"{desc.group(1)}</title>", svg, count=1)
 
 
 def _map(pub, lang) -> str:

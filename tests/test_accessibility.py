@@ -81,6 +81,18 @@ def test_every_figure_has_alternative_text(edition, reader):
         assert str(figure.get("/Alt", "")).strip(), figure
 
 
+def test_map_alternative_text_lists_every_city(pub, edition, reader):
+    """The map's /Alt is its text equivalent: every city with coordinates is named in it."""
+    alts = [str(e.get("/Alt", "")).replace("\u00a0", " ")
+            for e in structure_elements(reader) if e.get("/S") == "/Figure"]
+    maps = [a for a in alts if any(c.name in a for c in pub.cities)]
+    assert len(maps) == len(edition[1]), alts         # one map per language part
+    for alt in maps:
+        for city in pub.cities:
+            if city.lat is not None:
+                assert city.name in alt, (city.name, alt)
+
+
 def test_tables_have_header_cells(edition, reader):
     tables = [e for e in structure_elements(reader) if e.get("/S") == "/Table"]
     assert tables

@@ -205,8 +205,8 @@ def timeline_alt_text(pub, lang: str) -> str:
     n = len(events)
     if lang == "pl":
         return (f"Oś czasu: {_count_pl(n)} programu od {_month_year(first, lang, True)} "
-                f"do {_month_year(last, lang, True)}, oznaczonych kolorem sieci i kształtem "
-                f"formy spotkania. Pełny wykaz spotkań znajduje się pod grafiką.")
+                f"do {_month_year(last, lang, True)}. Kolor oznacza sieć, kształt – formę "
+                f"spotkania. Pełny wykaz spotkań znajduje się pod grafiką.")
     meetings = "meeting" if n == 1 else "meetings"
     return (f"Timeline: {n} programme {meetings} from {_month_year(first, lang)} to "
             f"{_month_year(last, lang)}, coloured by network and shaped by type of meeting. "
