@@ -62,8 +62,11 @@ def render(pub, edition, env=None) -> str:
     """The whole HTML document of one edition (one or more languages, in order)."""
     env = env or environment()
     parts = [render_part(pub, lang, env, edition) for lang in edition.languages]
+    cover_map = _svg({"pub": pub, "edition": edition},
+                     map_graphic.render_cover_map(pub, edition.languages[0]))
     return env.get_template("document.html").render(
-        pub=pub, edition=edition, parts=parts, labels=LABELS, style=stylesheet(pub, edition))
+        pub=pub, edition=edition, parts=parts, labels=LABELS, style=stylesheet(pub, edition),
+        cover_map=cover_map)
 
 
 def render_notes(pub, edition, count, env=None) -> str:

@@ -385,3 +385,12 @@ def test_real_content_if_present():
             k = sum(1 for c in cities if c.network == n.id and c.name in on_map)
             assert counts[n.id] == legend_count(k, n.cities_expected, lang)
         _check_labels(layout_map(pub, lang))
+
+
+def test_cover_map_shows_every_city_without_labels(pub):
+    root = ET.fromstring(gmap.render_cover_map(pub, "pl"))
+    shapes = [e for e in root.iter() if e.tag.split("}")[-1] in ("circle", "rect", "polygon")]
+    with_coordinates = [c for c in pub.cities if c.lat is not None]
+    assert len(shapes) == len(with_coordinates)
+    assert not [e for e in root.iter() if e.tag.split("}")[-1] == "text"]
+    assert root.find("{http://www.w3.org/2000/svg}title").text

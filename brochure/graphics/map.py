@@ -668,3 +668,37 @@ def render_map(pub, lang: str, width_mm: float = 170) -> str:
     a("</g>")
     a("</svg>")
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- cover
+
+COVER_LAND = "#1f4268"      # a shade lighter than the cover's navy
+COVER_BORDER = "#5d7fa3"
+
+
+def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
+    """The outline of Poland with the participating cities as network markers, no labels: the
+    cover's picture, made from the same data as the map."""
+    rings = [[project(lon, lat) for lon, lat in ring] for ring in _outline_for(pub)]
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    scale = width_mm / (max(xs) - min(xs))
+    height = (max(ys) - min(ys)) * scale
+
+    def at(x, y):
+        return (x - min(xs)) * scale, (max(ys) - y) * scale
+
+    outline = " ".join("M" + " L".join(f"{_n(a)},{_n(b)}" for a, b in (at(x, y) for x, y in ring))
+                       + " Z" for ring in rings)
+    networks = {n.id: n for n in pub.networks}
+    markers = [marker_svg(networks[c.network].shape, *at(*project(c.lon, c.lat)),
+                          networks[c.network].colour, r=1.6,
+                          extra=f' stroke="{COVER_LAND}" stroke-width="0.4"')
+               for city_list in shown_cities(pub).values() for c in city_list]
+    title = {"pl": "Mapa Polski z miastami uczestniczącymi w PIM",
+             "en": "Map of Poland with the cities participating in the CPI"}[lang]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_n(width_mm)}mm" '
+            f'height="{_n(height)}mm" viewBox="0 0 {_n(width_mm)} {_n(height)}">'
+            f"<title>{escape(title)}</title>"
+            f'<path d="{outline}" fill="{COVER_LAND}" stroke="{COVER_BORDER}" '
+            f'stroke-width="0.35" stroke-linejoin="round"/>' + "".join(markers) + "</svg>")
