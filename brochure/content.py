@@ -239,7 +239,7 @@ def load(root="content") -> Publication:
     languages = _languages(pub_rec)
     pub_rec.languages = languages
     pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
-                 "sections", "print")
+                 "sections", "print", "imprint", "logos")
     networks = _networks(root, languages)
     ids = [n.id for n in networks]
     pub = Publication(
@@ -250,7 +250,8 @@ def load(root="content") -> Publication:
         networks=networks, cities=_cities(root, languages, ids),
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
-        print_options=_print_options(root, pub_rec), root=str(root))
+        print_options=_print_options(root, pub_rec), root=str(root),
+        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec))
     _check_section_networks(root, pub.sections, ids)
     pub.figures = _figures(root, languages, pub)
     pub.warnings = missing_data(pub)
@@ -275,6 +276,36 @@ def _print_options(root, pub_rec) -> dict:
         rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/, '
                         f'e.g. styles/icc/coated-fogra39-argyll.icc')
     return options
+
+
+def _imprint(pub_rec) -> dict:
+    """The imprint's facts: web address, ISBN, copyright and disclaimer (each optional)."""
+    if pub_rec.data.get("imprint") is None:
+        return {}
+    rec = Record(pub_rec.data["imprint"], pub_rec.file, "imprint", pub_rec.languages)
+    rec.only("web", "isbn", "copyright", "disclaimer")
+    return {"web": rec.get("web", str, False), "isbn": rec.get("isbn", str, False),
+            "copyright": rec.text("copyright", required=False),
+            "disclaimer": rec.text("disclaimer", required=False)}
+
+
+def _logos(root, pub_rec) -> list:
+    """Logo files of the publisher and the partner, inside the content folder, with alt texts."""
+    items = pub_rec.data.get("logos")
+    if items is None:
+        return []
+    logos = []
+    for rec in _records(items, pub_rec.file, "logo", pub_rec.languages):
+        rec.only("file", "alt")
+        name = rec.get("file", str)
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            rec.fail("file", f'logo "{name}" not found inside {root.name}/; give a path relative '
+                             f'to the content folder, e.g. img/logo-mfipr.svg')
+        if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+            rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
+        logos.append({"src": path.as_uri(), "alt": rec.text("alt")})
+    return logos
 
 
 def _languages(rec: Record) -> list:

@@ -12,6 +12,7 @@ class Edition:
     html: str | None = None      # HTML preview path under output/, if any
     print: bool = False          # press-ready: CMYK, bleed, PDF/X-4
     booklets: bool = False       # also impose saddle-stitch booklets
+    size: str = "A4"             # page size: A4, or A5 (typeset natively, never shrunk)
 
     @property
     def cmyk(self) -> bool:
@@ -28,6 +29,8 @@ EDITIONS = (
     Edition("pl-en", ("pl", "en"), "pim-pl-en.pdf", "html/pim-pl-en.html"),
     Edition("pl-print", ("pl",), "print/pim-pl-print.pdf", print=True, booklets=True),
     Edition("en-print", ("en",), "print/pim-en-print.pdf", print=True, booklets=True),
+    Edition("pl-a5", ("pl",), "a5/pim-pl-a5.pdf", size="A5"),
+    Edition("en-a5", ("en",), "a5/pim-en-a5.pdf", size="A5"),
 )
 
 

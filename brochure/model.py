@@ -111,6 +111,8 @@ class Publication:
     ppp_stages: list
     nbs_benefits: list
     print_options: dict = field(default_factory=lambda: dict(PRINT_DEFAULTS))
+    imprint: dict = field(default_factory=dict)    # web, isbn, copyright {lang}, disclaimer {lang}
+    logos: list = field(default_factory=list)      # [{"src": file URL, "alt": {lang: text}}]
     root: str = "content"
     warnings: list = field(default_factory=list)
 

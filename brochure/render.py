@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from . import colour, sanitize, typography
 from .content import ContentError
-from .graphics import map as map_graphic, timeline
+from .graphics import map as map_graphic, monthstrip, shapes, timeline
 from .model import UNKNOWN
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -24,17 +24,31 @@ TAG = re.compile(r"(<[^>]*>)")
 UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
 LABELS = {
-    "pl": {"contents": "Spis treści", "city": "Miasto", "mid": "Temat MID", "date": "Data",
+    "pl": {"contents": "W tej publikacji", "city": "Miasto", "mid": "Temat MID", "date": "Data",
            "meeting": "Spotkanie", "place": "Miejsce", "network": "Sieć",
-           "all": "wszystkie sieci", "unknown": "nieustalona", "events": "Wykaz spotkań",
+           "all": "wszystkie sieci", "unknown": "sieć nieustalona", "events": "Wykaz spotkań",
            "stages": "Etapy przygotowania projektów PPP", "language": "Polski",
-           "notes": "Notatki", "thematic": "Sieć tematyczna"},
-    "en": {"contents": "Contents", "city": "City", "mid": "MAP topic", "date": "Date",
+           "notes": "Notatki", "thematic": "Sieć tematyczna", "imprint": "Stopka redakcyjna",
+           "publisher": "Wydawca", "partner": "Partner strategiczny",
+           "mid_pending": "temat MID do uzupełnienia",
+           "cities_pending": "pozostałe miasta (%d)",
+           "source_silent": "do uzupełnienia: materiał źródłowy nie podaje ich nazw ani tematów MID",
+           "other_part": "English version"},
+    "en": {"contents": "In this publication", "city": "City", "mid": "MAP topic", "date": "Date",
            "meeting": "Meeting", "place": "Place", "network": "Network",
-           "all": "all networks", "unknown": "not recorded", "events": "List of meetings",
+           "all": "all networks", "unknown": "network not recorded", "events": "List of meetings",
            "stages": "Stages of preparing PPP projects", "language": "English",
-           "notes": "Notes", "thematic": "Thematic network"},
+           "notes": "Notes", "thematic": "Thematic network", "imprint": "Imprint",
+           "publisher": "Publisher", "partner": "Strategic partner",
+           "mid_pending": "MAP topic to be completed",
+           "cities_pending": "other cities (%d)",
+           "source_silent": "to be completed: the source gives neither their names nor their MAP topics",
+           "other_part": "Wersja polska"},
 }
+MONTHS = {"pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+                 "wrzesień", "październik", "listopad", "grudzień"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")}
 HTML_LANG = {"pl": "pl", "en": "en-GB"}    # lang attributes: hyphenation rules and tagging
 
 
@@ -46,7 +60,21 @@ def environment() -> jinja2.Environment:
     env.filters["cities"] = cities_count
     env.filters["typo"] = lambda value, lang: Markup(
         typography.smarten_html(quotes_as_text(str(escape(value))), lang))
+    env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
+                       shape_unknown=shapes.unknown_marker, identity=identity)
     return env
+
+
+def identity(pub, lang) -> Markup:
+    """The publisher's and the partner's logos (files named in publication.yaml), or, without
+    them, their names as a clean text block."""
+    if pub.logos:
+        return Markup('<div class="identity">' + "".join(
+            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}">'
+            for logo in pub.logos) + "</div>")
+    orgs = [(pub.publisher[lang], None), (pub.partner[lang], None)]
+    return Markup('<div class="identity">' + "".join(
+        f'<p class="org">{escape(name)}</p>' for name, _ in orgs) + "</div>")
 
 
 def quotes_as_text(html: str) -> str:
@@ -63,7 +91,7 @@ def render(pub, edition, env=None) -> str:
     env = env or environment()
     parts = [render_part(pub, lang, env, edition) for lang in edition.languages]
     cover_map = _svg({"pub": pub, "edition": edition},
-                     map_graphic.render_cover_map(pub, edition.languages[0]))
+                     map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
     return env.get_template("document.html").render(
         pub=pub, edition=edition, parts=parts, labels=LABELS, style=stylesheet(pub, edition),
         cover_map=cover_map)
@@ -80,13 +108,17 @@ def render_notes(pub, edition, count, env=None) -> str:
 
 def render_part(pub, lang, env, edition) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
+    contents = [{"id": f"{lang}-{s.file}", "title": s.title(lang), "lang": lang, "other": False}
+                for s in pub.sections]
+    contents += [{"id": f"divider-{other}", "title": LABELS[lang]["other_part"], "lang": lang,
+                  "other": True} for other in edition.languages[1:] if lang == edition.languages[0]]
     sections = []
     for section in pub.sections:
         body = _section_body(pub, section, lang, env, edition)
         html = env.get_template(f"sections/{section.layout}.html").render(
             pub=pub, section=section, lang=lang, body=Markup(body), labels=LABELS[lang],
             network=pub.network(section.network) if section.network else None,
-            id=f"{lang}-{section.file}")
+            id=f"{lang}-{section.file}", contents=contents)
         sections.append({"id": f"{lang}-{section.file}", "title": section.title(lang),
                          "html": Markup(typography.smarten_html(quotes_as_text(html), lang)),
                          "section": section})
@@ -161,9 +193,9 @@ def _alt_with_description(svg: str) -> str:
                                    f"{desc.group(1)}</title>", svg, count=1)
 
 
-def _map(pub, lang) -> str:
+def _map(pub, lang, edition) -> str:
     try:
-        return map_graphic.render_map(pub, lang)
+        return map_graphic.render_map(pub, lang, width_mm=MAP_MM[edition.size])
     except ValueError as err:     # too many cities to label without overlaps
         raise ContentError(f"{Path(pub.root).name}/data/cities.yaml", 1,
                            f"the map cannot show every city legibly ({err}); leave the "
@@ -178,15 +210,24 @@ COMPONENTS = {
     "key-figures": lambda c, group: _macro(
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
-    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"]))),
+    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
     "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c, _: _macro(
-        c, "timeline", events=c["pub"].events, unknown=UNKNOWN,
-        svg=_svg(c, timeline.render_timeline(c["pub"], c["lang"], height_mm=TIMELINE_MM))),
+        c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
+        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"]))),
 }
+
+
+def _months(pub, lang) -> list:
+    """(month name and year, events starting in it) for every month that has an event."""
+    groups = {}
+    for event in sorted(pub.events, key=lambda e: e.start):
+        groups.setdefault((event.start.year, event.start.month), []).append(event)
+    return [(f"{MONTHS[lang][month - 1]} {year}", events)
+            for (year, month), events in groups.items()]
 
 
 def cities_count(n: int, lang: str) -> str:
@@ -200,9 +241,9 @@ def cities_count(n: int, lang: str) -> str:
     return f"{n} miast"
 
 
-TIMELINE_MM = 212   # the timeline graphic shares its page with the section heading
-TAB_MM = 6          # width of the network colour tab at the outer page edge
-MARGIN_MM = 20      # the side margins of styles/brochure.css
+MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page
+TAB_MM = 5          # width of the network colour tab at the outer page edge
+MARGIN_MM = 18      # the side margins of styles/brochure.css
 
 
 def stylesheet(pub, edition) -> Markup:
@@ -213,6 +254,8 @@ def stylesheet(pub, edition) -> Markup:
     """
     names = ["tokens.css", "brochure.css"] + (["print.css"] if edition.print else [])
     css = "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
+    if edition.size == "A5":
+        css += A5_PAGE
     if edition.cmyk:
         profile = pub.print_options["icc"]
         bleed = pub.print_options["bleed_mm"]
@@ -222,8 +265,23 @@ def stylesheet(pub, edition) -> Markup:
                # the colour bands at the cover edges run on into the bleed
                f".cover-bands {{ margin: -{bleed}mm -{bleed}mm 0; }}\n"
                f".back-cover .cover-bands.bottom {{ left: -{bleed}mm; right: -{bleed}mm; "
-               f"bottom: -{bleed}mm; margin: 0; height: {9 + bleed}mm; }}\n")
+               f"bottom: -{bleed}mm; margin: 0; height: {7 + bleed}mm; }}\n")
     return Markup(css)
+
+
+# The A5 edition: its own page size and margins (custom properties do not reach @page).
+A5_PAGE = """
+@page { size: A5; margin: 16mm 13mm 16mm 13mm; }
+@page :left { margin: 16mm 13mm 16mm 13mm; }
+:root { --size-body: 9pt; --leading: 12.6pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 11pt; }
+.cover-block { left: 13mm; right: 13mm; top: 22mm; }
+.cover-map { left: 20mm; top: 66mm; width: 112mm; }
+.cover-map svg { width: 112mm; }
+.cover-networks { left: 13mm; top: 154mm; }
+.cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
+.cover, .back-cover, .divider { height: 210mm; }
+.back-block { left: 13mm; right: 13mm; bottom: 22mm; }
+"""
 
 
 def _css_file(name) -> str:

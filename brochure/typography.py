@@ -21,6 +21,7 @@ from typing import Callable
 LANGS = ("pl", "en")
 
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"    # no line break after the en dash of a range: "2021–2023" stays whole
 
 # Whitespace a rule may bind across: blanks, or one line break (a soft wrap in
 # Markdown prose). Never a blank line, so two paragraphs are never joined.
@@ -75,7 +76,7 @@ def _range(m: re.Match) -> str:
     # dates, not two numbers, so the dash rule gives it spaces instead.
     if " " in sep and len(left) == 4 and left.isdigit() and len(right) <= 2:
         return m.group(0)
-    return f"{left}–{right}"
+    return f"{left}–{WORD_JOINER}{right}"
 
 
 def _quote_depth(text: str, depth: int = 0) -> int:
@@ -111,7 +112,7 @@ _ELLIPSIS = Rule("ellipsis", _sub(r"\.\.\.", "…"))
 # not COVID-19, not -5.
 _RANGES = Rule("ranges", _sub(
     rf"""(?<![\w.,\-–—]) ({_NUM})
-         ( -{{1,2}} | — | [ ]+ (?: -{{1,3}} | [–—] ) [ ]+ )
+         ( -{{1,2}} | [–—] | [ ]+ (?: -{{1,3}} | [–—] ) [ ]+ )
          ({_NUM}) (?! [\w\-–—] | [.,]\d )""", _range))
 # "a - b", "a -- b", "a — b", "a—  b", "a --b", "2022 r.- marzec" -> "a\u00a0– b":
 # a dash must not start a line. Unspaced dashes and hyphens stay as they are
