@@ -20,7 +20,7 @@ from . import content, translation, typography
 WORDLIST = "wordlist.txt"
 DICTIONARIES = {"pl": "pl_PL", "en": "en_GB"}
 SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
-LEVEL = re.compile(r"^\S+: (error|warning): ")
+LEVEL = re.compile(r"^\S+: (error|warning|info): ")
 
 
 @dataclass
@@ -37,7 +37,8 @@ def run(content_dir, progress, layout=True) -> int:
     for finding in findings:
         progress.warn(finding)
     errors = sum(1 for f in findings if _level(f) == "error")
-    progress.info(f"check: {errors} errors, {len(findings) - errors} warnings")
+    warnings = sum(1 for f in findings if _level(f) == "warning")
+    progress.info(f"check: {errors} errors, {warnings} warnings")
     return 1 if errors else 0
 
 
@@ -70,7 +71,7 @@ def layout_lint(pub) -> list:
     found = []
     env = render.environment()
     for edition in (e for e in select(available=pub.languages) if len(e.languages) == 1
-                    and not e.print):
+                    and not e.print and e.size == "A4"):
         lang = edition.languages[0]
         try:
             document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
@@ -80,6 +81,8 @@ def layout_lint(pub) -> list:
         sections = [lint.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
                                  s.pages) for s in pub.sections]
         found += lint.lint(document, sections, lang)
+        found += [f"{edition.pdf}:{f.number}: info: {f.summary()}"
+                  for f in lint.page_figures(document)]
     return found
 
 

@@ -160,7 +160,7 @@ def _budget_errors(pub, results) -> list:
     errors = []
     for result in results:
         edition = result.edition
-        if len(edition.languages) != 1 or edition.print:
+        if len(edition.languages) != 1 or edition.print or edition.size != "A4":
             continue
         lang = edition.languages[0]
         sections = [layout.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",

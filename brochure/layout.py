@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 HEADINGS = ("h2", "h3", "h4")
 HYPHENS = ("\u2010", "-", "\u00ad")
-MAX_HYPHEN_RUN = 3
+MAX_HYPHEN_RUN = 2       # hyphenated line ends in a row
+TARGET_FILL = 0.80       # how far down its text block an inner page's content must reach
+MEASURE = (55, 75)       # characters a line of body text
+FULL_PAGES = ("cover", "back-cover", "divider")   # pages without a text block
 BACK_COVER = "back-cover"   # the id of the back cover, which ends the last section
 TOLERANCE = 0.5          # px of overflow ignored (rounding)
 
@@ -33,7 +36,88 @@ def lint(document, sections, lang) -> list:
             continue
         findings += [f"{where.file}:1: {m} (page {number}, {lang})" for m in _page_problems(page)]
     findings += _split_tables(pages, owner, lang)
+    for figures in page_figures(document):
+        where = owner.get(figures.number)
+        if where is not None:
+            findings += [f"{where.file}:1: {m} (page {figures.number}, {lang})"
+                         for m in figures.problems()]
     return findings
+
+
+@dataclass
+class PageFigures:
+    """What a designer measures on a page: how far down the content reaches, the measure of the
+    body text, the longest run of hyphenated line ends."""
+    number: int
+    fill: float | None           # None: a cover, a divider or the back cover
+    measure: tuple | None        # (mean, shortest, longest) characters a line, or None
+    hyphen_run: int
+
+    def problems(self) -> list:
+        found = []
+        if self.fill is not None and self.fill < TARGET_FILL:
+            found.append(f"warning: the content reaches {self.fill:.0%} of the text block "
+                         f"(target {TARGET_FILL:.0%}); add content or move some from a full page")
+        if self.measure and not MEASURE[0] <= self.measure[0] <= MEASURE[1]:
+            found.append(f"warning: body text has {self.measure[0]:.0f} characters a line "
+                         f"(target {MEASURE[0]}–{MEASURE[1]})")
+        return found
+
+    def summary(self) -> str:
+        fill = "full-page design" if self.fill is None else f"filled {self.fill:.0%}"
+        measure = (f", {self.measure[0]:.0f} characters a line ({self.measure[1]}–"
+                   f"{self.measure[2]})" if self.measure else "")
+        return f"page {self.number}: {fill}{measure}, longest hyphen run {self.hyphen_run}"
+
+
+def page_figures(document) -> list:
+    figures = []
+    for number, page in enumerate(document.pages, start=1):
+        box = page._page_box
+        content = _content(box)
+        full = any(_classes(b) & set(FULL_PAGES) for b in _walk(content))
+        fill = None if full else _fill(box, content)
+        figures.append(PageFigures(number, fill, _measure(content), _longest_hyphen_run(content)))
+    return figures
+
+
+def _classes(box) -> set:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _fill(page_box, content) -> float:
+    top, height = page_box.content_box_y(), page_box.height
+    bottom = max((b.position_y + b.margin_height() for b in _walk(content)
+                  if type(b).__name__ in ("LineBox", "BlockReplacedBox", "InlineReplacedBox",
+                                          "TableRowBox")), default=top)
+    return max(0.0, min(1.0, (bottom - top) / height))
+
+
+def _measure(content):
+    """Characters a line in the body paragraphs of the main column (last lines left out)."""
+    body_size = content.style["font_size"]
+    counts = []
+    for box, inside in _walk_inside(content, False):
+        if not inside or box.element_tag != "p" or abs(box.style["font_size"] - body_size) > 0.1:
+            continue
+        lines = [c for c in box.children if type(c).__name__ == "LineBox"]
+        counts += [len(_line_text(line).strip()) for line in lines[:-1]]
+    if not counts:
+        return None
+    return (sum(counts) / len(counts), min(counts), max(counts))
+
+
+def _walk_inside(box, inside):
+    """(box, whether it lies in the main column's own flow: inside .prose, not in a box)."""
+    classes = _classes(box)
+    if "prose" in classes:
+        inside = True
+    elif classes & {"admonition", "full", "mid", "imprint"}:
+        inside = False
+    yield box, inside
+    for child in getattr(box, "children", ()):
+        yield from _walk_inside(child, inside)
 
 
 def _section_of_page(sections, anchors, last_page) -> dict:

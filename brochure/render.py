@@ -1,6 +1,7 @@
 """Publication + edition -> HTML: Jinja2 layouts, Markdown prose, data components, typography."""
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -146,8 +147,8 @@ def _component_problem(pub, section, name, argument) -> str | None:
     if name not in COMPONENTS:
         return (f'unknown component [[{name}]]; expected one of: '
                 f'{", ".join(f"[[{c}]]" for c in COMPONENTS)}')
-    if name == "mid-table" and section.network is None:
-        return ("[[mid-table]] shows the cities of the section's network: add 'network:' to "
+    if name in ("mid-table", "network-map") and section.network is None:
+        return (f"[[{name}]] shows the cities of the section's network: add 'network:' to "
                 "the front matter, or remove the line")
     if name == "key-figures":
         groups = sorted({f.group for f in pub.figures})
@@ -193,9 +194,15 @@ def _alt_with_description(svg: str) -> str:
                                    f"{desc.group(1)}</title>", svg, count=1)
 
 
-def _map(pub, lang, edition) -> str:
+def _map(pub, lang, edition, network=None) -> str:
+    """The map of all cities, or (network given) of one network's cities only."""
+    width = MAP_MM[edition.size]
+    if network is not None:
+        pub = copy.copy(pub)
+        pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
+        width = NETWORK_MAP_MM[edition.size]
     try:
-        return map_graphic.render_map(pub, lang, width_mm=MAP_MM[edition.size])
+        return map_graphic.render_map(pub, lang, width_mm=width)
     except ValueError as err:     # too many cities to label without overlaps
         raise ContentError(f"{Path(pub.root).name}/data/cities.yaml", 1,
                            f"the map cannot show every city legibly ({err}); leave the "
@@ -211,6 +218,8 @@ COMPONENTS = {
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
+    "network-map": lambda c, _: _macro(c, "figure", kind="network-map", svg=_svg(
+        c, _map(c["pub"], c["lang"], c["edition"], c["section"].network))),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
@@ -242,6 +251,7 @@ def cities_count(n: int, lang: str) -> str:
 
 
 MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page
+NETWORK_MAP_MM = {"A4": 105, "A5": 100}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = 18      # the side margins of styles/brochure.css
 
