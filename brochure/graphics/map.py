@@ -33,8 +33,8 @@ EARTH_R_KM = 6371.0
 # Look (all sizes in mm at print size).
 FONT = "Lato"
 LABEL_SIZE = pt(7.5)
-LEGEND_NAME_SIZE = pt(8)
-LEGEND_COUNT_SIZE = pt(7)
+LEGEND_NAME_SIZE = pt(8.5)
+LEGEND_COUNT_SIZE = pt(7.5)
 SEA_SIZE = pt(7.5)
 MARKER_R = 1.45             # radius of a circle marker; other shapes have the same area
 MARKER_STROKE = 0.35        # white ring around markers
@@ -692,8 +692,8 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
                        + " Z" for ring in rings)
     networks = {n.id: n for n in pub.networks}
     markers = [marker_svg(networks[c.network].shape, *at(*project(c.lon, c.lat)),
-                          networks[c.network].colour, r=1.6,
-                          extra=f' stroke="{COVER_LAND}" stroke-width="0.4"')
+                          networks[c.network].colour, r=2.2,
+                          extra=' stroke="#ffffff" stroke-width="0.5"')
                for city_list in shown_cities(pub).values() for c in city_list]
     title = {"pl": "Mapa Polski z miastami uczestniczącymi w PIM",
              "en": "Map of Poland with the cities participating in the CPI"}[lang]

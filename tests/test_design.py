@@ -1,0 +1,134 @@
+"""The design as a designer measures it: the page plan, the measure, hyphen runs, the type scale,
+the network colours for colour-blind readers, and the native A5 edition."""
+import collections
+import itertools
+
+import numpy as np
+import pytest
+from colorspacious import cspace_convert
+from pypdf import PdfReader
+
+from brochure import colour, content, layout, render, typeset
+from brochure.editions import EDITIONS
+from conftest import PROJECT, page_texts
+
+MM = 72 / 25.4
+# The A4 page plan: where each section starts (cover 1, back cover 12).
+PLAN = {"01-pim": 2, "02-miasta": 3, "05-siec-zielona": 4, "04-siec-ppp": 6,
+        "03-siec-cyfrowa": 8, "06-spotkania": 10}
+
+
+@pytest.fixture(scope="module")
+def pub():
+    return content.load(PROJECT / "content")
+
+
+@pytest.fixture(scope="module")
+def documents(pub):
+    """The laid-out documents of the Polish, English and Polish A5 editions."""
+    env = render.environment()
+    editions = {e.id: e for e in EDITIONS}
+    return {eid: typeset.lay_out(render.render(pub, editions[eid], env), content=pub.root)
+            for eid in ("pl", "en", "pl-a5")}
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a4_page_plan_of_twelve_pages(built, lang):
+    reader = PdfReader(built["dir"] / f"pim-{lang}.pdf")
+    assert len(reader.pages) == 12
+    starts = {}
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        starts[item.title.replace("\u2060", "")] = reader.get_destination_page_number(item) + 1
+    titles = {s.file: s.title(lang) for s in content.load(PROJECT / "content").sections}
+    found = {file: starts.get(titles[file]) for file in PLAN}
+    assert found == PLAN, found
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_print_edition_comes_in_fours_without_filler_pages(built, lang):
+    path = built["dir"] / "print" / f"pim-{lang}-print.pdf"
+    texts = page_texts(path)
+    assert len(texts) % 4 == 0 and len(texts) == 12
+    assert not any(t.strip() in ("Notatki", "Notes") for t in texts)
+    assert "filler" not in built["stdout"] and "Notatki" not in built["stdout"]
+
+
+@pytest.mark.parametrize("eid", ["pl", "en"])
+def test_body_text_measure_is_55_to_75_characters(documents, eid):
+    measured = [f for f in layout.page_figures(documents[eid]) if f.measure]
+    assert len(measured) >= 5          # the prose pages of the summary and the three networks
+    for figures in measured:
+        mean = figures.measure[0]
+        assert layout.MEASURE[0] <= mean <= layout.MEASURE[1], figures.summary()
+
+
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5"])
+def test_at_most_two_hyphenated_lines_in_a_row(documents, eid):
+    runs = {f.number: f.hyphen_run for f in layout.page_figures(documents[eid])}
+    assert max(runs.values()) <= layout.MAX_HYPHEN_RUN, runs
+
+
+def _text_sizes(document) -> collections.Counter:
+    sizes = collections.Counter()
+    for page in document.pages:
+        for box in _walk(page._page_box):
+            if type(box).__name__ == "TextBox" and box.text.strip():
+                sizes[round(box.style["font_size"] * 0.75, 2)] += 1
+    return sizes
+
+
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5"])
+def test_at_most_six_text_sizes(documents, eid):
+    sizes = _text_sizes(documents[eid])
+    assert len(sizes) <= 6, sorted(sizes)
+
+
+def test_headings_cards_and_cells_are_not_hyphenated(documents):
+    for page in documents["pl"].pages:
+        for box in _walk(page._page_box):
+            tag = getattr(box, "element_tag", "")
+            classes = layout._classes(box)
+            if tag in ("h1", "h2", "h3", "h4", "th") or classes & {"benefit", "chip"}:
+                assert box.style["hyphens"] != "auto", (tag, classes)
+
+
+def _cam(hex_colour, cvd=None):
+    rgb = np.array(colour.rgb(hex_colour))
+    if cvd:
+        rgb = np.clip(cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": cvd,
+                                           "severity": 100}, "sRGB1"), 0, 1)
+    return cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+
+
+@pytest.mark.parametrize("cvd", [None, "deuteranomaly", "protanomaly", "tritanomaly"])
+def test_network_colours_stay_apart_for_colour_blind_readers(pub, cvd):
+    for a, b in itertools.combinations(pub.networks, 2):
+        distance = float(np.linalg.norm(_cam(a.colour, cvd) - _cam(b.colour, cvd)))
+        assert distance >= 12, (a.id, b.id, cvd, round(distance, 1))
+
+
+def test_network_colours_are_legible_as_text_and_have_their_own_shape(pub):
+    for network in pub.networks:
+        assert colour.contrast(network.colour, "#ffffff") >= 4.5, network.id
+    assert len({n.shape for n in pub.networks}) == len(pub.networks)
+
+
+def test_a5_edition_is_typeset_natively(built, documents):
+    for lang in ("pl", "en"):
+        reader = PdfReader(built["dir"] / "a5" / f"pim-{lang}-a5.pdf")
+        assert len(reader.pages) % 4 == 0
+        for page in reader.pages:
+            box = page.mediabox
+            assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (148, 210)
+    paragraphs = [box.style["font_size"] * 0.75 for page in documents["pl-a5"].pages
+                  for box in _walk(page._page_box) if getattr(box, "element_tag", "") == "p"]
+    body = collections.Counter(round(s, 2) for s in paragraphs).most_common(1)[0][0]
+    assert body >= 8.5, body                 # the body text, not a shrunken A4 page (7.2 pt)
