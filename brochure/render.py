@@ -26,12 +26,14 @@ UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a b
 LABELS = {
     "pl": {"contents": "Spis treści", "city": "Miasto", "mid": "Temat MID", "date": "Data",
            "meeting": "Spotkanie", "place": "Miejsce", "network": "Sieć",
-           "all": "wszystkie sieci", "unknown": "nieustalona", "events": "Wykaz spotkań",
+           "all": "wszystkie sieci", "unknown": "nieznana", "mid_unknown": "nieznany",
+           "events": "Wykaz spotkań",
            "stages": "Etapy przygotowania projektów PPP", "language": "Polski",
            "notes": "Notatki", "thematic": "Sieć tematyczna"},
     "en": {"contents": "Contents", "city": "City", "mid": "MAP topic", "date": "Date",
            "meeting": "Meeting", "place": "Place", "network": "Network",
-           "all": "all networks", "unknown": "not recorded", "events": "List of meetings",
+           "all": "all networks", "unknown": "unknown", "mid_unknown": "unknown",
+           "events": "List of meetings",
            "stages": "Stages of preparing PPP projects", "language": "English",
            "notes": "Notes", "thematic": "Thematic network"},
 }
