@@ -4,8 +4,9 @@ One `file:line: level: message` line per finding (level: error or warning), then
 line. The exit code is 1 when there is an error, 0 with warnings only. The checks:
 
 1. schema (content.load), 2. translations (translation.problems), 3. missing data
-(content.missing_data), 4. spelling with hunspell (words in content/wordlist.txt are accepted
-in any language), 5. typography of the source texts: what the typography pass cannot fix.
+(content.missing_data), 4. spelling with hunspell (words in content/wordlist.txt and the place
+names of the data are accepted in any language), 5. typography of the source texts: what the
+typography pass cannot fix.
 """
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def check(root: Path, layout=False) -> list:
     except content.ContentError as err:
         return [f"{err.file}:{err.line}: error: {err.message}"]
     findings = (translation.problems(pub) + content.missing_data(pub)
-                + spelling(texts, read_wordlist(root / WORDLIST), pub.languages)
+                + spelling(texts, read_wordlist(root / WORDLIST) + place_names(pub),
+                           pub.languages)
                 + typography_lint(texts))
     if layout and not any(_level(f) == "error" for f in findings):
         findings += layout_lint(pub)
@@ -89,7 +91,7 @@ def layout_lint(pub) -> list:
 # --- the texts ----------------------------------------------------------------------------
 
 _COMPONENT = re.compile(r"^\s*\[\[[\w-]+(?: [\w-]+)?\]\]\s*$")
-_BOX = re.compile(r'^(\s*)!!!\s*[\w-]+\s*(?:"(.*)")?\s*$')
+_BOX = re.compile(r'^(\s*)!!!\s*[\w-]+(?:[ \t]+[\w-]+)*\s*(?:"(.*)")?\s*$')
 _HEADING = re.compile(r"^(\s*)#{1,6}\s+")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
 _BLOCK_START = re.compile(r"^\s*(?:!!!|#{1,6}\s|[-*+]\s|\d+[.)]\s)")
@@ -166,6 +168,17 @@ def keyed_texts(node, languages):
 
 
 # --- spelling -----------------------------------------------------------------------------
+
+def place_names(pub) -> list:
+    """The names of places in the data, known words to the spelling check: every city of
+    cities.yaml (candidates too) and every place of the timeline, as a whole ("Ruda Śląska")
+    and word by word ("Międzyrzec" of "Zielony Międzyrzec")."""
+    names = [c.name for c in pub.cities + pub.candidates]
+    names += [place.strip() for e in pub.events if e.place
+              for text in e.place.values() for place in text.split(",")]
+    words = [w for name in names for w in name.split() if w[:1].isupper()]
+    return sorted({n for n in names + words if n and not n.islower()})
+
 
 def read_wordlist(path: Path) -> list:
     """The accepted words: one a line, `#` starts a comment. No file: no words."""

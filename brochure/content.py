@@ -7,14 +7,16 @@ from pathlib import Path
 
 import yaml
 
-from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Figure, Network, Publication, Section,
-                    Source, Stage)
+from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Publication,
+                    Section, Source, Stage)
 
 PROJECT = Path(__file__).resolve().parent.parent
 KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond")
 LAYOUTS = ("summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
+CITY_STATUSES = ("member", "candidate")
+CONFIDENCES = ("confirmed", "inferred")
 SUPPORTED = ("pl", "en")
 
 
@@ -242,12 +244,13 @@ def load(root="content") -> Publication:
                  "sections", "print", "imprint", "logos")
     networks = _networks(root, languages)
     ids = [n.id for n in networks]
+    cities, candidates = _cities(root, languages, ids)
     pub = Publication(
         title=pub_rec.text("title"), subtitle=pub_rec.text("subtitle"),
         publisher=pub_rec.text("publisher"), partner=pub_rec.text("partner"),
         keywords=pub_rec.text("keywords"), date=pub_rec.date("date"), languages=languages,
         sections=_sections(root, pub_rec, languages),
-        networks=networks, cities=_cities(root, languages, ids),
+        networks=networks, cities=cities, candidates=candidates,
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
         print_options=_print_options(root, pub_rec), root=str(root),
@@ -351,17 +354,21 @@ def _network_ref(rec, key, ids, extra=()):
     return value
 
 
-def _cities(root, languages, ids) -> list:
+def _cities(root, languages, ids) -> tuple:
+    """(members, candidates): candidates are inferred only and never printed."""
     data, file = load_yaml(root, "data/cities.yaml")
     if data == Seq() or data is None:
-        return []
+        return [], []
     cities = []
     for rec in _records(data, file, "city", languages):
-        rec.only("name", "network", "mid", "lat", "lon")
+        rec.only("name", "network", "mid", "lat", "lon", "status", "source")
         city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
-                    mid=rec.text("mid"), lat=rec.get("lat", float, False),
-                    lon=rec.get("lon", float, False), source=Source(file, rec.line()))
+                    mid=_mid(rec),
+                    lat=rec.get("lat", float, False), lon=rec.get("lon", float, False),
+                    source=Source(file, rec.line()),
+                    status=rec.choice("status", CITY_STATUSES, False, "member"))
         rec.what = f'city "{city.name}"'
+        city.evidence = _evidence(rec)
         if any(c.name == city.name for c in cities):
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
         if (city.lat is None) != (city.lon is None):
@@ -369,8 +376,49 @@ def _cities(root, languages, ids) -> list:
         if city.lat is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
             rec.fail("lat", f"{rec.what} lies outside Poland ({city.lat}, {city.lon}); "
                             "check lat (49–55) and lon (14–24)")
+        _check_status(rec, city)
         cities.append(city)
-    return cities
+    return ([c for c in cities if c.status == "member"],
+            [c for c in cities if c.status == "candidate"])
+
+
+def _mid(rec):
+    """The MID topic, or None where it is not known (`mid: unknown` or no `mid`)."""
+    value = rec.data.get("mid")
+    if value == UNKNOWN:
+        return None
+    if isinstance(value, str):
+        rec.fail("mid", f'"mid" of {rec.what} must be {{pl: "…", en: "…"}}, or unknown when '
+                        f'the source does not give the topic; not {value!r}')
+    return rec.text("mid", required=False)
+
+
+def _evidence(rec):
+    """The city's `source:` {id, url, confidence, note}, or None."""
+    if rec.data.get("source") is None:
+        return None
+    if not isinstance(rec.data["source"], Map):
+        rec.fail("source", f"the source of {rec.what} must be a mapping such as "
+                           f"{{id: PIESZ, url: \"https://…\", confidence: confirmed}}")
+    src = Record(rec.data["source"], rec.file, f"the source of {rec.what}", [])
+    src.only("id", "url", "confidence", "note")
+    evidence = Evidence(confidence=src.choice("confidence", CONFIDENCES),
+                        id=src.get("id", str, False), url=src.get("url", str, False),
+                        note=src.get("note", str, False))
+    if evidence.id is None and evidence.url is None:
+        src.fail(None, f"the source of {rec.what} needs an id (e.g. PIESZ) or a url")
+    return evidence
+
+
+def _check_status(rec, city):
+    """Only confirmed cities are printed: an inferred one must be a candidate, and back."""
+    confidence = city.evidence.confidence if city.evidence else None
+    if city.status == "candidate" and confidence != "inferred":
+        rec.fail("status", f"{rec.what} is a candidate: give it a source with confidence "
+                           f"inferred, or remove 'status: candidate' to print it")
+    if city.status == "member" and confidence == "inferred":
+        rec.fail("source", f"{rec.what} is only inferred: add 'status: candidate' (not "
+                           f"printed) until a source confirms it")
 
 
 def _events(root, languages, ids) -> list:
@@ -527,14 +575,23 @@ def missing_data(pub) -> list:
     warnings = []
     for network in pub.networks:
         listed = len(pub.cities_of(network.id))
+        candidates = [c.name for c in pub.candidates if c.network == network.id]
+        also = f" (candidates, not printed: {', '.join(candidates)})" if candidates else ""
         if listed < network.cities_expected:
             warnings.append(f"{network.source}: warning: network \"{network.id}\" lists {listed} "
-                            f"of {network.cities_expected} cities; add the missing cities to "
+                            f"of {network.cities_expected} cities{also}; add the missing cities to "
                             f"content/data/cities.yaml")
     for city in pub.cities:
         if city.lat is None:
             warnings.append(f"{city.source}: warning: city \"{city.name}\" has no coordinates "
                             f"(lat, lon); it is left off the map")
+        if city.mid is None:
+            warnings.append(f"{city.source}: warning: city \"{city.name}\" has no known MID "
+                            f"topic; the MID table says it is unknown")
+    for city in pub.candidates:
+        warnings.append(f"{city.source}: warning: city \"{city.name}\" is only a candidate "
+                        f"for network \"{city.network}\" ({city.evidence}); it is not printed "
+                        f"until a source confirms it")
     for what, events in (("network", [e for e in pub.events if e.network == UNKNOWN]),
                          ("end date", [e for e in pub.events if e.end == UNKNOWN])):
         if events:

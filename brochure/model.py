@@ -31,13 +31,27 @@ class Network:
 
 
 @dataclass
+class Evidence:
+    """Where a city's membership of its network is stated: `source:` in cities.yaml."""
+    confidence: str            # confirmed | inferred
+    id: str | None = None      # the short id of the source in the facts file, e.g. PIESZ
+    url: str | None = None
+    note: str | None = None    # for editors; never printed
+
+    def __str__(self) -> str:
+        return f"{self.confidence}: {self.id or self.url}"
+
+
+@dataclass
 class City:
     name: str
     network: str
-    mid: Text
+    mid: Text | None = None    # None: the MID topic is not known (printed as such)
     lat: float | None = None
     lon: float | None = None
-    source: Source = None
+    source: Source = None      # file and line, for messages
+    status: str = "member"     # member | candidate (inferred only: never printed)
+    evidence: Evidence | None = None
 
 
 UNKNOWN = "unknown"
@@ -115,6 +129,7 @@ class Publication:
     logos: list = field(default_factory=list)      # [{"src": file URL, "alt": {lang: text}}]
     root: str = "content"
     warnings: list = field(default_factory=list)
+    candidates: list = field(default_factory=list)   # cities with status candidate
 
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)

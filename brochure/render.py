@@ -27,7 +27,7 @@ UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a b
 LABELS = {
     "pl": {"contents": "W tej publikacji", "city": "Miasto", "mid": "Temat MID", "date": "Data",
            "meeting": "Spotkanie", "place": "Miejsce", "network": "Sieć",
-           "all": "wszystkie sieci", "unknown": "sieć nieustalona", "events": "Wykaz spotkań",
+           "all": "wszystkie sieci", "unknown": "nieznana", "events": "Wykaz spotkań",
            "stages": "Etapy przygotowania projektów PPP", "language": "Polski",
            "notes": "Notatki", "thematic": "Sieć tematyczna", "imprint": "Stopka redakcyjna",
            "publisher": "Wydawca", "partner": "Partner strategiczny",
@@ -37,7 +37,7 @@ LABELS = {
            "other_part": "English version"},
     "en": {"contents": "In this publication", "city": "City", "mid": "MAP topic", "date": "Date",
            "meeting": "Meeting", "place": "Place", "network": "Network",
-           "all": "all networks", "unknown": "network not recorded", "events": "List of meetings",
+           "all": "all networks", "unknown": "unknown", "events": "List of meetings",
            "stages": "Stages of preparing PPP projects", "language": "English",
            "notes": "Notes", "thematic": "Thematic network", "imprint": "Imprint",
            "publisher": "Publisher", "partner": "Strategic partner",

@@ -178,3 +178,92 @@ def test_network_layout_without_network(tree):
     edit(tree, "en/02-siec.md", "network: zielona\n", "")
     err = error_of(tree)
     assert err.file == "content/pl/02-siec.md" and "needs a network" in err.message
+
+
+# --- cities: unknown MID topics, sources, candidates ---------------------------------------
+
+PPP_CITIES = '''- name: Pieszyce
+  network: ppp
+  lat: 50.71
+  lon: 16.58
+  mid: unknown
+  source: {id: PIESZ, url: "http://pieszyce.pl/", confidence: confirmed}
+- name: Poznań
+  network: ppp
+  status: candidate
+  source:
+    id: DEVD
+    confidence: inferred
+    note: "named as a participant; PPP by elimination"
+'''
+
+
+def add_cities(root, text=PPP_CITIES):
+    with open(root / "data/cities.yaml", "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def test_unknown_mid_topic_and_the_source_of_a_city(tree):
+    add_cities(tree)
+    pub = content.load(tree)
+    pieszyce = pub.cities_of("ppp")[0]
+    assert pieszyce.name == "Pieszyce" and pieszyce.mid is None
+    assert (pieszyce.evidence.id, pieszyce.evidence.confidence) == ("PIESZ", "confirmed")
+    assert pieszyce.evidence.url == "http://pieszyce.pl/"
+    assert any('cities.yaml:11: warning: city "Pieszyce" has no known MID topic' in w
+               for w in pub.warnings), pub.warnings
+
+
+def test_a_city_without_mid_has_an_unknown_topic(tree):
+    edit(tree, "data/cities.yaml",
+         '  mid: {pl: "Zazielenianie małych przestrzeni", en: "Greening small spaces"}\n', "")
+    pub = content.load(tree)
+    assert pub.cities[0].mid is None and pub.cities[1].mid is not None
+
+
+def test_candidates_are_kept_apart_and_reported(tree):
+    add_cities(tree)
+    pub = content.load(tree)
+    assert [c.name for c in pub.cities] == ["Gdańsk", "Żory", "Pieszyce"]
+    assert [c.name for c in pub.candidates] == ["Poznań"]
+    assert pub.cities_of("ppp") == [pub.cities[2]]
+    report = [w for w in pub.warnings if "Poznań" in w]
+    assert len(report) == 2, pub.warnings
+    assert 'lists 1 of 3 cities (candidates, not printed: Poznań)' in report[0]
+    assert report[1] == ('content/data/cities.yaml:17: warning: city "Poznań" is only a '
+                         'candidate for network "ppp" (inferred: DEVD); it is not printed '
+                         'until a source confirms it')
+
+
+def test_a_candidate_needs_an_inferred_source(tree):
+    add_cities(tree, "- name: Poznań\n  network: ppp\n  status: candidate\n")
+    err = error_of(tree)
+    assert (err.file, err.line) == ("content/data/cities.yaml", 13)
+    assert "candidate" in err.message and "inferred" in err.message
+
+
+def test_an_inferred_city_cannot_be_printed(tree):
+    add_cities(tree, "- name: Poznań\n  network: ppp\n  mid: unknown\n"
+                     "  source: {id: DEVD, confidence: inferred}\n")
+    err = error_of(tree)
+    assert err.line == 14 and "status: candidate" in err.message
+
+
+@pytest.mark.parametrize("source,line,words", [
+    ('"PIESZ"', 14, "must be a mapping"),
+    ("{id: PIESZ}", 14, 'no "confidence"'),
+    ("{id: PIESZ, confidence: likely}", 14, "confirmed, inferred"),
+    ("{confidence: confirmed}", 14, "needs an id"),
+    ("{id: PIESZ, confidence: confirmed, page: 3}", 14, 'unknown key "page"'),
+])
+def test_a_wrong_source_is_a_clear_error(tree, source, line, words):
+    add_cities(tree, f"- name: Pieszyce\n  network: ppp\n  mid: unknown\n  source: {source}\n")
+    err = error_of(tree)
+    assert (err.file, err.line) == ("content/data/cities.yaml", line)
+    assert words in err.message, err.message
+
+
+def test_a_mid_in_words_is_a_clear_error(tree):
+    add_cities(tree, "- name: Pieszyce\n  network: ppp\n  mid: nieznany\n")
+    err = error_of(tree)
+    assert err.line == 13 and "or unknown" in err.message

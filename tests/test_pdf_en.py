@@ -63,8 +63,10 @@ def test_every_city_name_is_printed_with_its_diacritics(pub, text):
 
 
 def test_every_english_mid_topic_is_printed(pub, raw):
-    missing = [c.mid["en"] for c in pub.cities if not printed(c.mid["en"], raw)]
+    missing = [c.mid["en"] for c in pub.cities if c.mid and not printed(c.mid["en"], raw)]
     assert not missing, missing
+    unknown = [c.name for c in pub.cities if c.mid is None]
+    assert not [n for n in unknown if not printed(f"{n} unknown", raw)]
 
 
 def test_every_english_timeline_date_is_printed(pub, text):

@@ -73,10 +73,10 @@ TEXTS = {
         "study-visit": "wizyta studyjna",
         "conference": "konferencja",
         "range": "kilka dni",
-        "open": "data końca nieznana",
+        "open": "data zakończenia nieznana",
         "all": "wszystkie sieci",
         "unknown": "nieznana",
-        "from": "od {date}",
+        "open_date": "{date} (data zakończenia nieznana)",
         "empty": "Brak spotkań do pokazania.",
     },
     "en": {
@@ -91,7 +91,7 @@ TEXTS = {
         "open": "end date unknown",
         "all": "all networks",
         "unknown": "unknown",
-        "from": "from {date}",
+        "open_date": "{date} (end date unknown)",
         "empty": "No meetings to show.",
     },
 }
@@ -130,15 +130,18 @@ def _day_en(d: dt.date, month=True, year=True) -> str:
 def format_dates(event, lang: str) -> str:
     """The dates of an event as printed in the graphic and the list.
 
-    pl: 9.02.2022 | 10–12.05.2022 | 31.05–3.06.2022 | 30.12.2022–2.01.2023 | od 9.08.2022
-    en: 9 February 2022 | 10–12 May 2022 | 31 May – 3 June 2022 | from 9 August 2022
+    pl: 9.02.2022 | 10–12.05.2022 | 31.05–3.06.2022 | 30.12.2022–2.01.2023
+        | 9.08.2022 (data zakończenia nieznana)
+    en: 9 February 2022 | 10–12 May 2022 | 31 May – 3 June 2022
+        | 9 August 2022 (end date unknown)
+    An end lost in the source is said outright: "od 9.08.2022" would read as still running.
     """
     start, end = event.start, _end(event)
     if lang == "pl":
         if end is None:
             return _day_pl(start)
         if end == UNKNOWN:
-            return _texts(lang)["from"].format(date=_day_pl(start))
+            return _texts(lang)["open_date"].format(date=_day_pl(start))
         if start.year != end.year:
             return f"{_day_pl(start)}–{_day_pl(end)}"
         if start.month != end.month:
@@ -147,7 +150,7 @@ def format_dates(event, lang: str) -> str:
     if end is None:
         return _day_en(start)
     if end == UNKNOWN:
-        return _texts(lang)["from"].format(date=_day_en(start))
+        return _texts(lang)["open_date"].format(date=_day_en(start))
     if start.year != end.year:
         return f"{_day_en(start)} – {_day_en(end)}"
     if start.month != end.month:
