@@ -18,7 +18,8 @@ from .content import ContentError, inside
 
 PROJECT = Path(__file__).resolve().parent.parent
 CODE_AND_LOOKS = ("brochure", "templates", "styles")
-LIBRARIES = ("weasyprint", "pydyf", "pypdf", "Jinja2", "Markdown", "PyYAML", "pyphen")
+LIBRARIES = ("weasyprint", "pydyf", "pypdf", "Jinja2", "Markdown", "PyYAML", "pyphen", "pillow",
+             "fonttools", "defusedxml")
 KEEP = 60            # cache entries kept; older ones are removed
 MAGIC = b"pim-cache 1\n"   # then the SHA-256 of the pickle, then the pickle
 MAX_FILES = 20_000   # a content folder with more files is surely the wrong folder

@@ -28,9 +28,11 @@ Allowed attributes:
 - `img`: `src`, `alt`, `title`. `src` is a relative path, from the Markdown file's folder, to a
   PNG, JPEG, GIF or SVG file inside the content folder (`![Mapa](img/mapa.png)` in
   `content/pl/01-pim.md` is `content/pl/img/mapa.png`). With `root` given, the file must exist
-  and, after resolving `..` and symbolic links, still lie inside the content folder; `src` is
-  then rewritten to the file's absolute `file:` URL, which the sandboxed fetcher
-  (brochure/fetch.py) checks once more at typeset time. `data:` images are refused: an image
+  and, after resolving `..` and symbolic links, still lie inside the content folder, and load
+  (brochure/images.py: Pillow; an SVG may not refer to anything outside itself); `src` is
+  then rewritten to `content/<path in the content folder>`, relative to the documents' base
+  URL, which the sandboxed fetcher (brochure/fetch.py) maps to the content folder and checks
+  once more at typeset time. `data:` images are refused: an image
   belongs in content/ as a file an editor can see and replace;
 - `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
   only `text-align: left|right|center` (what the `tables` extension writes).
@@ -56,8 +58,9 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from . import images
 from .content import ContentError
 
 INLINE_RAW = ("br", "sup", "sub", "span")          # the raw tags an editor may type
@@ -282,7 +285,11 @@ class _Cleaner(HTMLParser):
         if not resolved.name.lower().endswith(IMAGE_SUFFIXES):
             self._fail(where, f'the image {shown} is a link to {resolved.name}, not to a PNG, '
                               f'JPEG, GIF or SVG file')
-        return resolved.as_uri()
+        unusable = images.problem(resolved)
+        if unusable:
+            self._fail(where, f"the image {shown} cannot be used: {unusable}")
+        # relative to the documents' base URL (fetch.BASE_URL): the same wherever content lies
+        return "content/" + quote(resolved.relative_to(root).as_posix())
 
     def _markdown_folder(self) -> Path:
         """The folder of the Markdown file: file is "<root name>/<lang>/<name>.md"."""
