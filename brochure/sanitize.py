@@ -88,6 +88,11 @@ _START = re.compile(r"[0-9]{1,6}")
 _ALIGN = re.compile(r"left|right|center|justify", re.I)
 _TABLE_STYLE = re.compile(r"\s*text-align\s*:\s*(?:left|right|center)\s*;?\s*", re.I)
 HINT = "use Markdown (see docs/content-model.md)"
+# Ids the layout gives its own elements (the parts, the sections <lang>-<file>, the list of
+# meetings <lang>-events, the timeline's tl-..., the covers): an id in the text may not take
+# them, or a link, the contents or the PDF's language tagging would land on the wrong element.
+RESERVED_ID_PREFIXES = ("part-", "tl-", "pl-", "en-")
+RESERVED_IDS = ("cover", "back-cover", "contents")
 
 
 def clean(html: str, file: str, first_line: int = 1, *, source: str | None = None,
@@ -210,6 +215,12 @@ class _Cleaner(HTMLParser):
         if name in checks and not checks[name].fullmatch(value):
             self._fail(attr_pattern, f'{name}="{_short(value)}" on <{tag}> is not allowed; '
                                      + _VALUE_HINTS[name])
+        if name == "id" and (value.lower().startswith(RESERVED_ID_PREFIXES)
+                             or value.lower() in RESERVED_IDS):
+            self._fail(self._value_pattern(value, "id"),
+                       f'the id "{_short(value)}" is reserved for the layout (ids starting with '
+                       f'{", ".join(RESERVED_ID_PREFIXES)} and {", ".join(RESERVED_IDS)}); '
+                       f'choose another name')
         if name == "href":
             return self._link(value)
         if name == "src":
