@@ -10,14 +10,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
+import stat
 from importlib import metadata
 from pathlib import Path
 
+from .content import ContentError, inside
+
 PROJECT = Path(__file__).resolve().parent.parent
 CODE_AND_LOOKS = ("brochure", "templates", "styles")
-LIBRARIES = ("weasyprint", "pydyf", "pypdf", "Jinja2", "Markdown", "PyYAML", "pyphen")
+LIBRARIES = ("weasyprint", "pydyf", "pypdf", "Jinja2", "Markdown", "PyYAML", "pyphen", "pillow",
+             "fonttools", "defusedxml")
 KEEP = 60            # cache entries kept; older ones are removed
+MAGIC = b"pim-cache 1\n"   # then the SHA-256 of the pickle, then the pickle
+MAX_FILES = 20_000   # a content folder with more files is surely the wrong folder
 
 
 def versions() -> str:
@@ -31,18 +36,48 @@ def versions() -> str:
 
 
 def inputs_digest(content_dir, *extra: str) -> str:
-    """Digest of every file the build reads (and of anything else that changes the output)."""
+    """Digest of every file the build reads (and of anything else that changes the output).
+
+    Paths enter it relative to their folder's parent ("content/pl/01-pim.md"), so a moved
+    project keeps its digest. Nothing outside the folders is read: a link leading out enters
+    as its target's name only (the build itself then refuses to use it), and so do devices,
+    pipes and unreadable files.
+    """
+    root = Path(content_dir)
+    inside(root, root / "publication.yaml", f"{root.name}/publication.yaml")
     digest = hashlib.sha256(versions().encode())
     for part in extra:
         digest.update(part.encode())
-    folders = [Path(content_dir)] + [PROJECT / name for name in CODE_AND_LOOKS]
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if "__pycache__" in path.parts:
-                continue
+    for folder in [root] + [PROJECT / name for name in CODE_AND_LOOKS]:
+        for path in _files(folder, root):
             digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_file_digest(path, folder))
     return digest.hexdigest()
+
+
+def _files(folder: Path, root: Path) -> list:
+    """The files under folder, sorted, without following links to folders."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found += [Path(top) / name for name in names]
+        if len(found) > MAX_FILES:
+            raise ContentError(f"{root.name}/publication.yaml", 1,
+                               f"the content folder {folder} holds more than {MAX_FILES} "
+                               f"files; is --content the right folder?")
+    return sorted(found)
+
+
+def _file_digest(path: Path, folder: Path) -> bytes:
+    try:
+        real = path.resolve()
+        if not real.is_relative_to(folder.resolve()):
+            return b"link outside:" + os.fsencode(real)
+        if not stat.S_ISREG(real.stat().st_mode):
+            return b"not a regular file"
+        return hashlib.sha256(real.read_bytes()).digest()
+    except (OSError, RuntimeError) as err:
+        return f"unreadable: {err}".encode()
 
 
 def key(*parts) -> str:
@@ -60,31 +95,44 @@ class Cache:
         self.pending = {}
 
     def get(self, name: str):
+        """The entry, if its checksum holds; a damaged entry is removed, never unpickled."""
         path = self.dir / f"{name}.pickle"
         try:
-            with path.open("rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            raw = path.read_bytes()
+        except OSError:
             return None
-        os.utime(path)          # recently used: kept longest
+        head, checksum, payload = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], \
+            raw[len(MAGIC) + 32:]
+        if head != MAGIC or hashlib.sha256(payload).digest() != checksum:
+            path.unlink(missing_ok=True)
+            return None
+        try:
+            value = pickle.loads(payload)
+            os.utime(path)          # recently used: kept longest
+        except Exception:           # written by another version of the builder
+            return None
         return value
 
     def put(self, name: str, value) -> None:
         self.pending[name] = value
 
-    def commit(self) -> None:
-        if not self.pending:
-            return
-        self.dir.mkdir(parents=True, exist_ok=True)
+    def entries(self) -> list:
+        """(path under the output folder, bytes) of each pending entry, for output.write_all,
+        which writes them with the outputs, all or none."""
+        files = []
         for name, value in self.pending.items():
-            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.dir / f"{name}.pickle")
-        self.pending.clear()
-        self._prune()
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            files.append((f"{self.dir.name}/{name}.pickle",
+                          MAGIC + hashlib.sha256(payload).digest() + payload))
+        return files
 
-    def _prune(self) -> None:
-        entries = sorted(self.dir.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
+    def committed(self) -> None:
+        """The pending entries were written: forget them and drop the oldest entries."""
+        self.pending.clear()
+        try:
+            entries = sorted(self.dir.glob("*.pickle"), key=lambda p: p.stat().st_mtime,
+                             reverse=True)
+            for old in entries[KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -57,7 +57,7 @@ def check(root: Path, layout=False) -> list:
     except content.ContentError as err:
         return [f"{err.file}:{err.line}: error: {err.message}"]
     findings = (translation.problems(pub) + content.missing_data(pub)
-                + spelling(texts, read_wordlist(root / WORDLIST) + place_names(pub),
+                + spelling(texts, read_wordlist(root / WORDLIST, root) + place_names(pub),
                            pub.languages)
                 + typography_lint(texts))
     if layout and not any(_level(f) == "error" for f in findings):
@@ -145,7 +145,7 @@ def data_texts(root: Path, languages) -> list:
     texts = []
     for path in [root / "publication.yaml"] + sorted((root / "data").glob("*.yaml")):
         display = f"{root.name}/{path.relative_to(root).as_posix()}"
-        data = content.parse_yaml(content.read_text(path, display), display)
+        data = content.parse_yaml(content.read_text(path, display, root), display)
         for line, lang, text in keyed_texts(data, languages):
             prose = typography._PROTECTED.sub(HIDDEN, text)
             texts.append(Text(display, line, lang, prose.split("\n")))
@@ -180,11 +180,11 @@ def place_names(pub) -> list:
     return sorted({n for n in names + words if n and not n.islower()})
 
 
-def read_wordlist(path: Path) -> list:
+def read_wordlist(path: Path, root=None) -> list:
     """The accepted words: one a line, `#` starts a comment. No file: no words."""
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return []
-    lines = content.read_text(path, str(path)).split("\n")
+    lines = content.read_text(path, str(path), root).split("\n")
     return [w for w in (line.split("#", 1)[0].strip() for line in lines) if w]
 
 

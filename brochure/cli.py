@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,8 @@ from . import cache, content, output, translation
 from .editions import select
 from .typeset import TypesetError
 
-EXIT_CONTENT = 2     # bad input: the message names file and line
+EXIT_CONTENT = 2     # bad input (or an output that cannot be written): the message says where
+MAX_TIMEOUT = 86_400
 
 
 class Progress:
@@ -50,11 +52,23 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=8000, help="with watch: the preview port")
     parser.add_argument("--jobs", type=int, default=None,
                         help="editions typeset at once (default: one per core)")
-    parser.add_argument("--timeout", type=float, default=300,
-                        help="seconds allowed for typesetting (default: 300)")
+    parser.add_argument("--timeout", type=seconds, default=300,
+                        help="seconds allowed for rendering and typesetting (default: 300)")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
+
+
+def seconds(text: str) -> float:
+    """A --timeout: a finite number of seconds above 0, at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0 and at "
+                                         f"most {MAX_TIMEOUT}")
+    return value
 
 
 def main(argv=None) -> int:
@@ -78,8 +92,11 @@ def main(argv=None) -> int:
         progress.warn(f"error: {err}")
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
+    except output.OutputError as err:
+        progress.warn(f"error: {err}")
+        return EXIT_CONTENT
     except KeyboardInterrupt:
-        progress.warn("interrupted; the files in output/ are unchanged")
+        progress.warn(f"interrupted; the files in {args.output}/ are unchanged")
         return 130
     except Exception as err:   # a bug in the builder, not in the content
         if args.verbose:
@@ -110,8 +127,9 @@ def build(args, progress) -> int:
     for note in (n for r in results for n in r.notes):
         progress.info(note)
     t = time.perf_counter()
-    written = output.write_all(Path(args.output), [f for r in results for f in r.files])
-    store.commit()
+    written = output.write_all(Path(args.output), [f for r in results for f in r.files],
+                               store.entries())
+    store.committed()
     progress.stage("write output (atomic)", t)
     for path, size, pages in written:
         unit = "sides" if "booklet" in path.name else "pages"

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -18,6 +23,17 @@ COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")
 CONFIDENCES = ("confirmed", "inferred")
 SUPPORTED = ("pl", "en")
+FONTS = PROJECT / "styles" / "fonts"
+SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# Characters no content file may hold: C0 and C1 controls (tab and line breaks apart), DEL,
+# bidirectional overrides and isolates (they reorder what a reader sees), a byte order mark
+# inside the text.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# How deep Markdown may nest: beyond this Python-Markdown slows down and then hits the
+# recursion limit (1,000 nested list items take 20 s and end in RecursionError).
+MAX_INDENT = 24          # columns of indentation (6 levels of nested lists or boxes)
+MAX_QUOTES = 8           # '>' markers on one line
+MAX_BRACKETS = 8         # '[' open at once within a paragraph
 
 
 class ContentError(Exception):
@@ -83,8 +99,35 @@ def _construct_timestamp(loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def read_text(path: Path, display: str) -> str:
-    """UTF-8 text (a BOM is dropped, CRLF becomes LF); anything else is a clear error."""
+def inside(root: Path, path: Path, display: str) -> Path:
+    """The real file behind `path`, if it is a regular file inside the content folder `root`
+    (after resolving ".." and symbolic links); a ContentError naming `display` otherwise."""
+    base = Path(os.path.abspath(root))
+    lexical = Path(os.path.abspath(path))
+    if not lexical.is_relative_to(base):
+        raise ContentError(display, 1, f"the file lies outside the content folder {base.name}/")
+    try:
+        real = lexical.resolve(strict=True)
+        info = real.stat()
+    except FileNotFoundError:
+        raise ContentError(display, 1, "file not found") from None
+    except (OSError, RuntimeError) as err:
+        raise ContentError(display, 1, f"cannot read the file "
+                                       f"({getattr(err, 'strerror', None) or err})") from None
+    if not real.is_relative_to(base.resolve()):
+        raise ContentError(display, 1, f"the file is a link to {real}, outside the content "
+                                       f"folder; copy the file itself into {base.name}/")
+    if not stat.S_ISREG(info.st_mode):
+        raise ContentError(display, 1, "not a regular file (a folder, a device or a pipe); "
+                                       "content files are plain text files")
+    return real
+
+
+def read_text(path: Path, display: str, root=None) -> str:
+    """UTF-8 text (a BOM is dropped, CRLF becomes LF); anything else is a clear error.
+    With root, the file must be a regular file inside that content folder."""
+    if root is not None:
+        path = inside(Path(root), path, display)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -97,7 +140,71 @@ def read_text(path: Path, display: str) -> str:
         line = raw[:err.start].count(b"\n") + 1
         raise ContentError(display, line, "the file is not UTF-8 text; save it as UTF-8 "
                            "(for example with your editor's 'Save as… UTF-8')") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control:
+        raise ContentError(display, text.count("\n", 0, control.start()) + 1,
+                           f"the file holds an invisible control character "
+                           f"{_character(control.group())}; delete it (retype the text around "
+                           f"it if you cannot see it)")
+    return text
+
+
+def _character(ch: str) -> str:
+    name = unicodedata.name(ch, "") or {"\0": "NUL", "\x1b": "ESC", "\x0c": "FORM FEED",
+                                         "\x0b": "VERTICAL TAB", "\x7f": "DELETE"}.get(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+@lru_cache(maxsize=1)
+def font_characters() -> frozenset:
+    """Every character that the shipped fonts (styles/fonts/Lato-*.ttf) can draw."""
+    from fontTools.ttLib import TTFont
+
+    chars = set()
+    for path in sorted(FONTS.glob("Lato-*.ttf")):
+        with TTFont(path, lazy=True) as font:
+            chars |= set(font.getBestCmap())
+    return frozenset(chars)
+
+
+def check_glyphs(text: str, display: str, yaml_file=False) -> None:
+    """Refuse a character the shipped fonts lack (it would print as an empty box, or in
+    another font); YAML comments are not printed and not checked."""
+    known = font_characters()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.isascii() or yaml_file and line.lstrip().startswith("#"):
+            continue
+        for column, ch in enumerate(line, start=1):
+            if ord(ch) not in known and ch not in "\t":
+                raise ContentError(display, number, f"the character {_character(ch)} (column "
+                                                    f"{column}) is not in the brochure's fonts "
+                                                    f"(Lato); replace it, e.g. with a similar "
+                                                    f"letter or a word")
+
+
+def check_nesting(text: str, display: str, first_line: int = 1) -> None:
+    """Refuse Markdown nested deeper than MAX_INDENT / MAX_QUOTES / MAX_BRACKETS."""
+    brackets = 0
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if not line.strip():
+            brackets = 0
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        quotes = len(re.match(r"[ >]*", line).group().replace(" ", ""))
+        where = None
+        if indent > MAX_INDENT:
+            where = f"is indented by {indent} columns (at most {MAX_INDENT})"
+        elif quotes > MAX_QUOTES:
+            where = f"nests {quotes} quotes '>' (at most {MAX_QUOTES})"
+        for ch in line:
+            brackets = brackets + 1 if ch == "[" else max(brackets - 1, 0) if ch == "]" \
+                else brackets
+            if brackets > MAX_BRACKETS and where is None:
+                where = f"opens more than {MAX_BRACKETS} brackets '[' at once"
+        if where:
+            raise ContentError(display, number, f"this line {where}; the text nests too "
+                                                f"deeply: flatten the lists or quotes")
 
 
 def parse_yaml(text: str, display: str):
@@ -141,7 +248,9 @@ def _yaml_hint(err) -> str:
 def load_yaml(root: Path, name: str):
     path = root / name
     display = _display(root, path)
-    data = parse_yaml(read_text(path, display), display)
+    text = read_text(path, display, root)
+    data = parse_yaml(text, display)
+    check_glyphs(text, display, yaml_file=True)
     if data is None:
         raise ContentError(display, 1, "the file is empty; see docs/content-model.md")
     return data, display
@@ -219,6 +328,15 @@ class Record:
         return value
 
 
+def _count(rec: Record, key, required=True):
+    """A whole number of 1 or more (a count of pages, cities, meetings...)."""
+    value = rec.get(key, int, required)
+    if value is not None and value < 1:
+        rec.fail(key, f'"{key}" of {rec.what} is {value}; it counts something: write a whole '
+                      f'number of 1 or more' + (" (or leave it out)" if not required else ""))
+    return value
+
+
 def _kind_name(kind) -> str:
     return {str: "a text", int: "a whole number", float: "a number", dict: "a mapping",
             list: "a list", bool: "true or false", Map: "a mapping", Seq: "a list",
@@ -278,6 +396,9 @@ def _print_options(root, pub_rec) -> dict:
     if not profile.is_file() or not profile.is_relative_to(styles):
         rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/, '
                         f'e.g. styles/icc/coated-fogra39-argyll.icc')
+    if not _is_cmyk_profile(profile):
+        rec.fail("icc", f'"{options["icc"]}" is not a CMYK ICC profile (the print PDF needs '
+                        f'one for its output intent), e.g. styles/icc/coated-fogra39-argyll.icc')
     return options
 
 
@@ -307,8 +428,23 @@ def _logos(root, pub_rec) -> list:
                              f'to the content folder, e.g. img/logo-mfipr.svg')
         if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
             rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
-        logos.append({"src": path.as_uri(), "alt": rec.text("alt")})
+        from . import images           # Pillow and defusedxml: loaded only when logos are given
+        unusable = images.problem(path)
+        if unusable:
+            rec.fail("file", f'logo "{name}" cannot be used: {unusable}')
+        logos.append({"src": "content/" + quote(path.relative_to(root.resolve()).as_posix()),
+                      "alt": rec.text("alt")})
     return logos
+
+
+def _is_cmyk_profile(path: Path) -> bool:
+    """An ICC profile's header: the signature 'acsp' at byte 36, its colour space at 16."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(128)
+    except OSError:
+        return False
+    return len(header) == 128 and header[36:40] == b"acsp" and header[16:20] == b"CMYK"
 
 
 def _languages(rec: Record) -> list:
@@ -318,6 +454,9 @@ def _languages(rec: Record) -> list:
             rec.fail("languages", f'language "{lang}" is not supported; use pl and/or en')
     if not langs or langs[0] != "pl":
         rec.fail("languages", "the first language must be pl: the Polish text is the source")
+    if len(set(langs)) != len(langs):
+        rec.fail("languages", f"a language is listed twice ({', '.join(map(str, langs))}); "
+                              f"list each once")
     return list(langs)
 
 
@@ -336,7 +475,7 @@ def _networks(root, languages) -> list:
         network = Network(
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
-            cities_expected=rec.get("cities_expected", int), source=Source(file, rec.line()))
+            cities_expected=_count(rec, "cities_expected"), source=Source(file, rec.line()))
         if network.id in (n.id for n in networks):
             rec.fail("id", f'network "{network.id}" is defined twice')
         if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
@@ -437,7 +576,7 @@ def _events(root, languages, ids) -> list:
             start=start, end=end, kind=rec.choice("kind", KINDS),
             network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
             title=rec.text("title"), place=rec.text("place", required=False),
-            number=rec.get("number", int, False), note=rec.get("note", str, False),
+            number=_count(rec, "number", False), note=rec.get("note", str, False),
             source=Source(file, rec.line())))
     return sorted(events, key=lambda e: e.start)
 
@@ -450,7 +589,7 @@ def _figures(root, languages, pub) -> list:
         if "computed" in rec.data:
             value = _computed(rec, pub)
         else:
-            value = rec.get("value", int)
+            value = _count(rec, "value")
         figures.append(Figure(value=value, label=rec.text("label"),
                               note=rec.text("note", required=False),
                               group=rec.get("group", str, False, "main"),
@@ -503,7 +642,13 @@ def _sections(root, pub_rec, languages) -> list:
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
         rec.only("file", "pages")
         name = rec.get("file", str)
-        section = Section(file=name, pages=rec.get("pages", int, False), bodies={}, meta={},
+        if not SECTION_NAME.fullmatch(name) or ".." in name:
+            rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
+                             f'"-" and "_" (the Markdown files are <language>/<name>.md), '
+                             f'without "/", ".." or an absolute path')
+        if any(s.file == name for s in sections):
+            rec.fail("file", f'section "{name}" is listed twice; list each section once')
+        section = Section(file=name, pages=_count(rec, "pages", False), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)
@@ -515,10 +660,13 @@ def _sections(root, pub_rec, languages) -> list:
 def _read_section(root, section, lang, rec):
     path = root / lang / f"{section.file}.md"
     display = _display(root, path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         rec.fail("file", f'section "{section.file}" has no {lang} text: {display} does not '
                          f'exist; create it or fix the name (translation missing)')
-    meta, body, body_line = split_front_matter(read_text(path, display), display)
+    text = read_text(path, display, root)
+    check_glyphs(text, display)
+    meta, body, body_line = split_front_matter(text, display)
+    check_nesting(body, display, body_line)
     section.meta[lang], section.bodies[lang], section.body_lines[lang] = meta, body, body_line
     meta_rec = Record(meta, display, "the front matter", [lang])
     meta_rec.only("title", "layout", "network", "source-hash")

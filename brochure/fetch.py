@@ -16,6 +16,12 @@ content/ says "image not found: content/pl/img/x.png"). The refusal is a
 instead of WeasyPrint's default, a warning and a PDF without the resource.
 
 Markdown images are checked earlier, with the file and line, by brochure/sanitize.py.
+
+Documents are typeset with the base URL `BASE_URL` (file:///__brochure__/), a fixed name that
+stands for the project: `styles/x.css` and `content/pl/img/x.png` resolve under it, and the
+fetcher maps `content/` to the content folder being built and `styles/`, `templates/` to the
+project's own. Nothing absolute enters the HTML or the PDF (image names are digests of their
+URL), so a rebuild is identical wherever the project and the content folder lie.
 """
 from __future__ import annotations
 
@@ -28,6 +34,8 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 PROJECT = Path(__file__).resolve().parent.parent
 SERVED = ("content", "styles", "templates")   # the only folders a document may read from
 IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+VIRTUAL = "/__brochure__/"
+BASE_URL = "file://" + VIRTUAL
 
 
 class NotServed(ValueError):
@@ -64,6 +72,7 @@ def resolve(url: str, project: Path = PROJECT, content=None) -> Path:
     raw = unquote(parts.path)
     if "\0" in raw or not raw.startswith("/"):
         raise NotServed(f'refused to load "{url}": not a file path')
+    raw = _real_path(raw, project, content, url)
     lexical = Path(os.path.normpath(raw))
     roots = served_folders(project, content)
     try:
@@ -94,6 +103,20 @@ def resolve(url: str, project: Path = PROJECT, content=None) -> Path:
     if not regular:
         raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
     return path
+
+
+def _real_path(raw: str, project: Path, content, url: str) -> str:
+    """A path under VIRTUAL (the base URL of every document) as a path on this computer."""
+    normal = os.path.normpath(raw)
+    if not (normal + "/").startswith(VIRTUAL):
+        return raw
+    folder, _, rest = normal[len(VIRTUAL):].partition("/")
+    if folder not in SERVED:
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ (and data: URIs) may be used')
+    if folder == "content" and content is not None:
+        return os.path.join(os.path.abspath(content), rest)
+    return os.path.join(os.path.abspath(project / folder), rest)
 
 
 def allowed_path(url: str, project: Path = PROJECT, content=None) -> Path | None:
@@ -136,7 +159,12 @@ def fetcher_class(project: Path = PROJECT, content=None):
         pass
 
     class SandboxedFetcher(URLFetcher):
-        """Serves data: URIs and files inside content/, styles/, templates/; refuses the rest."""
+        """Serves data: URIs and files inside content/, styles/, templates/; refuses the rest.
+        Every refusal is also kept in `refusals`: WeasyPrint's SVG code swallows them."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.refusals = []
 
         def fetch(self, url, headers=None):
             try:
@@ -144,13 +172,14 @@ def fetcher_class(project: Path = PROJECT, content=None):
                     data, media = decode_data_uri(url)
                     return URLFetcherResponse(url, data, {"Content-Type": media})
                 path = resolve(url, project, content)
-                return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                return URLFetcherResponse(url, path.read_bytes(),
                                           {"Content-Type": _mime(path)})
             except NotServed as err:
+                self.refusals.append(str(err))
                 raise Refused(str(err)) from None
             except OSError as err:
-                raise Refused(f'refused to load "{url}": cannot read it ({err.strerror})'
-                              ) from None
+                self.refusals.append(f'refused to load "{url}": cannot read it ({err.strerror})')
+                raise Refused(self.refusals[-1]) from None
 
         def open(self, url, data=None, timeout=None):
             # urllib's own opener (and its sockets) is never used, whatever calls it

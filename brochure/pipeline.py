@@ -1,21 +1,38 @@
 """Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory.
 
 HTML is rendered in this process (it is cheap); editions whose HTML the cache does not know are
-typeset in separate processes, up to one per core, each with a time limit.
+typeset in separate processes, up to one per core. One time limit covers both.
+
+The workers write their temporary files (WeasyPrint's font folders) into a folder of this
+build, removed when it ends, and each watches this process: if it dies, even by SIGKILL, the
+workers end too (PR_SET_PDEATHSIG, and a check of the parent's pid as a fallback), and the
+next build removes the folders that dead builds left behind.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import io
 import multiprocessing
 import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from . import cache, finish, impose, render, typeset
+from .content import ContentError
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
+BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
+PR_SET_PDEATHSIG = 1
 
 
 class EditionTimeout(Exception):
@@ -46,11 +63,14 @@ class Job:
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
+    deadline = time.monotonic() + timeout
     env = render.environment()
     results, pending = {}, []
     for edition in editions:
         t = time.perf_counter()
-        job = _job(pub, edition, env)
+        with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
+                                   f"than {timeout:g} s and was stopped (is a section huge?)"):
+            job = _job(pub, edition, env)
         progress.stage(f"render HTML          [{edition.id}]", t)
         key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks,
                         job.bleed_mm)
@@ -61,15 +81,38 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
             results[edition.id] = hit
         else:
             pending.append((key, job))
-    for key, result in _typeset_all(pending, progress, timeout, jobs):
+    for key, result in _typeset_all(pending, progress, deadline, timeout, jobs):
         results[result.edition.id] = result
         if store:
             store.put(key, result)
     return [results[e.id] for e in editions]
 
 
+@contextlib.contextmanager
+def _time_limit(deadline, message):
+    """Raise EditionTimeout(message) in this (main) thread when the deadline passes."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise EditionTimeout(message)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise EditionTimeout(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, left)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _job(pub, edition, env) -> Job:
     html = render.render(pub, edition, env)
+    _check_unique_ids(pub, edition, html)
     fillers = {}
     if edition.print:
         fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
@@ -79,34 +122,103 @@ def _job(pub, edition, env) -> Job:
                 for s in pub.sections})
 
 
-def _typeset_all(pending, progress, timeout, jobs):
+ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
+
+
+def _check_unique_ids(pub, edition, html: str) -> None:
+    """An id written in a text that the layout, or another text, also uses in this edition is
+    an error at the line that wrote it (sanitize.py refuses the reserved names earlier)."""
+    seen, twice = set(), []
+    for name in ID_ATTRIBUTE.findall(html):
+        if name in seen:
+            twice.append(name)
+        seen.add(name)
+    for name in twice:
+        for lang in edition.languages:
+            for section in pub.sections:
+                body = section.bodies[lang]
+                found = re.search(rf"(?:#|id=[\"']?){re.escape(name)}(?![\w-])", body)
+                if found:
+                    raise ContentError(
+                        f"{Path(pub.root).name}/{lang}/{section.file}.md",
+                        section.body_lines[lang] + body.count("\n", 0, found.start()),
+                        f'the id "{name}" is used twice in the edition {edition.id} (by the '
+                        f'layout or another text); ids must be unique: choose another name')
+
+
+def _typeset_all(pending, progress, deadline, timeout, jobs):
     """(key, EditionResult) for each pending job, typeset in parallel processes."""
     if not pending:
         return []
     import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
 
+    prune_build_folders()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     pending = sorted(pending, key=lambda item: -_cost(item[1]))   # longest first
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_start, initargs=(folder, os.getpid()))
+    finished = False
     try:
         futures = [(key, job, pool.submit(run_job, job)) for key, job in pending]
         done = []
-        deadline = time.monotonic() + timeout
         for key, job, future in futures:
             try:
                 result = future.result(timeout=max(0.1, deadline - time.monotonic()))
             except FutureTimeout:
                 raise EditionTimeout(f"edition {job.edition.id}: typesetting took longer than "
-                                     f"{timeout} s and was stopped (is a section huge?)") from None
+                                     f"{timeout:g} s and was stopped (is a section huge?)"
+                                     ) from None
             for stage, seconds in result.timings.items():
                 progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
             done.append((key, result))
+        finished = True
         return done
     finally:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
+        if not finished:        # a worker may be busy for minutes: stop it
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _worker_start(folder: str, parent: int) -> None:
+    """In each worker: temporary files in the build's folder; end when the parent ends."""
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)         # Ctrl-C is the parent's to handle
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:                            # died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def prune_build_folders(base=None) -> None:
+    """Remove the temporary folders of builds whose process no longer runs."""
+    base = Path(base or tempfile.gettempdir())
+    for folder in base.glob(f"{BUILD_TMP}*-*"):
+        pid = folder.name[len(BUILD_TMP):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _cost(job: Job) -> float:

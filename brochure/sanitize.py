@@ -28,9 +28,11 @@ Allowed attributes:
 - `img`: `src`, `alt`, `title`. `src` is a relative path, from the Markdown file's folder, to a
   PNG, JPEG, GIF or SVG file inside the content folder (`![Mapa](img/mapa.png)` in
   `content/pl/01-pim.md` is `content/pl/img/mapa.png`). With `root` given, the file must exist
-  and, after resolving `..` and symbolic links, still lie inside the content folder; `src` is
-  then rewritten to the file's absolute `file:` URL, which the sandboxed fetcher
-  (brochure/fetch.py) checks once more at typeset time. `data:` images are refused: an image
+  and, after resolving `..` and symbolic links, still lie inside the content folder, and load
+  (brochure/images.py: Pillow; an SVG may not refer to anything outside itself); `src` is
+  then rewritten to `content/<path in the content folder>`, relative to the documents' base
+  URL, which the sandboxed fetcher (brochure/fetch.py) maps to the content folder and checks
+  once more at typeset time. `data:` images are refused: an image
   belongs in content/ as a file an editor can see and replace;
 - `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
   only `text-align: left|right|center` (what the `tables` extension writes).
@@ -56,8 +58,9 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from . import images
 from .content import ContentError
 
 INLINE_RAW = ("br", "sup", "sub", "span")          # the raw tags an editor may type
@@ -85,6 +88,11 @@ _START = re.compile(r"[0-9]{1,6}")
 _ALIGN = re.compile(r"left|right|center|justify", re.I)
 _TABLE_STYLE = re.compile(r"\s*text-align\s*:\s*(?:left|right|center)\s*;?\s*", re.I)
 HINT = "use Markdown (see docs/content-model.md)"
+# Ids the layout gives its own elements (the parts, the sections <lang>-<file>, the list of
+# meetings <lang>-events, the timeline's tl-..., the covers): an id in the text may not take
+# them, or a link, the contents or the PDF's language tagging would land on the wrong element.
+RESERVED_ID_PREFIXES = ("part-", "tl-", "pl-", "en-")
+RESERVED_IDS = ("cover", "back-cover", "contents")
 
 
 def clean(html: str, file: str, first_line: int = 1, *, source: str | None = None,
@@ -207,6 +215,12 @@ class _Cleaner(HTMLParser):
         if name in checks and not checks[name].fullmatch(value):
             self._fail(attr_pattern, f'{name}="{_short(value)}" on <{tag}> is not allowed; '
                                      + _VALUE_HINTS[name])
+        if name == "id" and (value.lower().startswith(RESERVED_ID_PREFIXES)
+                             or value.lower() in RESERVED_IDS):
+            self._fail(self._value_pattern(value, "id"),
+                       f'the id "{_short(value)}" is reserved for the layout (ids starting with '
+                       f'{", ".join(RESERVED_ID_PREFIXES)} and {", ".join(RESERVED_IDS)}); '
+                       f'choose another name')
         if name == "href":
             return self._link(value)
         if name == "src":
@@ -282,7 +296,11 @@ class _Cleaner(HTMLParser):
         if not resolved.name.lower().endswith(IMAGE_SUFFIXES):
             self._fail(where, f'the image {shown} is a link to {resolved.name}, not to a PNG, '
                               f'JPEG, GIF or SVG file')
-        return resolved.as_uri()
+        unusable = images.problem(resolved)
+        if unusable:
+            self._fail(where, f"the image {shown} cannot be used: {unusable}")
+        # relative to the documents' base URL (fetch.BASE_URL): the same wherever content lies
+        return "content/" + quote(resolved.relative_to(root).as_posix())
 
     def _markdown_folder(self) -> Path:
         """The folder of the Markdown file: file is "<root name>/<lang>/<name>.md"."""

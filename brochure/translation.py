@@ -62,7 +62,8 @@ def mark_reviewed(content_dir, files, progress) -> int:
         return 2
     for path in (Path(f) for f in files):
         original = root / "pl" / path.name
-        pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original)), str(original))
+        pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original), root),
+                                                str(original))
         text = read_text(path, str(path))
         split_front_matter(text, str(path))          # the English file must be well formed
         stamp = f"source-hash: {source_hash(pl_meta, pl_body)}"

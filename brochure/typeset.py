@@ -6,7 +6,11 @@ import logging
 from dataclasses import dataclass, field
 
 from . import finish
-from .fetch import PROJECT, fetcher_class
+from .fetch import BASE_URL, fetcher_class
+
+# WeasyPrint logs these (and goes on without the resource): each is an error for us.
+FAILED_FETCH = ("Failed to load", "Failed to render", "cannot be loaded",
+                "Relative URI reference without a base URI", "Unsupported stylesheet type")
 
 
 class TypesetError(Exception):
@@ -25,10 +29,13 @@ class Result:
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages = []
+        self.messages, self.errors = [], []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        self.messages.append(message)
+        if record.levelno >= logging.ERROR or any(sign in message for sign in FAILED_FETCH):
+            self.errors.append(message)
 
 
 def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
@@ -46,10 +53,13 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
+    fetcher = fetcher_class_()
     try:
         def lay_out(source):
-            return weasyprint.HTML(string=source, base_url=str(PROJECT) + "/",
-                                   url_fetcher=fetcher_class_()).render(pdf_variant=variant)
+            document = weasyprint.HTML(string=source, base_url=BASE_URL,
+                                       url_fetcher=fetcher).render(pdf_variant=variant)
+            _refuse_failed_fetches(fetcher, collect)
+            return document
 
         document = lay_out(html)
         padding = -len(document.pages) % multiple
@@ -71,13 +81,22 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
                   headings=headings, padding=padding)
 
 
+def _refuse_failed_fetches(fetcher, collect) -> None:
+    """A refusal WeasyPrint swallowed, or a resource it logged it could not load, is an error."""
+    if fetcher.refusals:
+        raise TypesetError(fetcher.refusals[0])
+    failed = [m for m in collect.errors if any(sign in m for sign in FAILED_FETCH)]
+    if failed:
+        raise TypesetError(f"a resource could not be loaded: {failed[0]}")
+
+
 def lay_out(html: str, content=None):
     """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
     import weasyprint
 
     fetcher_class_, refused = fetcher_class(content=content)
     try:
-        return weasyprint.HTML(string=html, base_url=str(PROJECT) + "/",
+        return weasyprint.HTML(string=html, base_url=BASE_URL,
                                url_fetcher=fetcher_class_()).render()
     except refused as err:
         raise TypesetError(str(err)) from None

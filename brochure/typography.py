@@ -10,6 +10,12 @@ references, code) that are never changed. A rule edits one editable piece at a
 time but sees the text on both sides of it, so that "w <em>Lublinie</em>"
 still binds the "w" although its space ends a text node. Matches that would
 cross into a neighbouring piece are left alone.
+
+A rule sees only CONTEXT characters on either side of the piece: every pattern's
+lookarounds reach at most a few characters past the piece (a match itself never leaves it),
+so a bounded window keeps the results identical and the pass linear in the text's length.
+The one rule that needs all of the text before (nested Polish quotes count the open quotes)
+carries its count from piece to piece instead.
 """
 from __future__ import annotations
 
@@ -40,12 +46,18 @@ _MONTHS = {
 
 # A rule edits `text` knowing what comes before and after it.
 RuleFn = Callable[[str, str, str], str]
+# Characters of the neighbouring pieces a rule sees; the widest lookaround is 5 ("2022" after
+# a month name and the character after it), so 64 leaves a wide margin.
+CONTEXT = 64
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     apply: RuleFn
+    # A rule that needs everything before the piece: scan(text, state) -> (text, state),
+    # called on every piece in order (frozen pieces are only read).
+    scan: Callable | None = None
 
 
 def _sub(pattern: str, repl) -> RuleFn:
@@ -90,7 +102,10 @@ def _quote_depth(text: str, depth: int = 0) -> int:
 
 def _nest_quotes_pl(text: str, before: str, after: str) -> str:
     """Quotes inside „…” become «…»: „a «b» c”."""
-    depth = _quote_depth(before)
+    return _nest_quotes_scan(text, _quote_depth(before))[0]
+
+
+def _nest_quotes_scan(text: str, depth: int) -> tuple[str, int]:
     out = []
     for ch in text:
         if ch == "„" and depth >= 1:
@@ -99,7 +114,7 @@ def _nest_quotes_pl(text: str, before: str, after: str) -> str:
             ch = "»"
         depth = _quote_depth(ch, depth)
         out.append(ch)
-    return "".join(out)
+    return "".join(out), depth
 
 
 # Start of text, whitespace, an opening bracket, quote or dash.
@@ -131,7 +146,7 @@ _DOUBLE_QUOTES = {
     "pl": [Rule("ocr-quote", _sub(r"(?<![\w,]),,(?=[^\s,])", "„")),
            Rule("open-quote", _sub(_OPENS + '"', "„")),
            Rule("close-quote", _sub('"', "”")),
-           Rule("nested-quotes", _nest_quotes_pl)],
+           Rule("nested-quotes", _nest_quotes_pl, _nest_quotes_scan)],
     "en": [Rule("open-quote", _sub(_OPENS + '"', "“")),
            Rule("close-quote", _sub('"', "”"))],
 }
@@ -183,13 +198,35 @@ def _check(lang: str) -> None:
 
 
 def _run(pieces: list[_Piece], lang: str) -> None:
-    """Applies the rules of `lang` to the editable pieces, in place."""
+    """Applies the rules of `lang` to the editable pieces, in place (linear time)."""
     for rule in RULES[lang]:
-        for i, piece in enumerate(pieces):
+        if rule.scan is not None:
+            _scan(pieces, rule.scan)
+            continue
+        afters = _heads(pieces)
+        before = ""
+        for piece, after in zip(pieces, afters):
             if not piece.frozen:
-                before = "".join(p.context() for p in pieces[:i])
-                after = "".join(p.context() for p in pieces[i + 1:])
                 piece.text = rule.apply(piece.text, before, after)
+            before = (before + piece.context()[-CONTEXT:])[-CONTEXT:]
+
+
+def _heads(pieces: list[_Piece]) -> list[str]:
+    """For each piece, the first CONTEXT characters of the pieces after it."""
+    heads, head = [], ""
+    for piece in reversed(pieces):
+        heads.append(head)
+        head = (piece.context()[:CONTEXT] + head)[:CONTEXT]
+    return heads[::-1]
+
+
+def _scan(pieces: list[_Piece], scan) -> None:
+    state = 0
+    for piece in pieces:
+        if piece.frozen:
+            state = scan(piece.context(), state)[1]
+        else:
+            piece.text, state = scan(piece.text, state)
 
 
 # URLs (without trailing punctuation) and e-mail addresses.

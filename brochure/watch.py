@@ -301,14 +301,16 @@ def serve(args, progress) -> int:
           f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ after "
           f"each change. Ctrl-C stops.", flush=True)
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
+    # SIGINT too: a process started in the background inherits SIGINT ignored
+    previous = {sig: signal.signal(sig, _interrupt)
+                for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         stop.set()
         preview.close()
         server.server_close()

@@ -143,5 +143,15 @@ def test_corpus_is_complete():
                 "missing-translation-data", "missing-translation-section", "empty-file",
                 "non-utf8-cp1250", "utf8-bom", "crlf-line-endings", "unclosed-front-matter",
                 "missing-image", "raw-script", "rel-attachment", "file-link", "huge-paragraph",
-                "symlink-outside", "unknown-component"}
+                "symlink-outside", "unknown-component",
+                # issue #11: nothing outside the content folder, every unusable input refused
+                "section-climbs-out", "section-absolute", "section-twice", "language-twice",
+                "zero-pages", "negative-count", "icc-not-cmyk", "symlink-markdown-outside",
+                "symlink-data-outside", "symlink-proc", "symlink-device", "image-text-as-png",
+                "image-decompression-bomb", "image-truncated", "svg-file-image",
+                "svg-relative-image", "svg-xml-base", "svg-import", "svg-external-entity",
+                "markdown-nul", "markdown-escape", "markdown-form-feed",
+                "markdown-bidi-override", "missing-glyph", "missing-glyph-yaml", "reserved-id",
+                "reserved-id-section", "duplicate-id", "deep-list", "deep-quote",
+                "deep-brackets"}
     assert required <= set(CASES), required - set(CASES)
