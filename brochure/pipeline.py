@@ -128,7 +128,8 @@ def run_job(job: Job) -> EditionResult:
         finisher=None if edition.print else partial(_screen_finisher, edition.languages,
                                                     job.titles),
         content=job.content)
-    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t
+    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t - typeset_result.finishing
+    result.timings["finish (pydyf)"] = typeset_result.finishing
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
