@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
@@ -139,12 +140,37 @@ def test_output_intent_is_pdfx_with_the_cmyk_profile(pub, reader):
     configured = ImageCms.ImageCmsProfile(str(PROJECT / pub.print_options["icc"])).profile
     for attribute in ("profile_description", "xcolor_space", "device_class", "copyright"):
         assert getattr(embedded, attribute) == getattr(configured, attribute), attribute
-    assert intent["/OutputConditionIdentifier"] == configured.profile_description
+    # a registered printing condition (the ICC registry's FOGRA39), named readably
+    assert "FOGRA39" in configured.profile_description
+    assert intent["/OutputConditionIdentifier"] == "FOGRA39"
+    assert intent["/RegistryName"] == "http://www.color.org"
+    assert intent["/OutputCondition"] == "Coated FOGRA39 (ISO 12647-2:2004)"
+    assert intent["/Info"] == configured.profile_description
 
 
-def test_xmp_declares_pdfx4(reader):
+def test_xmp_declares_pdfx4_only(reader):
+    """PDF/X-4 identifies itself by pdfxid:GTS_PDFXVersion in XMP; the pdfx: keys of
+    PDF/X-1a and X-3 (GTS_PDFXConformance) have no place in it."""
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-    assert re.search(r"GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp), xmp[:2000]
+    assert re.search(r"pdfxid:GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp), xmp[:2000]
+    assert "GTS_PDFXConformance" not in xmp and "<pdfx:" not in xmp, xmp[:2000]
+    for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate", "xmpMM:DocumentID",
+                "xmpMM:VersionID", "xmpMM:RenditionClass", "dc:title", "pdf:Trapped"):
+        assert key in xmp, key
+    assert reader.metadata.title and reader.metadata.get("/Trapped") == "/False"
+
+
+def test_pdf_version_and_no_annotations(pdf, reader):
+    """PDF/X-4 is PDF 1.6; links mean nothing on paper and preflight rejects annotations
+    inside the bleed box: the print edition has none, on any page, nor any left behind."""
+    assert pdf.read_bytes()[:8] == b"%PDF-1.6"
+    annotations = {n: len(page["/Annots"]) for n, page in enumerate(reader.pages, start=1)
+                   if page.get("/Annots")}
+    assert not annotations, f"page: annotations {annotations}"
+    with pikepdf.open(pdf) as document:
+        leftovers = [obj.objgen for obj in document.objects
+                     if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Link"]
+    assert not leftovers, leftovers
 
 
 def test_cover_is_painted_in_cmyk(pub, reader):
