@@ -35,6 +35,7 @@ def repair_structure(document, pdf):
         owners = parent_tree.get(page, [])
         for stream in streams:
             _retag(pdf, stream, owners, reachable)
+    _forget_unreachable(pdf, parent_tree, reachable)
     _drop_unreachable(pdf, reachable)
     document_element = _object(pdf, root["K"][0])
     _prune_empty(pdf, document_element)
@@ -167,6 +168,16 @@ def _paints(tokens) -> bool:
 
 
 # ------------------------------------------------------------------ structure elements
+
+
+def _forget_unreachable(pdf, parent_tree, reachable) -> None:
+    """Null the ParentTree entries still naming an unreachable element (marked content in a
+    stream this module did not find: the structure walk of the tests reports it)."""
+    for owners in parent_tree.values():
+        for mcid, reference in enumerate(owners):
+            owner = _object(pdf, reference)
+            if _is_element(owner) and owner.number not in reachable:
+                owners[mcid] = NULL
 
 
 def _drop_unreachable(pdf, reachable) -> None:
