@@ -7,6 +7,7 @@ changed, so only the editions a change affects are typeset again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -81,10 +82,20 @@ def _file_digest(path: Path, folder: Path) -> bytes:
 
 
 def key(*parts) -> str:
-    digest = hashlib.sha256(versions().encode())
+    """An edition's key: its parts, the library versions and the builder's code (a change in
+    typesetting or finishing changes the PDF the same HTML becomes)."""
+    digest = hashlib.sha256(versions().encode() + code_digest())
     for part in parts:
         digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
     return digest.hexdigest()
+
+
+@functools.cache
+def code_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT / "brochure").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.digest()
 
 
 class Cache:

@@ -1,7 +1,10 @@
-"""Finishing touches on the PDF as WeasyPrint writes it: the language of each part."""
+"""Finishing touches on the PDF as WeasyPrint writes it (WeasyPrint finishers on pydyf objects):
+the language of each part, link descriptions, stable identifiers, and the PDF/X-4 press finish."""
 from __future__ import annotations
 
+import io
 import re
+import time
 
 import pydyf
 
@@ -77,6 +80,82 @@ def stable_document_id(digest: str):
     return finisher
 
 
+# Characterised printing conditions of the ICC registry (https://www.color.org), by the name
+# their profiles carry in their description.
+REGISTERED_CONDITIONS = {
+    "FOGRA39": "Coated FOGRA39 (ISO 12647-2:2004)",
+    "FOGRA51": "PSO Coated v3 (ISO 12647-2:2013), FOGRA51",
+    "FOGRA52": "PSO Uncoated v3 (ISO 12647-2:2013), FOGRA52",
+}
+ICC_REGISTRY = "http://www.color.org"
+# XMP properties PDF/X-1a and PDF/X-3 define and PDF/X-4 does not (WeasyPrint writes them all).
+PDFX3_ONLY = re.compile(rb"<pdfx:GTS_PDFX(?:Version|Conformance)>[^<]*</pdfx:GTS_PDFX\w+>")
+
+
+def press_ready(document, pdf):
+    """A finisher for the PDF/X-4 print editions: no annotations (links mean nothing on paper,
+    and preflight rejects annotations inside the bleed box), an output intent naming its
+    characterised printing condition, and XMP identification as PDF/X-4 only."""
+    _drop_annotations(pdf)
+    for intent in _output_intents(pdf):
+        _register_condition(pdf, intent)
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.stream = [PDFX3_ONLY.sub(b"", part) if isinstance(part, bytes) else part
+                          for part in obj.stream]
+
+
+def _drop_annotations(pdf):
+    for reference in pdf.page_references:
+        page = pdf.objects[int(reference.split()[0])]
+        for annotation in page.pop("Annots", None) or []:
+            target = _resolve(pdf, annotation)
+            if target is not None:
+                target.clear()          # unreferenced now: written as an empty dictionary
+
+
+def _output_intents(pdf):
+    for intent in pdf.catalog.get("OutputIntents") or []:
+        intent = _resolve(pdf, intent) if isinstance(intent, bytes) else intent
+        if isinstance(intent, pydyf.Dictionary):
+            yield intent
+
+
+def _register_condition(pdf, intent):
+    """OutputConditionIdentifier, OutputCondition and RegistryName from the profile's own
+    description: a registered condition when it names one, else "Custom" (PDF/X-4 allows it,
+    with the profile embedded, which it always is here)."""
+    profile = _resolve(pdf, intent.get("DestOutputProfile"))
+    description = profile_description(b"".join(
+        part for part in profile.stream if isinstance(part, bytes))) if profile else ""
+    known = next((key for key in REGISTERED_CONDITIONS if key in description.upper()), None)
+    if known:
+        intent["OutputConditionIdentifier"] = pydyf.String(known)
+        intent["OutputCondition"] = pydyf.String(REGISTERED_CONDITIONS[known])
+        intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+    else:
+        intent["OutputConditionIdentifier"] = pydyf.String("Custom")
+        intent["OutputCondition"] = pydyf.String(description or "Custom CMYK condition")
+        intent.pop("RegistryName", None)
+    intent["Info"] = pydyf.String(description or intent["OutputCondition"].string)
+
+
+def profile_description(data: bytes) -> str:
+    """The description an ICC profile gives itself ("" if it cannot be read)."""
+    from PIL import ImageCms
+
+    try:
+        return ImageCms.ImageCmsProfile(io.BytesIO(data)).profile.profile_description or ""
+    except (OSError, ValueError):
+        return ""
+
+
+def _resolve(pdf, reference):
+    if isinstance(reference, bytes) and reference.endswith(b" R"):
+        return pdf.objects[int(reference.split()[0])]
+    return None
+
+
 def chain(*finishers):
     """One finisher running the given ones (None entries skipped) in order."""
     active = [f for f in finishers if f is not None]
@@ -87,6 +166,17 @@ def chain(*finishers):
         for each in active:
             each(document, pdf)
     return finisher
+
+
+def timed(finisher):
+    """The finisher, counting the seconds it takes in its .seconds."""
+    def run(document, pdf):
+        start = time.perf_counter()
+        if finisher is not None:
+            finisher(document, pdf)
+        run.seconds += time.perf_counter() - start
+    run.seconds = 0.0
+    return run
 
 
 def structure_elements(reader):

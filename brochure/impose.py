@@ -21,11 +21,11 @@ support that mode.)
 from __future__ import annotations
 
 import hashlib
-import math
+import re
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject,
-                           FloatObject, NameObject, RectangleObject)
+                           FloatObject, NameObject, RectangleObject, TextStringObject)
 
 MM = 72 / 25.4
 
@@ -39,8 +39,9 @@ PAGES = {
     "A4": (210 * MM, 297 * MM),
     "A5": (148 * MM, 210 * MM),
 }
-# Page scale per sheet: A4 pages at 100 % on A3; A4 pages as A5 on A4.
-DEFAULT_SCALE = {"A3": 1.0, "A4": 1 / math.sqrt(2)}
+# Sheets for a print shop keep the pages' bleed on their outer edges; office sheets do not
+# (an office printer cannot print to the edge, and nobody trims the sheet).
+KEEPS_BLEED = {"A3": True, "A4": False}
 
 FIT_TOLERANCE_PT = 0.5
 
@@ -74,46 +75,127 @@ def booklet_order(n: int) -> list[tuple[int | None, int | None]]:
     return sides
 
 
-def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0):
+def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0, keep_bleed=None,
+                   crop_marks=False):
     """Impose the pages of `src` as a saddle-stitched booklet into `dst`.
 
     Two pages per landscape sheet side, in booklet_order(); padding
     positions stay empty. Back sides are upright, for duplex printing
     with short-edge flip (see the module docstring).
 
-    sheet: "A3" (A4 pages at 100 %) or "A4" (A4 pages scaled by
-    1/sqrt(2) to A5, two-up, for office duplex printers).
-    scale_to: None for the sheet's default scale, a number (the scale
-    factor) or a page size name from PAGES ("A5": fit pages to A5).
+    sheet: "A3" (A4 pages, for a print shop or an A3 printer) or "A4"
+    (A5 pages, for office duplex printers). Pages are placed at 100 %:
+    the page size chooses the sheet, never a scale, and a page that does
+    not fit half the sheet is a ValueError (impose the A5 edition on A4).
+    scale_to: None (100 %), a number (the scale factor) or a page size
+    name from PAGES ("A5": fit pages to A5).
     bleed_pt: only for sources without a /TrimBox: the bleed to cut off
     each side of the MediaBox. A /TrimBox, when present, wins.
+    keep_bleed: keep each page's bleed (its /BleedBox) on the sheet's
+    outer edges, none at the fold; the sheet's TrimBox is then the
+    spread, its BleedBox the spread plus the bleed on all four sides.
+    Default: KEEPS_BLEED[sheet]. crop_marks: with keep_bleed, the eight
+    crop marks outside the bleed, as add_crop_marks() draws them.
 
-    Every page is cut to its trim box (bleed cropped away), the left
-    page is set flush against the fold from the left, the right page
-    from the right, both centred vertically. Only page content is
-    copied: no annotations, outlines or metadata.
+    The left page is set flush against the fold from the left, the right
+    page from the right, both centred vertically. Page content is copied,
+    no annotations or outlines; the title, language, document information
+    and XMP metadata come from the source, and so does its PDF/X output
+    intent (the booklet is then PDF/X-4 too: PDF 1.6, else PDF 1.4, the
+    first version with the transparency the pages use).
     """
     width, height = SHEETS[sheet]
     reader = PdfReader(src)
+    keep_bleed = KEEPS_BLEED[sheet] if keep_bleed is None else keep_bleed
+    bleed = _source_bleed(reader.pages, bleed_pt) if keep_bleed else 0.0
+    margin = CROP_MARK_OFFSET_PT + CROP_MARK_LENGTH_PT if crop_marks and keep_bleed else 0.0
+    edge = bleed + margin
+    spread = RectangleObject((edge, edge, edge + width, edge + height))
     writer = PdfWriter()
     forms = {}
     for pair in booklet_order(len(reader.pages)):
-        side = writer.add_page(PageObject.create_blank_page(None, width, height))
+        side = writer.add_page(PageObject.create_blank_page(None, width + 2 * edge,
+                                                            height + 2 * edge))
+        side.trimbox, side.bleedbox = spread, _grow(spread, bleed)
         drawing = []
         for slot, number in enumerate(pair):
             if number is None:
                 continue
             page = reader.pages[number - 1]
-            if number not in forms:
-                forms[number] = _form(writer, page, _trim_box(page, bleed_pt))
+            if (number, slot) not in forms:
+                visible = _visible_box(page, slot, bleed, bleed_pt)
+                forms[number, slot] = _form(writer, page, visible)
             name = f"/P{number}"
-            _add_xobject(side, name, forms[number])
-            drawing.append(_placement(side, page, slot, _scale(page, sheet, scale_to, bleed_pt),
-                                      bleed_pt, name))
+            _add_xobject(side, name, forms[number, slot])
+            scale = _scale(page, sheet, scale_to, bleed_pt)
+            drawing.append(_placement(spread, page, slot, scale, bleed_pt, name))
+        if margin:
+            marks = _crop_marks(spread, bleed, CROP_MARK_OFFSET_PT, CROP_MARK_LENGTH_PT)
+            drawing.append(marks.decode("ascii"))
         _set_contents(writer, side, "\n".join(drawing).encode())
+    identity = f"{reader.trailer.get('/ID')} {sheet} {scale_to} {bleed:.3f} {margin:.3f}"
+    _describe(writer, reader, hashlib.sha256(identity.encode()).hexdigest())
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    _identify(writer, f"{reader.trailer.get('/ID')} {sheet} {scale_to}".encode())
+    _identify(writer, identity.encode())
     writer.write(dst)
+
+
+def _source_bleed(pages, bleed_pt: float) -> float:
+    """The bleed every page of the source has on all sides: its BleedBox beyond its TrimBox
+    (bleed_pt for a page without a TrimBox)."""
+    found = []
+    for page in pages:
+        if "/TrimBox" not in page:
+            found.append(bleed_pt)
+            continue
+        trim, box = page.trimbox, page.bleedbox
+        found.append(min(float(trim.left) - float(box.left),
+                         float(trim.bottom) - float(box.bottom),
+                         float(box.right) - float(trim.right),
+                         float(box.top) - float(trim.top)))
+    return max(0.0, min(found))
+
+
+def _visible_box(page: PageObject, slot: int, bleed: float, bleed_pt: float):
+    """The part of the page drawn on the sheet: its trim box, grown by the bleed on every side
+    but the fold (the right side of a left page, the left side of a right page)."""
+    left, bottom, right, top = (float(v) for v in _trim_box(page, bleed_pt))
+    if slot == 0:
+        return RectangleObject((left - bleed, bottom - bleed, right, top + bleed))
+    return RectangleObject((left, bottom - bleed, right + bleed, top + bleed))
+
+
+def _describe(writer: PdfWriter, reader: PdfReader, digest: str) -> None:
+    """Title, language, document information and XMP from the source; its output intent and
+    PDF version when it is PDF/X. The XMP keeps its PDF/X identification (the booklet keeps what
+    PDF/X asks: the output intent, trim and bleed boxes, no annotations) but not a PDF/UA claim
+    (the booklet is not tagged), and gets a document ID of its own."""
+    root = reader.trailer["/Root"]
+    info = reader.trailer.get("/Info")
+    if info is not None:
+        writer._info = info.get_object().clone(writer)        # keeps /Trapped a name
+        producer = str(info.get_object().get("/Producer", "")).strip()
+        writer._info[NameObject("/Producer")] = TextStringObject(
+            f"{producer}; imposed with pypdf" if producer else "pypdf")
+    for key in ("/Lang", "/ViewerPreferences"):
+        if key in root:
+            writer.root_object[NameObject(key)] = root[key].clone(writer)
+    if "/Metadata" in root:
+        xmp = root["/Metadata"].get_object().get_data()
+        xmp = re.sub(rb'\s*pdfuaid:part(?:="\d+"|>\d+</pdfuaid:part>)', b"", xmp)
+        xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{_uuid(digest)}".encode(), xmp)
+        writer.xmp_metadata = xmp
+        writer.root_object["/Metadata"].get_object().update({
+            NameObject("/Type"): NameObject("/Metadata"),
+            NameObject("/Subtype"): NameObject("/XML")})
+    intents = root.get("/OutputIntents")
+    if intents:
+        writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
+    writer.pdf_header = "%PDF-1.6" if intents else "%PDF-1.4"
+
+
+def _uuid(digest: str) -> str:
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
 def _form(writer: PdfWriter, page: PageObject, trim: RectangleObject):
@@ -162,7 +244,7 @@ def _scale(page: PageObject, sheet: str, scale_to, bleed_pt: float) -> float:
     """Scale factor for `page`; ValueError if it does not fit a half sheet."""
     trim = _trim_box(page, bleed_pt)
     if scale_to is None:
-        scale = DEFAULT_SCALE[sheet]
+        scale = 1.0
     elif isinstance(scale_to, str):
         page_w, page_h = PAGES[scale_to]
         scale = min(page_w / float(trim.width), page_h / float(trim.height))
@@ -171,20 +253,21 @@ def _scale(page: PageObject, sheet: str, scale_to, bleed_pt: float) -> float:
     width, height = SHEETS[sheet]
     if (scale * float(trim.width) > width / 2 + FIT_TOLERANCE_PT
             or scale * float(trim.height) > height + FIT_TOLERANCE_PT):
-        raise ValueError(f"page {float(trim.width):.1f} x {float(trim.height):.1f} pt "
-                         f"scaled by {scale:.3f} does not fit half of {sheet}")
+        raise ValueError(f"page {float(trim.width) / MM:.0f} x {float(trim.height) / MM:.0f} mm "
+                         f"at {scale:.0%} does not fit half of an {sheet} sheet (impose pages "
+                         f"of half the sheet: A5 on A4, A4 on A3)")
     return scale
 
 
-def _placement(side: PageObject, page: PageObject, slot: int, scale: float, bleed_pt: float,
-               name: str) -> str:
-    """Operators drawing the page's form into the left (0) or right (1) half of the side:
+def _placement(spread: RectangleObject, page: PageObject, slot: int, scale: float,
+               bleed_pt: float, name: str) -> str:
+    """Operators drawing the page's form into the left (0) or right (1) half of the spread:
     flush against the fold, centred vertically."""
     trim = _trim_box(page, bleed_pt)
-    fold = float(side.mediabox.width) / 2
+    fold = (float(spread.left) + float(spread.right)) / 2
     page_w, page_h = scale * float(trim.width), scale * float(trim.height)
     x = fold - page_w if slot == 0 else fold
-    y = (float(side.mediabox.height) - page_h) / 2
+    y = float(spread.bottom) + (float(spread.height) - page_h) / 2
     e, f = x - scale * float(trim.left), y - scale * float(trim.bottom)
     return f"q {scale:.6f} 0 0 {scale:.6f} {e:.4f} {f:.4f} cm {name} Do Q"
 

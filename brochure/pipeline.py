@@ -240,7 +240,8 @@ def run_job(job: Job) -> EditionResult:
         finisher=None if edition.print else partial(_screen_finisher, edition.languages,
                                                     job.titles),
         content=job.content)
-    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t
+    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t - typeset_result.finishing
+    result.timings["finish (pydyf)"] = typeset_result.finishing
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
@@ -251,7 +252,7 @@ def run_job(job: Job) -> EditionResult:
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:
-        result.files += _booklets(edition, pdf, typeset_result.pages)
+        result.files += _booklets(edition, pdf, typeset_result.pages, job.crop_marks)
     if job.crop_marks:
         pdf = _bytes(impose.add_crop_marks, io.BytesIO(pdf), bleed_pt=job.bleed_mm * impose.MM)
     result.timings["finish (pypdf)"] = time.perf_counter() - t
@@ -266,12 +267,17 @@ def _screen_finisher(languages, titles, anchors):
                         finish.link_descriptions(titles))
 
 
-def _booklets(edition, pdf, pages) -> list:
-    """Saddle-stitch imposition: A4 pages on A3 sheets, and an A5 booklet on A4 sheets."""
+def _booklets(edition, pdf, pages, crop_marks) -> list:
+    """Saddle-stitch imposition: A4 pages on A3 sheets (with their bleed, PDF/X-4), and an
+    office booklet on A4 sheets. The A4 one should be imposed at 100 % from the native A5
+    edition; until it exists the A4 pages are fitted to A5 (scale_to="A5", 71 %)."""
     stem = edition.pdf.removesuffix("-print.pdf")
-    return [(f"{stem}-booklet-{sheet.lower()}.pdf",
-             _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet=sheet), pages // 2)
-            for sheet in ("A3", "A4")]
+    return [(f"{stem}-booklet-a3.pdf",
+             _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A3", crop_marks=crop_marks),
+             pages // 2),
+            (f"{stem}-booklet-a4.pdf",
+             _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4", scale_to="A5"),
+             pages // 2)]
 
 
 def _bytes(function, source, **options) -> bytes:

@@ -5,7 +5,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from . import finish
+from . import finish, tagging
 from .fetch import BASE_URL, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
@@ -24,6 +24,7 @@ class Result:
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
     padding: int = 0                               # blank pages added to reach the multiple
+    finishing: float = 0.0                         # seconds spent in the finishers
 
 
 class _Collect(logging.Handler):
@@ -69,16 +70,19 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
             document = document.copy(pages[:-1] + extra + pages[-1:])
         headings = _anchor_pages(document)
         digest = hashlib.sha256(identifier.encode()).hexdigest()
-        pdf = document.write_pdf(
-            finisher=finish.chain(finisher(headings) if finisher else None,
-                                  finish.stable_document_id(digest)),
-            pdf_variant=variant, custom_metadata=True, pdf_identifier=digest[:32].encode())
+        finishers = finish.timed(finish.chain(
+            tagging.repair_structure if variant == "pdf/ua-1" else None,
+            finish.press_ready if variant == "pdf/x-4" else None,
+            finisher(headings) if finisher else None,
+            finish.stable_document_id(digest)))
+        pdf = document.write_pdf(finisher=finishers, pdf_variant=variant, custom_metadata=True,
+                                 pdf_identifier=digest[:32].encode())
     except refused as err:
         raise TypesetError(str(err)) from None
     finally:
         logger.removeHandler(collect)
     return Result(pdf=pdf, pages=len(document.pages), warnings=collect.messages,
-                  headings=headings, padding=padding)
+                  headings=headings, padding=padding, finishing=finishers.seconds)
 
 
 def _refuse_failed_fetches(fetcher, collect) -> None:

@@ -1,5 +1,4 @@
 """Tests for brochure.impose: booklet order, imposition, crop marks."""
-import math
 import re
 import tempfile
 import subprocess
@@ -20,8 +19,9 @@ from brochure.impose import (  # noqa: E402
 A3_LANDSCAPE = (1190.55, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
 SHEET_SIZE = {"A3": A3_LANDSCAPE, "A4": A4_LANDSCAPE}
-SCALE = {"A3": 1.0, "A4": 1 / math.sqrt(2)}
+PAGE_SIZE = {"A3": "A4", "A4": "A5"}     # the page size each sheet takes at 100 %
 BLEED = 3 * MM
+ICC = Path(__file__).resolve().parents[1] / "styles" / "icc" / "coated-fogra39-argyll.icc"
 TOL = 0.05
 
 LEFT_RGB = (255, 136, 136)     # even (left-hand) pages: #f88
@@ -38,9 +38,9 @@ FIXTURES = {
 }
 
 
-def numbered_html(n, page_css):
-    """n A4 pages, each with big "PAGE k" top left; left pages red, right blue."""
-    css = (f"@page {{ size: A4; margin: 20mm; {page_css} }}"
+def numbered_html(n, page_css, size="A4"):
+    """n pages (A4 or A5), each with big "PAGE k" top left; left pages red, right blue."""
+    css = (f"@page {{ size: {size}; margin: 20mm; {page_css} }}"
            "@page :left { background: #f88 } @page :right { background: #88f }"
            "section { font: bold 60pt DejaVu Sans }"
            "section + section { break-before: page }")
@@ -53,9 +53,16 @@ def sources(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sources")
     paths = {}
     for name, (n, page_css) in FIXTURES.items():
-        paths[name] = folder / f"{name}.pdf"
-        weasyprint.HTML(string=numbered_html(n, page_css)).write_pdf(paths[name])
+        for size in ("A4", "A5"):
+            key = name if size == "A4" else (name, size)
+            paths[key] = folder / f"{name}-{size}.pdf"
+            weasyprint.HTML(string=numbered_html(n, page_css, size)).write_pdf(paths[key])
     return paths
+
+
+def source_for(sources, name, sheet):
+    """The fixture in the page size the sheet takes (A4 pages on A3, A5 pages on A4)."""
+    return sources[name] if sheet == "A3" else sources[name, "A5"]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +74,7 @@ def imposed(sources, tmp_path_factory):
     def make(name, sheet):
         if (name, sheet) not in cache:
             cache[name, sheet] = folder / f"{name}-{sheet}.pdf"
-            impose_booklet(sources[name], cache[name, sheet], sheet=sheet)
+            impose_booklet(source_for(sources, name, sheet), cache[name, sheet], sheet=sheet)
         return cache[name, sheet]
     return make
 
@@ -198,32 +205,37 @@ def test_imposed_sides_follow_booklet_order(imposed, name, sheet):
     n = FIXTURES[name][0]
     assert [read_side(page) for page in pages] == booklet_order(n)
     width, height = SHEET_SIZE[sheet]
+    bleed = BLEED if name == "bleed8" and sheet == "A3" else 0     # A4 office sheets: no bleed
     for page in pages:
         assert near(page.mediabox.left, 0) and near(page.mediabox.bottom, 0)
-        assert near(page.mediabox.width, width)
-        assert near(page.mediabox.height, height)
+        assert near(page.trimbox.width, width) and near(page.trimbox.height, height)
+        assert near(page.trimbox.left, bleed) and near(page.trimbox.bottom, bleed)
+        assert near(page.mediabox.width, width + 2 * bleed)
+        assert near(page.mediabox.height, height + 2 * bleed)
+        assert box(page.bleedbox) == pytest.approx(box(page.mediabox))
     qpdf_check(path)
 
 
 @pytest.mark.parametrize("name,sheet", CASES)
 def test_pages_upright_and_against_the_fold(sources, imposed, name, sheet):
-    """Each label sits where it sat on its trimmed page, scaled, unrotated.
+    """Each label sits where it sat on its trimmed page, at 100 %, unrotated.
 
     The left page ends at the fold, the right page starts there; front
     and back sides alike (short-edge flip: no rotation of the back).
     """
-    source = PdfReader(sources[name]).pages
-    scale = SCALE[sheet]
-    fold = SHEET_SIZE[sheet][0] / 2
+    source = PdfReader(source_for(sources, name, sheet)).pages
+    scale = 1.0
     order = booklet_order(FIXTURES[name][0])
     for page, (left, right) in zip(PdfReader(imposed(name, sheet)).pages, order):
         assert page.get("/Rotate", 0) == 0
+        fold = (float(page.trimbox.left) + float(page.trimbox.right)) / 2
         for number, matrix in page_labels(page):
             trim = source[number - 1].trimbox
             (_, src), = page_labels(source[number - 1])
             origin = fold - scale * float(trim.width) if number == left else fold
             assert near(matrix[4], origin + scale * (src[4] - float(trim.left)), 0.5)
-            assert near(matrix[5], scale * (src[5] - float(trim.bottom)), 0.5)
+            assert near(matrix[5], float(page.trimbox.bottom)
+                        + scale * (src[5] - float(trim.bottom)), 0.5)
             assert all(near(a, scale * b, 1e-3) for a, b in zip(matrix[:4], src[:4]))
             assert matrix[0] > 0 and matrix[3] > 0
 
@@ -251,8 +263,9 @@ def test_blank_positions_stay_empty(imposed, sheet, tmp_path):
 def test_bleed_is_cut_off_at_the_fold(imposed, sheet, tmp_path):
     """The right page's 3 mm bleed must not cover the left page (and v.v.)."""
     dpi = 40
-    for image in render(imposed("bleed8", sheet), dpi, tmp_path):
-        fold = SHEET_SIZE[sheet][0] / 2 * dpi / 72
+    sides = PdfReader(imposed("bleed8", sheet)).pages
+    for image, side in zip(render(imposed("bleed8", sheet), dpi, tmp_path), sides):
+        fold = (float(side.trimbox.left) + float(side.trimbox.right)) / 2 * dpi / 72
         y = image.size[1] // 2
         assert image.getpixel((int(fold) - 2, y)) == LEFT_RGB
         assert image.getpixel((int(fold) + 2, y)) == RIGHT_RGB
@@ -276,13 +289,124 @@ def test_bleed_pt_used_without_trimbox(sources, imposed, tmp_path):
 
 
 def test_scale_to(sources, imposed, tmp_path):
+    """A4 pages on A4 sheets only when asked to shrink them (scale_to="A5"); by default an A4
+    page is never shrunk: it does not fit half an A4 sheet, a clear ValueError."""
     out = tmp_path / "a5.pdf"
     impose_booklet(sources["8"], out, sheet="A4", scale_to="A5")
-    default = PdfReader(imposed("8", "A4")).pages
-    for page, reference in zip(PdfReader(out).pages, default):
+    native = PdfReader(imposed("8", "A4")).pages
+    for page, reference in zip(PdfReader(out).pages, native):
         assert read_side(page) == read_side(reference)
-    with pytest.raises(ValueError):
-        impose_booklet(sources["8"], tmp_path / "big.pdf", sheet="A4", scale_to=1.0)
+        (_, shrunk), (_, full) = page_labels(page)[0], page_labels(reference)[0]
+        assert shrunk[0] == pytest.approx(full[0] * 148 / 210, rel=0.02)   # 71 %, as asked
+    for options in ({}, {"scale_to": 1.0}):
+        with pytest.raises(ValueError, match="does not fit half of an A4 sheet"):
+            impose_booklet(sources["8"], tmp_path / "big.pdf", sheet="A4", **options)
+
+
+def test_a5_pages_on_a4_sheets_at_full_size(sources, imposed):
+    """The office booklet: A5 pages at 100 %, the label as tall as on the A5 page."""
+    (_, on_page), = page_labels(PdfReader(sources["8", "A5"]).pages[0])
+    side = PdfReader(imposed("8", "A4")).pages[0]
+    labels = dict(page_labels(side))
+    assert labels[1][0] == pytest.approx(on_page[0], abs=0.01)
+
+
+def test_a3_keeps_the_bleed_on_the_outer_edges(imposed, tmp_path):
+    """A3 sheets from pages with 3 mm bleed: the sheet's bleed (outside its trim) shows the
+    page colour on all four sides of both halves, white nowhere; the fold has none (above)."""
+    dpi = 40
+    path = imposed("bleed8", "A3")
+    sides = PdfReader(path).pages
+    for image, side, (left, right) in zip(render(path, dpi, tmp_path), sides,
+                                          booklet_order(8)):
+        scale = dpi / 72
+        inset = BLEED / 2 * scale                         # half way into the bleed
+        w, h = image.size
+        colours = {"left": LEFT_RGB, "right": RIGHT_RGB}
+        samples = {"left": [(inset, h / 2), (w / 4, inset), (w / 4, h - inset)],
+                   "right": [(w - inset, h / 2), (3 * w / 4, inset), (3 * w / 4, h - inset)]}
+        for half, points in samples.items():
+            for x, y in points:
+                assert image.getpixel((int(x), int(y))) == colours[half], (half, x, y)
+
+
+def test_a3_crop_marks_outside_the_bleed(sources, tmp_path):
+    out = tmp_path / "marks.pdf"
+    impose_booklet(sources["bleed8"], out, sheet="A3", crop_marks=True)
+    for side in PdfReader(out).pages:
+        trim, bleed, media = box(side.trimbox), box(side.bleedbox), box(side.mediabox)
+        assert trim[2] - trim[0] == pytest.approx(A3_LANDSCAPE[0], abs=0.05)
+        assert [b - t for b, t in zip(bleed, trim)] == pytest.approx(
+            [-BLEED, -BLEED, BLEED, BLEED], abs=0.01)
+        assert [m - b for m, b in zip(media, bleed)] == pytest.approx(
+            [-(3 + 5 * MM), -(3 + 5 * MM), 3 + 5 * MM, 3 + 5 * MM], abs=0.01)
+        data = side.get_contents().get_data().decode("latin-1")
+        assert "0 0 0 1 K" in data
+        found = segments(data)
+        assert len(found) == 8
+        for (x1, y1), (x2, y2) in found:
+            gap = 3 - 0.01                                   # marks are written to 0.001 pt
+            outside = (max(x1, x2) <= bleed[0] - gap or min(x1, x2) >= bleed[2] + gap or
+                       max(y1, y2) <= bleed[1] - gap or min(y1, y2) >= bleed[3] + gap)
+            assert outside, ((x1, y1), (x2, y2), bleed)
+    qpdf_check(out)
+
+
+@pytest.fixture(scope="module")
+def pdfx_source(tmp_path_factory):
+    """An 8-page PDF/X-4 source with a title, a language and a CMYK output intent."""
+    path = tmp_path_factory.mktemp("pdfx") / "x4.pdf"
+    html = numbered_html(8, "bleed: 3mm;").replace("<style>", (
+        '<html lang="pl-PL"><head><title>Tytuł próbny</title>'
+        '<meta name="dcterms.created" content="2023-08-02"><style>'
+        "@color-profile device-cmyk { components: cyan, magenta, yellow, black; "
+        f"src: url({ICC.as_uri()}) }}"), 1).replace("</style>", "</style></head><body>", 1)
+    weasyprint.HTML(string=html + "</body></html>").write_pdf(path, pdf_variant="pdf/x-4")
+    return path
+
+
+@pytest.mark.parametrize("sheet", ["A3", "A4"])
+def test_booklet_keeps_the_sources_description(pdfx_source, tmp_path, sheet):
+    """Title, language, Info and XMP of the source; its output intent, so PDF 1.6 (X-4)."""
+    out = tmp_path / "booklet.pdf"
+    impose_booklet(pdfx_source, out, sheet=sheet, scale_to=None if sheet == "A3" else "A5")
+    source, booklet = PdfReader(pdfx_source), PdfReader(out)
+    assert out.read_bytes()[:8] == b"%PDF-1.6"
+    assert booklet.metadata.title == source.metadata.title == "Tytuł próbny"
+    assert booklet.metadata.get("/Trapped") == "/False"
+    assert booklet.trailer["/Root"]["/Lang"] == "pl-PL"
+    intent = booklet.trailer["/Root"]["/OutputIntents"][0].get_object()
+    original = source.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/OutputConditionIdentifier"] == original["/OutputConditionIdentifier"]
+    assert intent["/DestOutputProfile"].get_object().get_data() == \
+        original["/DestOutputProfile"].get_object().get_data()
+    xmp = booklet.trailer["/Root"]["/Metadata"].get_object()
+    assert xmp["/Type"] == "/Metadata" and xmp["/Subtype"] == "/XML"
+    data = xmp.get_data().decode("utf-8")
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in data
+    assert "Tytuł próbny" in data
+    source_xmp = source.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    document_id = re.compile(r"<xmpMM:DocumentID>([^<]+)<")
+    assert document_id.search(data).group(1) != document_id.search(source_xmp).group(1)
+    for side in booklet.pages:
+        assert "/TrimBox" in side and "/BleedBox" in side and "/Annots" not in side
+    qpdf_check(out)
+
+
+def test_booklet_of_a_screen_source_claims_neither_pdfx_nor_pdfua(tmp_path):
+    """Without an output intent the booklet is PDF 1.4 (transparency) and says nothing of
+    PDF/X; the source's PDF/UA claim is not copied (a booklet is not tagged)."""
+    source, out = tmp_path / "ua.pdf", tmp_path / "booklet.pdf"
+    html = numbered_html(4, "").replace("<style>", '<html lang="en"><title>Screen</title><style>')
+    weasyprint.HTML(string=html).write_pdf(source, pdf_variant="pdf/ua-1")
+    assert b"pdfuaid:part" in PdfReader(source).trailer["/Root"]["/Metadata"].get_data()
+    impose_booklet(source, out, sheet="A3")
+    assert out.read_bytes()[:8] == b"%PDF-1.4"
+    booklet = PdfReader(out)
+    root = booklet.trailer["/Root"]
+    assert "/OutputIntents" not in root and "/StructTreeRoot" not in root
+    assert b"pdfuaid:part" not in root["/Metadata"].get_data()
+    assert booklet.metadata.title == "Screen" and root["/Lang"] == "en"
 
 
 # ----------------------------------------------------- add_crop_marks

@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
@@ -139,12 +140,37 @@ def test_output_intent_is_pdfx_with_the_cmyk_profile(pub, reader):
     configured = ImageCms.ImageCmsProfile(str(PROJECT / pub.print_options["icc"])).profile
     for attribute in ("profile_description", "xcolor_space", "device_class", "copyright"):
         assert getattr(embedded, attribute) == getattr(configured, attribute), attribute
-    assert intent["/OutputConditionIdentifier"] == configured.profile_description
+    # a registered printing condition (the ICC registry's FOGRA39), named readably
+    assert "FOGRA39" in configured.profile_description
+    assert intent["/OutputConditionIdentifier"] == "FOGRA39"
+    assert intent["/RegistryName"] == "http://www.color.org"
+    assert intent["/OutputCondition"] == "Coated FOGRA39 (ISO 12647-2:2004)"
+    assert intent["/Info"] == configured.profile_description
 
 
-def test_xmp_declares_pdfx4(reader):
+def test_xmp_declares_pdfx4_only(reader):
+    """PDF/X-4 identifies itself by pdfxid:GTS_PDFXVersion in XMP; the pdfx: keys of
+    PDF/X-1a and X-3 (GTS_PDFXConformance) have no place in it."""
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-    assert re.search(r"GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp), xmp[:2000]
+    assert re.search(r"pdfxid:GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp), xmp[:2000]
+    assert "GTS_PDFXConformance" not in xmp and "<pdfx:" not in xmp, xmp[:2000]
+    for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate", "xmpMM:DocumentID",
+                "xmpMM:VersionID", "xmpMM:RenditionClass", "dc:title", "pdf:Trapped"):
+        assert key in xmp, key
+    assert reader.metadata.title and reader.metadata.get("/Trapped") == "/False"
+
+
+def test_pdf_version_and_no_annotations(pdf, reader):
+    """PDF/X-4 is PDF 1.6; links mean nothing on paper and preflight rejects annotations
+    inside the bleed box: the print edition has none, on any page, nor any left behind."""
+    assert pdf.read_bytes()[:8] == b"%PDF-1.6"
+    annotations = {n: len(page["/Annots"]) for n, page in enumerate(reader.pages, start=1)
+                   if page.get("/Annots")}
+    assert not annotations, f"page: annotations {annotations}"
+    with pikepdf.open(pdf) as document:
+        leftovers = [obj.objgen for obj in document.objects
+                     if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Link"]
+    assert not leftovers, leftovers
 
 
 def test_cover_is_painted_in_cmyk(pub, reader):
@@ -276,13 +302,16 @@ def test_booklet_sheets_follow_booklet_order(built, lang, sheet, pdf, reader):
               for p in range(1, n + 1)]
     wrong = []
     for index, (side, pair) in enumerate(zip(sides, booklet_order(n)), start=1):
-        width, height = float(side.mediabox.width), float(side.mediabox.height)
+        width, height = float(side.trimbox.width), float(side.trimbox.height)
         assert close((width, height), SHEETS[sheet], 0.5), (index, width, height)
+        left = float(side.trimbox.left) - float(side.mediabox.left)     # the sheet's bleed
+        top = float(side.mediabox.top) - float(side.trimbox.top)
         for half, expected in enumerate(pair):
-            x = half * width / 2
-            text = crop_text(booklet, index, x, 0, width / 2, height)
+            x = left + half * width / 2
+            text = crop_text(booklet, index, x, top, width / 2, height)
             band = height * FOOTER_BAND
-            number, _ = footer_of(crop_text(booklet, index, x, height - band, width / 2, band))
+            number, _ = footer_of(crop_text(booklet, index, x, top + height - band, width / 2,
+                                            band))
             if expected is None:
                 ok = not text.strip()
             elif number is not None:
@@ -314,6 +343,47 @@ def test_booklet_cover_sheet_has_back_cover_left_and_cover_right(pub, built, lan
     assert not all(name in left for name in network_names), left
 
 
+def test_a3_booklet_is_pdfx4_with_the_bleed_on_its_outer_edges(pub, built, lang, reader):
+    """The A3 booklet is for a print shop: PDF/X-4 like its source (PDF 1.6, the same output
+    intent, XMP identification, title, language, Trapped), no annotations; each sheet's trim
+    is the 420 x 297 mm spread, its BleedBox the trim plus the bleed on all four sides, its
+    MediaBox the BleedBox (plus the crop marks' room when they are asked for)."""
+    booklet = built["dir"] / "print" / f"pim-{lang}-booklet-a3.pdf"
+    assert booklet.read_bytes()[:8] == b"%PDF-1.6"
+    imposed = PdfReader(booklet)
+    root, source = imposed.trailer["/Root"], reader.trailer["/Root"]
+    intent, original = root["/OutputIntents"][0].get_object(), \
+        source["/OutputIntents"][0].get_object()
+    for key in ("/S", "/OutputConditionIdentifier", "/RegistryName", "/OutputCondition"):
+        assert intent[key] == original[key], key
+    assert intent["/DestOutputProfile"].get_object().get_data() == \
+        original["/DestOutputProfile"].get_object().get_data()
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfxid:GTS_PDFXVersion(?:>|=\")PDF/X-4", xmp)
+    assert pub.title[lang] in xmp
+    assert imposed.metadata.title == reader.metadata.title
+    assert imposed.metadata.get("/Trapped") == "/False"
+    assert root["/Lang"] == source["/Lang"]
+    bleed = pub.print_options["bleed_mm"] * MM
+    room = CROP_MARK_OFFSET_PT + CROP_MARK_LENGTH_PT if pub.print_options["crop_marks"] else 0
+    for number, side in enumerate(imposed.pages, start=1):
+        assert "/Annots" not in side, number
+        trim = [float(v) for v in side.trimbox]
+        assert close((trim[2] - trim[0], trim[3] - trim[1]), SHEETS["a3"], 0.1), trim
+        grown = [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed]
+        assert close([float(v) for v in side.bleedbox], grown, 0.01), side.bleedbox
+        media = [grown[0] - room, grown[1] - room, grown[2] + room, grown[3] + room]
+        assert close([float(v) for v in side.mediabox], media, 0.01), side.mediabox
+
+
+def test_a4_booklet_carries_title_and_language(built, lang, reader):
+    booklet = built["dir"] / "print" / f"pim-{lang}-booklet-a4.pdf"
+    assert booklet.read_bytes()[:8] >= b"%PDF-1.4"
+    imposed = PdfReader(booklet)
+    assert imposed.metadata.title == reader.metadata.title
+    assert imposed.trailer["/Root"]["/Lang"] == reader.trailer["/Root"]["/Lang"]
+
+
 def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):
     """print: crop_marks: true in publication.yaml enlarges the media box beyond the bleed and
     keeps the trim and bleed boxes; the default build (above) has none."""
@@ -332,3 +402,8 @@ def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):
     assert float(media.left) < float(bleed.left) - 3 and float(media.top) > float(bleed.top) + 3
     marks = page.get_contents().get_data()
     assert b"0 0 0 1 K" in marks
+    side = PdfReader(tmp_path / "out" / "print" / "pim-pl-booklet-a3.pdf").pages[0]
+    assert float(side.trimbox.width) == pytest.approx(420 * MM, abs=0.1)
+    assert float(side.bleedbox.left) == pytest.approx(float(side.trimbox.left) - 8.504, abs=0.01)
+    assert float(side.mediabox.left) < float(side.bleedbox.left) - 3
+    assert b"0 0 0 1 K" in side.get_contents().get_data()
