@@ -21,7 +21,7 @@ from .graphics import map as map_graphic
 
 FOLDER = "web"                                    # under output/
 STYLESHEET = render.STYLES / "web.css"
-FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9-]+\.ttf)\)")
+FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 TAG = re.compile(r"<[^>]+>")

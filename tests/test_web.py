@@ -120,13 +120,34 @@ def test_the_pdfs_of_the_same_build_are_linked_with_their_sizes(site, built):
 
 def test_only_the_fonts_the_stylesheet_names_are_copied(site):
     css = (site / "web.css").read_text(encoding="utf-8")
-    named = {Path(u).name for u in CSS_URL.findall(css) if u.startswith("fonts/")}
-    copied = {p.name for p in (site / "fonts").iterdir() if p.suffix != ".txt"}
-    assert copied == named and len(named) < 7, (copied, named)
+    named = {u for u in CSS_URL.findall(css) if u.startswith("fonts/")}
+    copied = {p.relative_to(site).as_posix() for p in (site / "fonts").rglob("*.*")
+              if p.suffix != ".txt"}
+    assert copied == named and len(named) == 6, (copied, named)     # 3 weights, TTF + WOFF2
     for name in copied:
-        assert (site / "fonts" / name).read_bytes() == (PROJECT / "styles/fonts" / name).read_bytes()
+        assert (site / name).read_bytes() == (PROJECT / "styles" / name).read_bytes()
     assert (site / "fonts" / "OFL.txt").is_file()
     assert "--net: #2e7d32" in css                  # the colours come from the data
+
+
+def test_the_small_fonts_cover_every_character_of_the_pages(site):
+    """The WOFF2 subsets answer for the unicode-range web.css gives them and every character
+    of the pages is in it: a browser never needs the 660 KB TTFs for this content."""
+    from fontTools.ttLib import TTFont
+    sys.path.insert(0, str(PROJECT / "tools"))
+    import make_web_fonts
+    css = (site / "web.css").read_text(encoding="utf-8")
+    ranges = re.findall(r"unicode-range: ([^;]+);", css)
+    assert ranges and set(ranges) == {make_web_fonts.css_range()}, ranges
+    wanted = {c for a, b in make_web_fonts.UNICODE_RANGE for c in range(a, b + 1)}
+    for weight in make_web_fonts.WEIGHTS:
+        cmap = set(TTFont(site / "fonts" / "web" / f"Lato-{weight}.woff2").getBestCmap())
+        full = set(TTFont(PROJECT / "styles" / "fonts" / f"Lato-{weight}.ttf").getBestCmap())
+        assert cmap == wanted & full, weight
+    for name in PAGES:
+        text = re.sub(r"<[^>]+>", "", (site / name).read_text(encoding="utf-8"))
+        outside = {c for c in text if ord(c) not in wanted and c not in "\n\t"}
+        assert not outside, f"{name}: characters outside the small fonts: {sorted(outside)}"
 
 
 def test_structure_languages_landmarks_headings_and_graphics(site):
@@ -196,9 +217,11 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
     report = json.loads(run.stdout)
     lines = []
     for r in report["results"]:
+        weight = sum((served / u).stat().st_size for u in r["requested"] if (served / u).is_file())
         lines.append(f"{r['page']:<14} {r['width']:>4} px: {len(r['violations'])} violations, "
-                     f"{r['passes']} rules passed, {r['requests']} requests, "
-                     f"scrollWidth {r['scrollWidth']}/{r['innerWidth']}, fonts {r['fonts']}")
+                     f"{r['passes']} rules passed, {r['requests']} requests "
+                     f"({weight / 1024:.0f} KB), scrollWidth {r['scrollWidth']}/"
+                     f"{r['innerWidth']}, fonts {r['fonts']}")
     print(f"\naxe-core {report['axe']} ({', '.join(report['tags'])}):\n" + "\n".join(lines))
     record_property("axe", lines)
     assert len(report["results"]) == 2 * len(PAGES)
@@ -211,6 +234,8 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
         assert r["scrollWidth"] <= r["innerWidth"], f"{where}: scrolls sideways"
         assert r["passes"] > 10 and r["requests"] >= 3, where   # axe ran; CSS and fonts loaded
         assert len(r["fonts"]) >= 2, f"{where}: fonts not loaded: {r['fonts']}"
+        assert not [u for u in r["requested"] if u.endswith(".ttf")], r["requested"]
+        assert all(u.startswith("fonts/web/") for u in r["requested"] if "fonts/" in u)
     assert run.returncode == 0, run.stderr
     assert len(list((tmp_path / "shots").glob("*.png"))) == 2 * len(PAGES)
 

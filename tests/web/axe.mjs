@@ -47,12 +47,11 @@ process.exit(report.results.every((r) => r.passed) ? 0 : 1);
 
 async function visit(context, path, width) {
   const page = await context.newPage();
-  const failed = [], outside = [], errors = [];
-  let requests = 0;
+  const failed = [], outside = [], errors = [], requested = [];
   page.on("request", (request) => {
-    requests += 1;
     const url = request.url();
-    if (!url.startsWith(base) && !url.startsWith("data:")) outside.push(url);
+    if (url.startsWith(base)) requested.push(url.slice(base.length));
+    else if (!url.startsWith("data:")) outside.push(url);
   });
   page.on("requestfailed", (request) =>
     failed.push(`${request.url()}: ${request.failure()?.errorText}`));
@@ -88,7 +87,8 @@ async function visit(context, path, width) {
   await page.close();
   const overflow = layout.scrollWidth > layout.innerWidth;
   return {
-    page: path, width, lang: layout.lang, requests, failed, outside, errors,
+    page: path, width, lang: layout.lang, requests: requested.length, requested, failed,
+    outside, errors,
     scrollWidth: layout.scrollWidth, innerWidth: layout.innerWidth, overflow,
     fonts: layout.fonts, violations: axe.violations, passes: axe.passes,
     incomplete: axe.incomplete,
