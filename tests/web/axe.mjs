@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_VERSION = require("axe-core/package.json").version;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const WIDTHS = [1280, 375];
+const WIDTHS = [1280, 768, 375];
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 // without the background-networking flags chromium's own connections are refused here
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
