@@ -184,37 +184,39 @@ def test_web_site_of_one_language_has_it_as_the_index():
 
 # --- a real browser -------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+needs_browser = pytest.mark.skipif(
+    not CHROMIUM.exists() or not shutil.which("node"),
+    reason="no browser: /usr/bin/chromium or node is not installed (bash tools/system-deps.sh "
+           "--test installs them)")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists() or not shutil.which("node"),
-                    reason="no browser: /usr/bin/chromium or node is not installed "
-                           "(bash tools/system-deps.sh --test installs them)")
-def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site, tmp_path,
-                                                                            record_property):
+def in_browser(folder: Path, pages, *options) -> tuple:
+    """(report, exit code) of tests/web/axe.mjs visiting pages of folder, served over HTTP on
+    127.0.0.1 by a Python http.server of its own."""
     assert (NODE_DIR / "node_modules" / "playwright-core").is_dir(), \
         "tests/web/node_modules is missing: run npm ci --prefix tests/web (make test does)"
-    served = tmp_path / "copy" / "web"            # copied elsewhere: nothing may point back
-    shutil.copytree(site, served)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1", "--directory", str(served)],
+                               "127.0.0.1", "--directory", str(folder)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
         _wait_for(base)
-        run = subprocess.run(["node", str(NODE_DIR / "axe.mjs"), base, *PAGES, "--shots",
-                              str(tmp_path / "shots")],
+        run = subprocess.run(["node", str(NODE_DIR / "axe.mjs"), base, *pages, *options],
                              capture_output=True, text=True, timeout=300)
     finally:
         server.terminate()
         server.wait(10)
     assert run.stdout, run.stderr
-    report = json.loads(run.stdout)
+    return json.loads(run.stdout), run.returncode
+
+
+@needs_browser
+def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site, tmp_path,
+                                                                            record_property):
+    served = tmp_path / "copy" / "web"            # copied elsewhere: nothing may point back
+    shutil.copytree(site, served)
+    report, code = in_browser(served, PAGES, "--shots", str(tmp_path / "shots"))
     lines = []
     for r in report["results"]:
         weight = sum((served / u).stat().st_size for u in r["requested"] if (served / u).is_file())
@@ -236,8 +238,31 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
         assert len(r["fonts"]) >= 2, f"{where}: fonts not loaded: {r['fonts']}"
         assert not [u for u in r["requested"] if u.endswith(".ttf")], r["requested"]
         assert all(u.startswith("fonts/web/") for u in r["requested"] if "fonts/" in u)
-    assert run.returncode == 0, run.stderr
+    assert code == 0
     assert len(list((tmp_path / "shots").glob("*.png"))) == 3 * len(PAGES)
+
+
+@needs_browser
+def test_the_browser_check_fails_on_a_violation_a_stray_request_and_sideways_scroll(tmp_path):
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>zła</title></head>'
+        '<body><main><h1>Strona</h1><p style="color:#bbb">za jasny tekst</p>'
+        '<img src="http://example.invalid/x.png" alt="x"><img src="missing.png" alt="y">'
+        '<div style="width:2000px">szeroko</div></main></body></html>', encoding="utf-8")
+    report, code = in_browser(tmp_path, ["bad.html"], "--widths", "375")
+    (r,) = report["results"]
+    assert code == 1 and not r["passed"]
+    assert [v["id"] for v in r["violations"]] == ["color-contrast"]
+    assert r["outside"] == ["http://example.invalid/x.png"]
+    assert any("missing.png: HTTP 404" in f for f in r["failed"]), r["failed"]
+    assert r["scrollWidth"] > r["innerWidth"] == 375
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _wait_for(url, timeout=10.0):

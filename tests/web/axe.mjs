@@ -1,7 +1,7 @@
-// The web edition in a real browser: node axe.mjs BASE_URL PAGE... [--shots DIR]
+// The web edition in a real browser: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]
 //
-// Debian's chromium (headless, driven by playwright-core) visits every page at 1280 and 375 px
-// wide and checks: axe-core's WCAG 2.1 A and AA rules, requests (any failed, any outside
+// Debian's chromium (headless, driven by playwright-core) visits every page at 1280, 768 and
+// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules, requests (any failed, any outside
 // BASE_URL), sideways overflow, the fonts loaded. Prints one JSON report on stdout; exit code
 // 0 when every page passes, 1 when one does not, 2 on a usage or start-up error.
 import { readFileSync, mkdirSync } from "node:fs";
@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_VERSION = require("axe-core/package.json").version;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const WIDTHS = [1280, 768, 375];
+let WIDTHS = [1280, 768, 375];
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 // without the background-networking flags chromium's own connections are refused here
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -22,9 +22,11 @@ const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run
 const argv = process.argv.slice(2);
 const shotsAt = argv.indexOf("--shots");
 const shots = shotsAt >= 0 ? argv.splice(shotsAt, 2)[1] : null;
+const widthsAt = argv.indexOf("--widths");
+if (widthsAt >= 0) WIDTHS = argv.splice(widthsAt, 2)[1].split(",").map(Number);
 const [base, ...pages] = argv;
 if (!base || pages.length === 0) {
-  console.error("usage: node axe.mjs BASE_URL PAGE... [--shots DIR]");
+  console.error("usage: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]");
   process.exit(2);
 }
 if (shots) mkdirSync(shots, { recursive: true });
@@ -59,6 +61,9 @@ async function visit(context, path, width) {
     if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
   });
   page.on("pageerror", (error) => errors.push(String(error)));
+  // nothing leaves the machine: a request outside BASE_URL is recorded above, then refused
+  await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
+    (route) => route.abort("blockedbyclient"));
   await page.goto(base + path, { waitUntil: "networkidle" });
   await page.evaluate(() => document.fonts.ready);
   const layout = await page.evaluate(() => ({
