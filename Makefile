@@ -1,6 +1,7 @@
 # make: set up and build every edition into output/.  make test: set up and run the tests.
 PY := .venv/bin/python
 STAMP := .venv/.installed
+NODE_STAMP := tests/web/node_modules/.installed
 
 .PHONY: all build test check watch bench clean
 all: build
@@ -14,7 +15,13 @@ $(STAMP): pyproject.toml constraints.txt tools/system-deps.sh
 build: $(STAMP)
 	$(PY) build.py
 
-test: $(STAMP)
+# the browser test of the web edition: playwright-core and axe-core, as package-lock.json pins them
+$(NODE_STAMP): tests/web/package.json tests/web/package-lock.json
+	bash tools/system-deps.sh --test
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) $(NODE_STAMP)
 	bash tools/system-deps.sh --test
 	$(PY) -m pytest -q
 

@@ -9,7 +9,7 @@ run, on this machine, into temporary folders (output/ and content/ are never tou
 2. overhead ratio: that build's wall time / WeasyPrint alone on the same final HTML
 3. unchanged rebuild (same output folder)
 4. one Polish paragraph changed (copy of content/): which editions are typeset again
-5. size and page count of every PDF
+5. size and page count of every PDF; the web edition's page weights
 6. scale series: synthetic ~10, ~50 and ~200 page publications (the pl edition, cold)
    and the emphasis series: one paragraph of 1,000 / 2,000 / 4,000 emphasised words through
    Markdown, the sanitiser and the typography pass (`bench/run.py --emphasis` runs it alone)
@@ -197,6 +197,23 @@ def impose_cost(pdf_file: Path) -> dict:
     return {"pages": pages, "sheets": sheets, "per_page_ms": 1000 * sum(sheets.values()) / pages}
 
 
+def web_weights(site: Path) -> list:
+    """(page, HTML, CSS, fonts, total) in KB for each page of the web edition."""
+    css = site / "web.css"
+    # the WOFF2 subsets; the whole TTFs are named too, but loaded only for a character
+    # outside the subsets' unicode-range (tests/test_web.py checks that none is needed)
+    fonts = sum((site / url).stat().st_size for url in
+                set(re.findall(r"url\((fonts/web/[^)]+)\)", css.read_text(encoding="utf-8"))))
+    rows = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.stat().st_size
+        total = html + css.stat().st_size + fonts
+        rows.append((page.relative_to(site).as_posix(), f"{html / 1024:.0f} KB",
+                     f"{css.stat().st_size / 1024:.0f} KB", f"{fonts / 1024:.0f} KB",
+                     f"{total / 1024:.0f} KB"))
+    return rows
+
+
 def count_words(html_file: Path) -> int:
     """Words of text in an HTML file, graphics (inline SVG) and the style sheet left out."""
     html = html_file.read_text(encoding="utf-8")
@@ -306,13 +323,16 @@ def main() -> int:
         finish_times = cold.by_edition("finish (pypdf)")
         order = [e.id for e in editions.EDITIONS if e.id in typeset_times]
         serial = (cold.stage_sum("look for") + cold.stage_sum("load and") +
-                  cold.stage_sum("render HTML") + cold.stage_sum("write output"))
+                  cold.stage_sum("render HTML") + cold.stage_sum("web edition") +
+                  cold.stage_sum("write output"))
         jobs = {i: typeset_times[i] + finish_times.get(i, 0) for i in order}
         in_order = schedule_in_order([jobs[i] for i in order], min(CORES, len(order)))
         best, best_groups = best_split(jobs, min(CORES, len(order)))
         print(f"\n  where the time goes ({cold.wall:.2f} s wall):")
         print(f"    in the main process, one after the other (look + load + render HTML x"
-              f"{len(order)} + write): {serial:.2f} s")
+              f"{len(order)} + web edition + write): {serial:.2f} s, of which the web edition "
+              f"(output/web: its pages rendered, the PDFs copied in) "
+              f"{cold.stage_sum('web edition'):.2f} s")
         print(f"    in the worker processes ({min(CORES, len(order))} at once): typeset "
               f"{sum(typeset_times.values()):.2f} s + finish (pypdf) "
               f"{sum(finish_times.values()):.2f} s = {sum(jobs.values()):.2f} s of work")
@@ -445,6 +465,9 @@ def main() -> int:
                 rows.append((rel, edition.id, f"{size:.0f} KB", pages, target))
         table(rows, ("file", "edition", "size", "pages", "screen target"))
         figures["screen_sizes"] = screen_sizes
+        print("\n  web edition (output/web): what a browser loads for each page (HTML, the "
+              "stylesheet, the fonts it names; the PDFs only when followed)")
+        table(web_weights(cold_out / "web"), ("page", "HTML", "CSS", "fonts (WOFF2)", "total"))
 
         # 6. scale series ---------------------------------------------------------------------
         heading("6. Scale series: synthetic publications, the pl edition only, cold builds")

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cache, content, output, translation
+from . import cache, content, output, translation, web
 from .editions import select
 from .typeset import TypesetError
 
@@ -121,20 +121,26 @@ def build(args, progress) -> int:
     else:
         progress.info("nothing changed since the last build: outputs taken from output/.cache")
         built = previous
-    messages, results = built
+    messages, results, site = built
     for line in messages + [w for r in results for w in r.warnings]:
         progress.warn(line)
     for note in (n for r in results for n in r.notes):
         progress.info(note)
     t = time.perf_counter()
-    written = output.write_all(Path(args.output), [f for r in results for f in r.files],
+    written = output.write_all(Path(args.output), [f for r in results for f in r.files] + site,
                                store.entries())
     store.committed()
     progress.stage("write output (atomic)", t)
+    site_root = Path(args.output) / web.FOLDER
     for path, size, pages in written:
+        if path.is_relative_to(site_root):
+            continue
         unit = "sides" if "booklet" in path.name else "pages"
         progress.info(f"  {str(path):<42} {size / 1024:6.0f} KB"
                       + (f"  {pages:3d} {unit}" if pages else ""))
+    if site:
+        progress.info(f"  {str(site_root) + '/':<42} {sum(len(f[1]) for f in site) / 1024:6.0f} KB"
+                      f"  {len(site):3d} files (web edition)")
     progress.info(f"built {len(results)} editions in {time.perf_counter() - started:.1f} s "
                   f"({len(messages)} content warnings)")
     return 0
@@ -168,7 +174,11 @@ def _build(args, progress, store):
             progress.warn(line)
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
-    return pub.warnings + findings, results
+    t = time.perf_counter()
+    site = web.site(pub, [f for r in results for f in r.files],
+                    languages={lang for e in editions for lang in e.languages})
+    progress.stage("web edition (output/web)", t)
+    return pub.warnings + findings, results, site
 
 
 def _budget_errors(pub, results) -> list:

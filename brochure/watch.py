@@ -1,13 +1,15 @@
-"""python build.py watch: a live HTML preview in the browser; the PDFs rebuilt after each change.
+"""python build.py watch: a live preview in the browser; the PDFs rebuilt after each change.
 
-The server (stdlib http.server, a thread per request) keeps the rendered HTML of the screen
-editions in memory: / (Polish), /en and /pl-en. A thread watches content/, templates/ and
-styles/ with watchfiles; after a change it renders again (Jinja2 and Markdown, no typesetting:
-a fraction of a second), bumps the version and tells the open pages over server-sent events
-(/events), and they reload. A preview-only stylesheet (/preview.css, never in the PDF) shows
-the document as A4 sheets. A content error shows a box with file:line: message instead of the
-page until a change fixes it. After each change that renders, the normal build runs in a
-subprocess into the output folder: one at a time; changes during a build queue one more.
+The server (stdlib http.server, a thread per request) keeps the rendered pages in memory: the
+web edition as output/web/ will have it (/ Polish, /en/ English, its stylesheet and fonts; its
+PDF links answered from OUTPUT/web/pdf/), and the HTML of the screen PDFs as A4 sheets (/a4,
+/a4-en, /a4-pl-en, with a preview-only stylesheet /preview.css, never in the PDF). A thread
+watches content/, templates/ and styles/ with watchfiles; after a change it renders again
+(Jinja2 and Markdown, no typesetting: a fraction of a second), bumps the version and tells the
+open pages over server-sent events (/events), and they reload. A content error shows a box with
+file:line: message instead of the page until a change fixes it. After each change that renders,
+the normal build runs in a subprocess into the output folder: one at a time; changes during a
+build queue one more; when it is done the web pages are rendered again with the new PDF sizes.
 """
 from __future__ import annotations
 
@@ -26,10 +28,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import watchfiles
 
-from . import content, render
+from . import content, render, web
 from .editions import EDITIONS
 
-ROUTES = {"/": "pl", "/pl": "pl", "/en": "en", "/pl-en": "pl-en"}
+ROUTES = {"/a4": "pl", "/a4-en": "en", "/a4-pl-en": "pl-en"}     # the A4 view of the PDF HTML
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
 /* python build.py watch only (never in the PDF): the document as A4 sheets on a grey desk.
@@ -72,10 +74,10 @@ ERROR_PAGE = """<!DOCTYPE html>
 class Preview:
     """The rendered pages (or the error page) and their version, shared by the threads."""
 
-    def __init__(self, root: Path, progress):
-        self.root, self.progress = root, progress
+    def __init__(self, root: Path, progress, output: Path = Path("output"), languages=None):
+        self.root, self.progress, self.output, self.languages = root, progress, output, languages
         self.started = f"{time.time_ns():x}"
-        self.count, self.pages, self.error_page = 0, {}, None
+        self.count, self.pages, self.site, self.raw_site, self.error_page = 0, {}, {}, {}, None
         self.closed = False
         self.changed = threading.Condition()
 
@@ -83,13 +85,15 @@ class Preview:
     def version(self) -> str:
         return f"{self.started}.{self.count}"
 
-    def refresh(self, what="") -> bool:
-        """Render every screen edition again; False (and the error page) on an error."""
+    def refresh(self, what="", only_if_changed=False) -> bool:
+        """Render the web edition and every screen edition again; False (and the error page)
+        on an error. only_if_changed: the open pages reload only if a page changed."""
         t = time.perf_counter()
-        pages, error = {}, None
+        pages, site, error = {}, {}, None
         try:
             pub = content.load(self.root)
             env = render.environment()
+            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env))
             for edition in EDITIONS:
                 if edition.html and set(edition.languages) <= set(pub.languages):
                     pages[edition.id] = render.render(pub, edition, env)
@@ -100,8 +104,14 @@ class Preview:
         except Exception as err:    # a template or builder bug: keep serving, show it
             error = f"internal error: {type(err).__name__}: {err}"
         with self.changed:
+            if only_if_changed and error is None and self.error_page is None \
+                    and site == self.raw_site:
+                return True
             self.count += 1
             reload = RELOAD.format(version=self.version)
+            self.raw_site = site
+            self.site = {path: _with_reload(data, reload) if path.endswith(".html") else data
+                         for path, data in site.items()}
             self.pages = {id_: _decorate(page, id_, pages, reload) for id_, page in pages.items()}
             self.error_page = None if error is None else ERROR_PAGE.format(
                 title=html.escape(error.split(": ")[0]), reload=reload,
@@ -115,10 +125,14 @@ class Preview:
         return error is None
 
     def page(self, path: str):
-        if path not in ROUTES:
-            return None
+        """The bytes at a URL path (a page or a file of the web edition), or None."""
         with self.changed:
-            return self.error_page or self.pages.get(ROUTES[path])
+            if path in ROUTES:
+                return self.error_page or self.pages.get(ROUTES[path])
+            name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+            if name.endswith(".html") and (self.error_page or name in self.site):
+                return self.error_page or self.site[name]
+            return self.site.get(name)
 
     def wait(self, seen: str, timeout: float) -> str:
         with self.changed:
@@ -131,9 +145,14 @@ class Preview:
             self.changed.notify_all()
 
 
+def _with_reload(page: bytes, reload: str) -> bytes:
+    """A page of the web edition as the build writes it, and the reload script."""
+    return page.replace(b"</head>", f"{reload}\n</head>".encode(), 1)
+
+
 def _decorate(page: str, edition_id: str, pages: dict, reload: str) -> bytes:
     """The rendered HTML with the preview stylesheet, the reload script and a language switch."""
-    links = " ".join(f'<a href="{"/" if id_ == "pl" else "/" + id_}"'
+    links = " ".join(f'<a href="{"/a4" if id_ == "pl" else "/a4-" + id_}"'
                      + (' aria-current="page"' if id_ == edition_id else "")
                      + f">{id_.upper()}</a>" for id_ in pages)
     page = page.replace("</head>", f'<link rel="stylesheet" href="/preview.css">\n{reload}\n'
@@ -154,17 +173,25 @@ def _handler(preview: Preview):
                 return self.send(200, PREVIEW_CSS.encode(), "text/css; charset=utf-8")
             if path.startswith("/styles/"):
                 return self.static((render.PROJECT / path.lstrip("/")).resolve(), styles)
-            if path != "/" and path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", path.rstrip("/"))
+            if path.startswith("/pdf/"):       # the web edition's links: the last build's PDFs
+                pdfs = (preview.output / web.FOLDER / "pdf").resolve()
+                return self.static((pdfs / path.removeprefix("/pdf/")).resolve(), pdfs)
+            if not path.endswith("/") and preview.page(path + "/") is not None:
+                self.send_response(301)       # /en -> /en/: the page's links are relative
+                self.send_header("Location", path + "/")
                 return self.end_headers()
             page = preview.page(path)
             if page is None:
-                return self.send(404, b"not found: try / (Polish), /en or /pl-en", "text/plain")
-            return self.send(200, page, "text/html; charset=utf-8")
+                return self.send(404, b"not found: try / (Polish), /en/ (English), or /a4, "
+                                      b"/a4-en, /a4-pl-en (the PDFs' HTML as A4 sheets)",
+                                 "text/plain")
+            name = path + "index.html" if path.endswith("/") else path
+            kind = "text/html" if path in ROUTES else mimetypes.guess_type(name)[0]
+            charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
+            return self.send(200, page, (kind or "application/octet-stream") + charset)
 
-        def static(self, target: Path, styles: Path):
-            if not target.is_relative_to(styles) or not target.is_file():
+        def static(self, target: Path, root: Path):
+            if not target.is_relative_to(root) or not target.is_file():
                 return self.send(404, b"not found", "text/plain")
             stat = target.stat()
             tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
@@ -211,8 +238,9 @@ def _handler(preview: Preview):
 class Builder:
     """The normal build in a subprocess, one at a time: a request during a build queues one."""
 
-    def __init__(self, command, output, progress):
+    def __init__(self, command, output, progress, on_built=None):
         self.command, self.output, self.progress = command, output, progress
+        self.on_built = on_built       # after a build that succeeded (the new PDF sizes)
         self.wanted, self.lock = threading.Event(), threading.Lock()
         self.stopping, self.process = False, None
         self.thread = threading.Thread(target=self._loop, daemon=True)
@@ -241,6 +269,8 @@ class Builder:
                 self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
                                    + (f" ({warnings} warnings: run the build to see them)"
                                       if warnings else ""))
+                if self.on_built:
+                    self.on_built()
             else:
                 self.progress.warn(f"  {clock}  PDF rebuild failed after {took:.1f} s "
                                    f"(exit {self.process.returncode}):\n{out.rstrip()}")
@@ -263,7 +293,7 @@ def serve(args, progress) -> int:
     if not root.is_dir():
         progress.warn(f"{args.content}: no such folder; give the content folder with --content")
         return 2
-    preview = Preview(root, progress)
+    preview = Preview(root, progress, Path(args.output), args.lang)
     preview.refresh()
     try:
         server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(preview))
@@ -274,7 +304,8 @@ def serve(args, progress) -> int:
     command = [sys.executable, str(render.PROJECT / "build.py"), "build", "--quiet",
                "--content", str(args.content), "--output", str(args.output)]
     command += [arg for lang in args.lang or () for arg in ("--lang", lang)]
-    builder = Builder(command, args.output, progress)
+    builder = Builder(command, args.output, progress,
+                      on_built=lambda: preview.refresh("PDFs rebuilt: ", only_if_changed=True))
     stop = threading.Event()
 
     def changed(changes):
@@ -297,7 +328,8 @@ def serve(args, progress) -> int:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    print(f"preview: {url}  (English: {url}en, both languages: {url}pl-en)\nwatching "
+    print(f"preview: {url}  (English: {url}en/; the PDFs' pages: {url}a4, {url}a4-en, "
+          f"{url}a4-pl-en)\nwatching "
           f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ after "
           f"each change. Ctrl-C stops.", flush=True)
     main = threading.current_thread() is threading.main_thread()

@@ -9,6 +9,7 @@ import base64
 import html
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -118,17 +119,27 @@ def server(tmp_path):
 
 
 def test_preview_follows_the_content_and_shows_errors(server):
-    page = server.get()
+    page = server.get()                     # the web edition
     assert "<title>Partnerska Inicjatywa Miast 2021–2023</title>" in page
     assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in page
-    assert 'href="/preview.css"' in page and 'EventSource("/events")' in page
-    assert "Cities’ Partnership Initiative 2021–2023" in server.get("en")
-    assert 'id="part-pl"' in server.get("pl-en") and 'id="part-en"' in server.get("pl-en")
+    assert 'href="web.css"' in page and 'EventSource("/events")' in page
+    # the web edition follows --lang pl as the build does (the A4 view has every edition)
+    assert 'href="en/index.html"' not in page and server.get("en/") == ""
+    assert "--net: #2e7d32" in server.get("web.css")
+    with urlopen(server.url + "fonts/Lato-Regular.ttf", timeout=5) as font:
+        assert font.headers["Content-Type"] == "font/ttf"
+        assert font.read() == (PROJECT / "styles" / "fonts" / "Lato-Regular.ttf").read_bytes()
+    a4 = server.get("a4")                   # the HTML of the PDFs, as A4 sheets
+    assert 'href="/preview.css"' in a4 and 'EventSource("/events")' in a4
+    assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in a4
+    assert "Cities’ Partnership Initiative 2021–2023" in server.get("a4-en")
+    assert 'id="part-pl"' in server.get("a4-pl-en") and 'id="part-en"' in server.get("a4-pl-en")
     assert "width: 210mm" in server.get("preview.css")
     with urlopen(server.url + "styles/fonts/Lato-Regular.ttf", timeout=5) as font:
         assert font.read() == (PROJECT / "styles" / "fonts" / "Lato-Regular.ttf").read_bytes()
     for outside in ("styles/../content/publication.yaml", "styles/%2e%2e/build.py",
-                    "content/publication.yaml", "build.py", "nowhere"):
+                    "content/publication.yaml", "build.py", "nowhere", "pdf/../watch.log",
+                    "pdf/%2e%2e/%2e%2e/watch.log", "fonts/../../build.py"):
         with pytest.raises(HTTPError) as refused:
             urlopen(server.url + outside, timeout=5)
         assert refused.value.code == 404, outside
@@ -147,7 +158,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     assert f"{error.file}:{error.line}: " in html.unescape(page)
     assert str(error) in html.unescape(page)
     assert "section-title" not in page
-    assert "watch-error" in server.get("en")
+    assert "watch-error" in server.get("index.html") and "watch-error" in server.get("a4-en")
 
     publication.write_text(good, encoding="utf-8")
     page = server.page_with("section-title")
@@ -156,6 +167,13 @@ def test_preview_follows_the_content_and_shows_errors(server):
     # the PDFs follow in the background (a build that read the broken file failed and said so)
     assert until(lambda: "PDFs rebuilt in" in server.log(), timeout=90, every=0.2), server.log()
     assert HEADING in pdf_text(server.output / "pim-pl.pdf")
+    # then the preview lists them with their sizes: the very page the build wrote to web/
+    written = (server.output / "web" / "index.html").read_text(encoding="utf-8")
+    assert 'href="pdf/pim-pl.pdf"' in written
+    shown = server.page_with('href="pdf/pim-pl.pdf"', timeout=10)
+    assert re.sub(r"<script>.*?</script>\n", "", shown, flags=re.S) == written, server.log()
+    with urlopen(server.url + "pdf/pim-pl.pdf", timeout=5) as pdf:
+        assert pdf.read() == (server.output / "web" / "pdf" / "pim-pl.pdf").read_bytes()
 
     assert server.stop() == 0, server.log()
     log = server.log()
@@ -325,9 +343,9 @@ def browser(server, tmp_path):
 def test_the_open_page_reloads_after_a_change(server, browser, record_property):
     assert until(lambda: browser.evaluate(FIRST_TITLE) == "Partnerska Inicjatywa Miast",
                  timeout=10), browser.evaluate("document.documentElement.outerHTML")
-    sheet = browser.evaluate("Math.round(document.querySelector('.section')"
-                             ".getBoundingClientRect().width)")
-    assert sheet == 794, sheet                 # 210 mm at 96 px per inch: an A4 sheet
+    assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert browser.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") \
+        == "736px"                             # the web edition's column (46rem)
     assert until(lambda: browser.evaluate("document.fonts.check('12px Lato')"), timeout=5)
 
     edit(server.content / "pl" / "01-pim.md", OLD_TITLE, f"title: {HEADING}\n")
@@ -354,5 +372,22 @@ def test_a_template_error_names_the_template_and_line(tmp_path, monkeypatch):
     assert preview.refresh() is False
     page = html.unescape(preview.page("/").decode())
     assert f"sections{os.sep}base.html:{line}: " in page, page
+    assert preview.page("/a4") == preview.page("/")
     assert preview.page("/favicon.ico") is None
     assert f"base.html:{line}: " in lines.lines[-1]
+
+
+def test_the_preview_is_the_web_edition_of_every_language(tmp_path):
+    preview = watch.Preview(PROJECT / "content", Lines(), output=tmp_path / "output")
+    assert preview.refresh() is True
+    pl, en = preview.page("/").decode(), preview.page("/en/").decode()
+    assert '<html lang="pl">' in pl and 'href="en/index.html"' in pl
+    assert '<html lang="en-GB">' in en and 'href="../index.html"' in en
+    assert preview.page("/en/index.html") == preview.page("/en/")
+    assert preview.page("/en") is None                     # the handler redirects to /en/
+    assert b"--net: #2e7d32" in preview.page("/web.css")
+    assert preview.page("/fonts/Lato-Bold.ttf") == (PROJECT / "styles/fonts/Lato-Bold.ttf").read_bytes()
+    assert "Pobierz PDF" in pl and 'href="pdf/' not in pl     # no PDFs built yet: none listed
+    assert preview.count == 1
+    assert preview.refresh(only_if_changed=True) and preview.count == 1   # nothing changed
+    assert preview.refresh() and preview.count == 2

@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 case "${1:-}" in
   --check) packages+=(hunspell hunspell-pl hunspell-en-gb) ;;
-  --test)  packages+=(hunspell hunspell-pl hunspell-en-gb poppler-utils qpdf chromium) ;;
+  --test)  packages+=(hunspell hunspell-pl hunspell-en-gb poppler-utils qpdf chromium nodejs)
+           command -v npm >/dev/null || packages+=(npm) ;;   # nodesource's nodejs includes npm
 esac
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,196 @@
+"""The web edition: output/web/, a static site made from the same content as the PDFs.
+
+One page per language (index.html in the publication's first language, en/index.html, ...),
+the sections rendered by render.render_part (the components and graphics of the PDFs, the SVG
+inline), styles/web.css with the network colours of the data, the fonts it names and copies of
+the PDFs this build writes, linked with their sizes. Every link is relative, so the folder works
+from file:// and from any web server, and nothing outside it is requested.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdf
+from markupsafe import Markup, escape
+
+from . import render
+from .editions import EDITIONS, Edition
+from .graphics import map as map_graphic
+
+FOLDER = "web"                                    # under output/
+STYLESHEET = render.STYLES / "web.css"
+FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+TEXTS = {
+    "pl": {"skip": "Przejdź do treści", "languages": "Język", "downloads": "Pobierz PDF",
+           "screen": "Do czytania na ekranie i publikowania (PDF dostępny, z zakładkami)",
+           "print": "Dla drukarni", "fonts": "Krój pisma: Lato (licencja SIL Open Font)",
+           "pages": ("strona", "strony", "stron"), "decimal": ",",
+           "files": {"pl": "Wersja polska", "en": "Wersja angielska",
+                     "pl-en": "Wersja dwujęzyczna (polska i angielska)",
+                     "print": "{name}: do druku (PDF/X-4, CMYK, spad 3 mm)",
+                     "booklet-a3": "{name}: broszura zeszytowa, strony A4 po dwie na arkuszu A3",
+                     "booklet-a4": "{name}: broszura A5 do druku dwustronnego na A4 "
+                                   "(obracanie wzdłuż krótszej krawędzi)"}},
+    "en": {"skip": "Skip to content", "languages": "Language", "downloads": "Download PDF",
+           "screen": "For reading on screen and publishing (accessible PDF with bookmarks)",
+           "print": "For the print shop", "fonts": "Typeface: Lato (SIL Open Font License)",
+           "pages": ("page", "pages", "pages"), "decimal": ".",
+           "files": {"pl": "Polish edition", "en": "English edition",
+                     "pl-en": "Bilingual edition (Polish and English)",
+                     "print": "{name}: for print (PDF/X-4, CMYK, 3 mm bleed)",
+                     "booklet-a3": "{name}: saddle-stitched booklet, A4 pages two-up on A3",
+                     "booklet-a4": "{name}: A5 booklet for duplex printing on A4 "
+                                   "(flip on short edge)"}},
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str            # under output/web/
+    size: int            # bytes
+    pages: int | None
+    lang: str            # the language of the document (hreflang)
+    kind: str            # a key of TEXTS[...]["files"]
+    edition: str         # the screen edition whose name it takes
+    print: bool
+
+
+def site(pub, files, languages=None, env=None) -> list:
+    """(path under output/, bytes, None) for every file of output/web/.
+
+    files: the (path under output/, bytes, pages) entries of this build; its PDFs are copied
+    into web/pdf/ and listed with the size of those very bytes.
+    """
+    pdfs = [(rel, data, pages) for rel, data, pages in files if rel.endswith(".pdf")]
+    downloads = [d for d in (describe(rel, len(data), pages) for rel, data, pages in pdfs) if d]
+    entries = [(f"{FOLDER}/pdf/{rel}", data, None) for rel, data, _ in pdfs]
+    return [(f"{FOLDER}/{rel}", data, None)
+            for rel, data in pages(pub, downloads, languages, env)] + entries
+
+
+def pages(pub, downloads, languages=None, env=None) -> list:
+    """(path under output/web/, bytes): the pages, the stylesheet and the fonts it names."""
+    env = env or render.environment()
+    languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
+    css = stylesheet(pub)
+    out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
+           for lang in languages]
+    out.append(("web.css", css.encode()))
+    for font in sorted(set(FONT_URL.findall(css))):
+        out.append((font, (render.STYLES / font).read_bytes()))
+    out.append(("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes()))
+    return out
+
+
+def page_path(lang, languages) -> str:
+    return "index.html" if lang == languages[0] else f"{lang}/index.html"
+
+
+def page(pub, lang, languages, downloads, env) -> str:
+    """The HTML of one language's page."""
+    here = page_path(lang, languages)
+    root = "../" * here.count("/")
+    part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
+    for section in part["sections"]:
+        section["html"] = scrollable_tables(section["html"], section["title"])
+    switch = [{"lang": other, "code": render.HTML_LANG[other], "current": other == lang,
+               "name": render.LABELS[other]["language"],
+               "href": root + page_path(other, languages)} for other in languages]
+    return env.get_template("web/page.html").render(
+        pub=pub, lang=lang, part=part, labels=render.LABELS[lang], t=TEXTS[lang], root=root,
+        languages=switch, downloads=download_groups(downloads, lang),
+        cover_map=Markup(map_graphic.render_cover_map(pub, lang)))
+
+
+def scrollable_tables(html: str, title: str) -> Markup:
+    """Each table in a box of its own that scrolls sideways when the table is wider than the
+    screen (a focusable, named region, so that it can be scrolled from the keyboard)."""
+    def box(match):
+        caption = CAPTION.search(match.group(0))
+        name = TAG.sub("", caption.group(1)) if caption else title
+        return (f'<div class="table-box" role="region" tabindex="0" '
+                f'aria-label="{escape(name)}">{match.group(0)}</div>')
+    return Markup(TABLE.sub(box, str(html)))
+
+
+def stylesheet(pub) -> str:
+    """styles/web.css and the colour of each network, from the data."""
+    rules = "\n".join(f".net-{n.id} {{ --net: {n.colour}; }}" for n in pub.networks)
+    return STYLESHEET.read_text(encoding="utf-8") + "\n/* network colours: content/data */\n" \
+        + rules + "\n"
+
+
+# --------------------------------------------------------------------------- downloads
+
+def describe(rel: str, size: int, pages) -> Download | None:
+    """What a PDF of the build is, from the edition list; None for a file no edition makes."""
+    for edition in EDITIONS:
+        lang = edition.languages[0]
+        if rel == edition.pdf:
+            kind = "print" if edition.print else edition.id
+            return Download(f"pdf/{rel}", size, pages, lang, kind, lang if edition.print
+                            else edition.id, edition.print)
+        stem = edition.pdf.removesuffix("-print.pdf")
+        for sheet in ("a3", "a4"):
+            if edition.booklets and rel == f"{stem}-booklet-{sheet}.pdf":
+                return Download(f"pdf/{rel}", size, None, lang, f"booklet-{sheet}", lang, True)
+    return None
+
+
+def download_groups(downloads, lang) -> list:
+    texts = TEXTS[lang]
+    groups = []
+    order = [e.id for e in EDITIONS] + list(texts["files"])
+    downloads = sorted(downloads, key=lambda d: (order.index(d.edition), order.index(d.kind)))
+    for printing, title in ((False, texts["screen"]), (True, texts["print"])):
+        files = [{"href": d.path, "hreflang": render.HTML_LANG[d.lang], "label": label(d, lang),
+                  "details": details(d, lang)} for d in downloads if d.print == printing]
+        if files:
+            groups.append({"title": title, "files": files})
+    return groups
+
+
+def label(d: Download, lang) -> str:
+    files = TEXTS[lang]["files"]
+    return files[d.kind].format(name=files[d.edition])
+
+
+def details(d: Download, lang) -> str:
+    """"PDF, 14 stron, 109 kB" / "PDF, 14 pages, 109 kB"."""
+    parts = ["PDF"]
+    if d.pages:
+        one, few, many = TEXTS[lang]["pages"]
+        parts.append(f"{d.pages} " + (map_graphic.plural_pl(d.pages, one, few, many)
+                                      if lang == "pl" else one if d.pages == 1 else many))
+    parts.append(file_size(d.size, lang))
+    return ", ".join(parts)
+
+
+def file_size(size: int, lang) -> str:
+    if size < 1000 * 1000:
+        text = f"{max(1, round(size / 1000))} kB"
+    else:
+        text = f"{size / 1000 / 1000:.1f} MB"
+    return text.replace(".", TEXTS[lang]["decimal"])
+
+
+def existing_downloads(output: Path) -> list:
+    """The PDFs already in output/web/pdf/ (the watch preview lists them with their sizes)."""
+    folder = Path(output) / FOLDER / "pdf"
+    found = []
+    for path in sorted(folder.rglob("*.pdf")) if folder.is_dir() else ():
+        d = describe(path.relative_to(folder).as_posix(), path.stat().st_size, None)
+        if d and d.kind.startswith("booklet"):
+            found.append(d)
+        elif d:
+            try:
+                found.append(replace(d, pages=len(pypdf.PdfReader(path).pages)))
+            except (OSError, pypdf.errors.PyPdfError):     # being written: listed without pages
+                found.append(d)
+    return found

@@ -1,0 +1,103 @@
+// The web edition in a real browser: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]
+//
+// Debian's chromium (headless, driven by playwright-core) visits every page at 1280, 768 and
+// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules, requests (any failed, any outside
+// BASE_URL), sideways overflow, the fonts loaded. Prints one JSON report on stdout; exit code
+// 0 when every page passes, 1 when one does not, 2 on a usage or start-up error.
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_VERSION = require("axe-core/package.json").version;
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+let WIDTHS = [1280, 768, 375];
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+// without the background-networking flags chromium's own connections are refused here
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const argv = process.argv.slice(2);
+const shotsAt = argv.indexOf("--shots");
+const shots = shotsAt >= 0 ? argv.splice(shotsAt, 2)[1] : null;
+const widthsAt = argv.indexOf("--widths");
+if (widthsAt >= 0) WIDTHS = argv.splice(widthsAt, 2)[1].split(",").map(Number);
+const [base, ...pages] = argv;
+if (!base || pages.length === 0) {
+  console.error("usage: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]");
+  process.exit(2);
+}
+if (shots) mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const report = { axe: AXE_VERSION, tags: TAGS, results: [] };
+try {
+  for (const width of WIDTHS) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    for (const path of pages) {
+      report.results.push(await visit(context, path, width));
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report, null, 1));
+process.exit(report.results.every((r) => r.passed) ? 0 : 1);
+
+async function visit(context, path, width) {
+  const page = await context.newPage();
+  const failed = [], outside = [], errors = [], requested = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.startsWith(base)) requested.push(url.slice(base.length));
+    else if (!url.startsWith("data:")) outside.push(url);
+  });
+  page.on("requestfailed", (request) =>
+    failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  // nothing leaves the machine: a request outside BASE_URL is recorded above, then refused
+  await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
+    (route) => route.abort("blockedbyclient"));
+  await page.goto(base + path, { waitUntil: "networkidle" });
+  await page.evaluate(() => document.fonts.ready);
+  const layout = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    fonts: [...document.fonts].filter((f) => f.status === "loaded")
+      .map((f) => `${f.family} ${f.weight}`),
+    lang: document.documentElement.lang,
+  }));
+  await page.addScriptTag({ content: AXE });
+  const axe = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return {
+      violations: result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+      })),
+      passes: result.passes.length,
+      incomplete: result.incomplete.map((v) => v.id),
+    };
+  }, TAGS);
+  if (shots) {
+    const name = `${path.replace(/[\/.]+/g, "-").replace(/^-|-$/g, "") || "index"}-${width}.png`;
+    await page.screenshot({ path: join(shots, name), fullPage: true });
+  }
+  await page.close();
+  const overflow = layout.scrollWidth > layout.innerWidth;
+  return {
+    page: path, width, lang: layout.lang, requests: requested.length, requested, failed,
+    outside, errors,
+    scrollWidth: layout.scrollWidth, innerWidth: layout.innerWidth, overflow,
+    fonts: layout.fonts, violations: axe.violations, passes: axe.passes,
+    incomplete: axe.incomplete,
+    passed: axe.violations.length === 0 && failed.length === 0 && outside.length === 0
+      && !overflow && errors.length === 0,
+  };
+}
