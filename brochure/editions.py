@@ -29,8 +29,8 @@ EDITIONS = (
     Edition("pl-en", ("pl", "en"), "pim-pl-en.pdf", "html/pim-pl-en.html"),
     Edition("pl-print", ("pl",), "print/pim-pl-print.pdf", print=True, booklets=True),
     Edition("en-print", ("en",), "print/pim-en-print.pdf", print=True, booklets=True),
-    Edition("pl-a5", ("pl",), "a5/pim-pl-a5.pdf", size="A5"),
-    Edition("en-a5", ("en",), "a5/pim-en-a5.pdf", size="A5"),
+    Edition("pl-a5", ("pl",), "a5/pim-pl-a5.pdf", booklets=True, size="A5"),
+    Edition("en-a5", ("en",), "a5/pim-en-a5.pdf", booklets=True, size="A5"),
 )
 
 

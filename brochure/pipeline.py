@@ -114,7 +114,7 @@ def _job(pub, edition, env) -> Job:
     html = render.render(pub, edition, env)
     _check_unique_ids(pub, edition, html)
     fillers = {}
-    if edition.print:
+    if edition.print or edition.booklets:
         fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root,
@@ -236,7 +236,7 @@ def run_job(job: Job) -> EditionResult:
     t = time.perf_counter()
     typeset_result = typeset.typeset(
         job.html, edition.variant, identifier=job.html,
-        multiple=SADDLE_STITCH if edition.print else 1, fillers=job.fillers,
+        multiple=SADDLE_STITCH if edition.print or edition.booklets else 1, fillers=job.fillers,
         finisher=None if edition.print else partial(_screen_finisher, edition.languages,
                                                     job.titles),
         content=job.content)
@@ -268,15 +268,15 @@ def _screen_finisher(languages, titles, anchors):
 
 
 def _booklets(edition, pdf, pages, crop_marks) -> list:
-    """Saddle-stitch imposition: A4 pages on A3 sheets (with their bleed, PDF/X-4), and an
-    office booklet on A4 sheets. The A4 one should be imposed at 100 % from the native A5
-    edition; until it exists the A4 pages are fitted to A5 (scale_to="A5", 71 %)."""
+    """Saddle-stitch imposition at 100 %: the A4 print edition on A3 sheets (with its bleed,
+    PDF/X-4) for a print shop; the native A5 edition on A4 sheets for an office printer."""
+    if edition.size == "A5":
+        name = edition.pdf.split("/")[-1].removesuffix("-a5.pdf")
+        return [(f"print/{name}-booklet-a4.pdf",
+                 _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4"), pages // 2)]
     stem = edition.pdf.removesuffix("-print.pdf")
     return [(f"{stem}-booklet-a3.pdf",
              _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A3", crop_marks=crop_marks),
-             pages // 2),
-            (f"{stem}-booklet-a4.pdf",
-             _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4", scale_to="A5"),
              pages // 2)]
 
 

@@ -33,6 +33,7 @@ TEXTS = {
            "pages": ("strona", "strony", "stron"), "decimal": ",",
            "files": {"pl": "Wersja polska", "en": "Wersja angielska",
                      "pl-en": "Wersja dwujęzyczna (polska i angielska)",
+                     "a5": "{name}: format A5",
                      "print": "{name}: do druku (PDF/X-4, CMYK, spad 3 mm)",
                      "booklet-a3": "{name}: broszura zeszytowa, strony A4 po dwie na arkuszu A3",
                      "booklet-a4": "{name}: broszura A5 do druku dwustronnego na A4 "
@@ -43,6 +44,7 @@ TEXTS = {
            "pages": ("page", "pages", "pages"), "decimal": ".",
            "files": {"pl": "Polish edition", "en": "English edition",
                      "pl-en": "Bilingual edition (Polish and English)",
+                     "a5": "{name}: A5 format",
                      "print": "{name}: for print (PDF/X-4, CMYK, 3 mm bleed)",
                      "booklet-a3": "{name}: saddle-stitched booklet, A4 pages two-up on A3",
                      "booklet-a4": "{name}: A5 booklet for duplex printing on A4 "
@@ -133,8 +135,9 @@ def describe(rel: str, size: int, pages) -> Download | None:
     for edition in EDITIONS:
         lang = edition.languages[0]
         if rel == edition.pdf:
-            kind = "print" if edition.print else edition.id
-            return Download(f"pdf/{rel}", size, pages, lang, kind, lang if edition.print
+            a5 = edition.size == "A5"
+            kind = "print" if edition.print else "a5" if a5 else edition.id
+            return Download(f"pdf/{rel}", size, pages, lang, kind, lang if edition.print or a5
                             else edition.id, edition.print)
         stem = edition.pdf.removesuffix("-print.pdf")
         for sheet in ("a3", "a4"):
