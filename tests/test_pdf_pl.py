@@ -153,5 +153,9 @@ def test_qpdf_check_passes(built):
         assert run.returncode == 0, f"{pdf}: {run.stdout}{run.stderr}"
 
 
-def test_build_warns_about_missing_ppp_cities(built):
-    assert 'network "ppp" lists 0 of 10 cities' in built["stderr"]
+def test_build_warns_about_missing_ppp_cities(pub, built):
+    listed = len(pub.cities_of("ppp"))
+    assert listed < 10
+    assert f'network "ppp" lists {listed} of 10 cities' in built["stderr"]
+    for city in pub.candidates:
+        assert f'city "{city.name}" is only a candidate' in built["stderr"], city.name

@@ -418,6 +418,15 @@ def test_format_dates(start, end, pl, en):
     assert format_dates(ev(start, end), "en") == en
 
 
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_interface_words_agree_between_graphic_and_tables(lang):
+    from brochure.render import LABELS
+    assert LABELS[lang]["unknown"] == timeline.TEXTS[lang]["unknown"]
+    assert LABELS[lang]["all"] == timeline.TEXTS[lang]["all"]
+    # the legend's "end date unknown" is the wording of the printed dates
+    assert timeline.TEXTS[lang]["open"] in format_dates(ev(D(2022, 8, 9), "unknown"), lang)
+
+
 def test_alt_text():
     pub = make_pub()
     pl, en = timeline_alt_text(pub, "pl"), timeline_alt_text(pub, "en")
