@@ -14,25 +14,39 @@ LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
 def part_languages(languages, part_starts, back_cover):
     """A WeasyPrint finisher declaring each language part of a volume in its own language.
 
-    WeasyPrint 70.0 writes /Lang only on the catalog, from <html lang>, and makes one /Art
-    structure element per page of an <article>. Each /Art of a part gets the /Lang of the part
-    its page belongs to (part_starts: the first page of each part, 1-based; the back cover
-    starts at page back_cover). On the covers, which hold every language, each language is an
-    <article> of its own, in volume order. Without this a screen reader would read the English
-    text with Polish rules.
+    WeasyPrint 70.0 writes /Lang only on the catalog, from <html lang>. Every top-level
+    structure element of a page of a part (whatever its type: WeasyPrint makes them per page)
+    gets the /Lang of the part that page belongs to (part_starts: the first page of each part,
+    1-based; the back cover starts at page back_cover). On the covers, which hold every
+    language, each language is an <article> (/Art) of its own, in volume order. Without this a
+    screen reader would read the English text with Polish rules.
     """
     def finisher(document, pdf):
         page_langs = _page_languages(pdf, languages, part_starts, back_cover)
+        for element in _top_level_elements(pdf):
+            lang = page_langs.get(element.get("Pg"))
+            if lang is not None:
+                element["Lang"] = pydyf.String(LANG_TAGS[lang])
         on_cover = {}
         for obj in _art_elements(pdf):
             page = obj.get("Pg")
-            lang = page_langs.get(page)
-            if lang is None:              # a cover: its articles come one per language
+            if page_langs.get(page) is None:     # a cover: its articles come one per language
                 order = on_cover.setdefault(page, 0)
                 on_cover[page] = order + 1
-                lang = languages[order % len(languages)]
-            obj["Lang"] = pydyf.String(LANG_TAGS[lang])
+                obj["Lang"] = pydyf.String(LANG_TAGS[languages[order % len(languages)]])
     return finisher if len(languages) > 1 else None
+
+
+def _top_level_elements(pdf):
+    """The children of the /Document structure element."""
+    root = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))
+    if root is None:
+        return
+    document = _resolve(pdf, root["K"][0])
+    for reference in document.get("K", []):
+        element = _resolve(pdf, reference)
+        if isinstance(element, pydyf.Dictionary) and element.get("S"):
+            yield element
 
 
 def _page_languages(pdf, languages, part_starts, back_cover) -> dict:

@@ -407,3 +407,27 @@ def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):
     assert float(side.bleedbox.left) == pytest.approx(float(side.trimbox.left) - 8.504, abs=0.01)
     assert float(side.mediabox.left) < float(side.bleedbox.left) - 3
     assert b"0 0 0 1 K" in side.get_contents().get_data()
+
+
+def test_output_intent_of_an_unregistered_profile_is_custom():
+    """A profile naming no registered condition gets OutputConditionIdentifier "Custom" and its
+    own description as OutputCondition, and no RegistryName (PDF/X-4 allows that with the
+    profile embedded); the shipped one gets FOGRA39."""
+    import pydyf
+
+    from brochure import finish
+
+    for data, identifier in ((b"not an ICC profile", "Custom"),
+                             ((STYLES / "icc" / "coated-fogra39-argyll.icc").read_bytes(),
+                              "FOGRA39")):
+        pdf = pydyf.PDF()
+        profile = pydyf.Stream([data], pydyf.Dictionary({"N": 4}))
+        pdf.add_object(profile)
+        intent = pydyf.Dictionary({"Type": "/OutputIntent", "S": "/GTS_PDFX",
+                                   "RegistryName": pydyf.String("x"),
+                                   "DestOutputProfile": profile.reference})
+        pdf.catalog["OutputIntents"] = pydyf.Array([intent])
+        finish.press_ready(None, pdf)
+        assert intent["OutputConditionIdentifier"].string == identifier
+        assert ("RegistryName" in intent) == (identifier == "FOGRA39")
+        assert intent["OutputCondition"].string

@@ -196,3 +196,34 @@ def test_sample_keeps_its_content(sample):
     assert tags["/H1"] == 1 and tags["/Table"] == 1 and tags["/LI"] == 2 and tags["/P"] == 2
     assert sorted(scopes) == ["/Column", "/Column", "/Row"]
     assert len(after.owners) == after.marked
+
+
+RUNNING = """<html lang="en"><head><title>Running</title><style>
+@page { size: A5; margin: 20mm; @top-left { content: element(head) }
+        @bottom-center { content: counter(page) " / " counter(pages) }
+        @right-middle { content: "Tab"; background: #c00; color: white } }
+header { position: running(head) }
+</style></head><body><header>Running <b>bold</b> head <img alt="logo" src="data:image/svg+xml,
+%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'%3E%3Crect width='10'
+height='10'/%3E%3C/svg%3E"></header>
+<article><h1>Title</h1><p>Body text.</p><p style="break-before: page">Second page</p></article>
+</body></html>"""
+
+
+def test_running_elements_thumb_tabs_and_margin_images_become_artifacts(tmp_path):
+    """Margin boxes as a redesign may use them (a running element with markup and an image,
+    a coloured thumb tab, "page / pages"): all of it becomes pagination artifacts, the body
+    stays content, and the validator and the walk find nothing."""
+    raw, repaired = tmp_path / "raw.pdf", tmp_path / "repaired.pdf"
+    document = weasyprint.HTML(string=RUNNING).render(pdf_variant="pdf/ua-1")
+    document.write_pdf(raw, pdf_variant="pdf/ua-1")
+    document.write_pdf(repaired, pdf_variant="pdf/ua-1", finisher=tagging.repair_structure)
+    before, after = walk(raw), walk(repaired)
+    assert before.unowned and before.orphans
+    assert not after.unowned and not after.orphans
+    assert after.marked == before.marked - len(before.unowned)
+    assert page.validate_pdf(str(repaired), profile=UA1).rules.failed == 0
+    with pikepdf.open(repaired) as pdf:
+        tags = Counter(str(node.get("/S")) for node, _, _ in elements(pdf))
+        assert sum(pagination_artifacts(p) for p in pdf.pages) == len(before.unowned)
+    assert tags["/Figure"] == 0 and tags["/H1"] == 1 and tags["/P"] == 2
