@@ -36,7 +36,7 @@ class Text:
 def run(content_dir, progress, layout=True) -> int:
     findings = check(Path(content_dir), layout)
     for finding in findings:
-        progress.warn(finding)
+        (progress.info if _level(finding) == "info" else progress.warn)(finding)
     errors = sum(1 for f in findings if _level(f) == "error")
     warnings = sum(1 for f in findings if _level(f) == "warning")
     progress.info(f"check: {errors} errors, {warnings} warnings")

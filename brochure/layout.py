@@ -36,9 +36,13 @@ def lint(document, sections, lang) -> list:
             continue
         findings += [f"{where.file}:1: {m} (page {number}, {lang})" for m in _page_problems(page)]
     findings += _split_tables(pages, owner, lang)
+    # A section that takes all the pages its budget gives it is a designed page or spread: each
+    # of its pages should be full. (A shorter section, such as a test fixture's, is not judged.)
+    planned = {s.id for s in sections
+               if s.budget and sum(1 for o in owner.values() if o is s) == s.budget}
     for figures in page_figures(document):
         where = owner.get(figures.number)
-        if where is not None:
+        if where is not None and where.id in planned:
             findings += [f"{where.file}:1: {m} (page {figures.number}, {lang})"
                          for m in figures.problems()]
     return findings

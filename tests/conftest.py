@@ -21,7 +21,7 @@ def built(tmp_path_factory):
 
 def normalise(text: str) -> str:
     """Extracted PDF text as words: hyphenation at line ends undone, spaces folded."""
-    text = text.replace("\u00ad", "")
+    text = text.replace("\u00ad", "").replace("\u2060", "")
     text = re.sub(r"\u2010\s*\n\s*", "", text)          # a hyphenation break
     text = re.sub(r"(?<=\w)-\s*\n\s*(?=\w)", "-", text)  # a compound broken at its hyphen
     text = text.replace("\u2010", "-").replace("\u00a0", " ").replace("\u202f", " ")

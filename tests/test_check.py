@@ -42,7 +42,8 @@ def tree(tmp_path):
 def run(root):
     progress = FakeProgress()
     code = check.run(root, progress)
-    return code, progress.warnings, progress.infos
+    summary = [i for i in progress.infos if ": info: " not in i]    # not the layout figures
+    return code, progress.warnings, summary
 
 
 def finding(warnings, prefix):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from brochure import colour, content, layout, render, typeset
 from brochure.editions import EDITIONS
-from conftest import PROJECT, page_texts
+from conftest import PROJECT, normalise, page_texts
 
 MM = 72 / 25.4
 # The A4 page plan: where each section starts (cover 1, back cover 12).
@@ -46,8 +46,8 @@ def test_a4_page_plan_of_twelve_pages(built, lang):
     for item in reader.outline:
         if isinstance(item, list):
             continue
-        starts[item.title.replace("\u2060", "")] = reader.get_destination_page_number(item) + 1
-    titles = {s.file: s.title(lang) for s in content.load(PROJECT / "content").sections}
+        starts[normalise(item.title)] = reader.get_destination_page_number(item) + 1
+    titles = {s.file: normalise(s.title(lang)) for s in content.load(PROJECT / "content").sections}
     found = {file: starts.get(titles[file]) for file in PLAN}
     assert found == PLAN, found
 
@@ -97,7 +97,7 @@ def test_headings_cards_and_cells_are_not_hyphenated(documents):
             tag = getattr(box, "element_tag", "")
             classes = layout._classes(box)
             if tag in ("h1", "h2", "h3", "h4", "th") or classes & {"benefit", "chip"}:
-                assert box.style["hyphens"] != "auto", (tag, classes)
+                assert box.style["hyphens"] != "auto", (tag, classes, layout._line_text(box)[:40])
 
 
 def _cam(hex_colour, cvd=None):

@@ -15,8 +15,28 @@ def lint(body: str, sections=SECTION) -> list:
     return layout.lint(typeset.lay_out(html), sections, "pl")
 
 
+FULL = "<style>p { margin: 0 }</style><h2>Tytuł</h2>" + "<p>Zdanie o mieście i sieci.</p>" * 23
+
+
 def test_clean_page_has_no_findings():
-    assert lint("<h2>Tytuł</h2><p>Krótki tekst.</p>") == []
+    assert lint(FULL) == []
+
+
+def test_a_planned_page_that_is_not_full_is_reported_with_its_fill():
+    findings = lint("<h2>Tytuł</h2><p>Krótki tekst.</p>")
+    assert len(findings) == 1, findings
+    assert findings[0].startswith("content/pl/01-x.md:1: warning: the content reaches ")
+    fill = int(findings[0].split("reaches ")[1].split("%")[0])
+    assert 5 < fill < 30, findings
+    # a section shorter than its budget is not a designed page: not judged
+    assert lint("<h2>Tytuł</h2><p>Krótki tekst.</p>",
+                [layout.Section("s1", "content/pl/01-x.md", 2)]) == []
+
+
+def test_page_figures_measure_the_fill_and_the_lines():
+    figures = layout.page_figures(typeset.lay_out(
+        f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>{FULL}</section></body></html>"))
+    assert len(figures) == 1 and 0.8 <= figures[0].fill <= 1.0, figures
 
 
 def test_section_over_budget_is_an_error_with_pages_and_lines():

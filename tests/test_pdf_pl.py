@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from brochure import content
+from brochure import content, render
 from brochure.graphics.timeline import format_dates
 from conftest import PROJECT, normalise, page_texts, pdf_text
 
@@ -34,7 +34,7 @@ def test_every_city_and_mid_topic_is_printed(pub, text):
         if city.mid:
             assert normalise(city.mid["pl"]) in text, city.mid["pl"]
         else:
-            assert f"{city.name} nieznany" in text, city.name
+            assert f"{city.name} {render.LABELS['pl']['mid_pending']}" in text, city.name
 
 
 def test_candidate_cities_are_never_printed(pub, pl, text):
@@ -59,8 +59,9 @@ def test_every_timeline_date_is_printed(pub, text):
 def test_headings_are_printed(pub, text):
     for section in pub.sections:
         assert normalise(section.title("pl")) in text
-    for heading in ("Sieć Zielona", "Sieć PPP", "Sieć Cyfrowa", "Spis treści"):
+    for heading in ("Sieć Zielona", "Sieć PPP", "Sieć Cyfrowa"):
         assert heading in text
+    assert render.LABELS["pl"]["contents"].upper() in text        # the contents box's label
 
 
 def test_no_ocr_spellings(text):
@@ -85,33 +86,46 @@ def test_pages_are_a4(pl):
         assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
 
 
+# The contents box: the side column of the part's first page (18 mm margin + 105 mm main column
+# + 7 mm gutter; 62 mm wide), from under the section head to about the middle of the page.
+SIDE_COLUMN_PT = (130 * 72 / 25.4, 40 * 72 / 25.4, 62 * 72 / 25.4, 110 * 72 / 25.4)
+
+
 def contents_entries(pdf, heading):
-    """(title -> page number, the contents page number), read line by line from the contents page laid out as text."""
+    """(title -> page number, the number of the page holding the contents), read from the
+    contents box as laid out: an entry may take two lines, its number ends its last line."""
     pages = page_texts(pdf)
-    number = next(i for i, t in enumerate(pages, 1) if heading in t)
+    number = next(i for i, t in enumerate(pages, 1) if heading.upper() in t)   # set in capitals
+    x, y, w, h = (str(round(v)) for v in SIDE_COLUMN_PT)
     layout = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
-                             str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    entries = {}
+                             "-x", x, "-y", y, "-W", w, "-H", h, str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    entries, pending = {}, []
     for line in normalise_lines(layout):
-        match = re.fullmatch(r"\d\d (.+?) +(\d+)", line)
+        if not line or re.sub(r"\s", "", line).upper() == re.sub(r"\s", "", heading).upper():
+            continue                                     # the box's label, letter-spaced
+        match = re.fullmatch(r"(.*?) *(\d+)", line)
+        pending.append(match.group(1) if match else line)
         if match:
-            entries[match.group(1)] = int(match.group(2))
+            entries[normalise(" ".join(pending)).strip()] = int(match.group(2))
+            pending = []
     return entries, number
 
 
 def normalise_lines(text):
-    return [re.sub(r"[ \u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return [re.sub(r"[ \u00a0]+", " ", line.replace("\u2060", "")).strip()
+            for line in text.splitlines()]
 
 
 def test_contents_page_numbers_match_where_sections_start(pub, pl):
     """The numbers printed in the contents equal the pages the bookmarks jump to, and those
     pages carry the heading (as extracted text) while the page before does not."""
-    entries, contents = contents_entries(pl, "Spis treści")
+    entries, contents = contents_entries(pl, render.LABELS["pl"]["contents"])
     reader = PdfReader(pl)
-    targets = {item.title.replace("\u00a0", " "): reader.get_destination_page_number(item) + 1
+    targets = {normalise(item.title): reader.get_destination_page_number(item) + 1
                for item in reader.outline if not isinstance(item, list)}
     pages = page_texts(pl)
-    assert len(entries) == len(pub.sections)
+    assert len(entries) == len(pub.sections), entries
     for section in pub.sections:
         title = normalise(section.title("pl"))
         number = entries[title]
@@ -133,7 +147,7 @@ def test_metadata(pl):
 
 def test_bookmarks_mirror_sections(pub, pl):
     outline = PdfReader(pl).outline
-    top = [item.title.replace("\u00a0", " ") for item in outline if not isinstance(item, list)]
+    top = [normalise(item.title) for item in outline if not isinstance(item, list)]
     assert top == [s.title("pl") for s in pub.sections]
 
 
