@@ -73,6 +73,7 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
             finisher=finish.chain(finisher(headings) if finisher else None,
                                   finish.stable_document_id(digest)),
             pdf_variant=variant, custom_metadata=True, pdf_identifier=digest[:32].encode())
+        _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only now
     except refused as err:
         raise TypesetError(str(err)) from None
     finally:

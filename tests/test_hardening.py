@@ -1,5 +1,6 @@
 """Issue #11, beyond the corpus: the cache's digest, all-or-nothing output, permissions,
 temporary files, workers that outlive a killed build, time limits, relocation, arguments."""
+import base64
 import os
 import pickle
 import resource
@@ -382,3 +383,26 @@ def test_a_moved_content_folder_builds_the_same_bytes(tmp_path):
         assert 'src="content/pl/img/mapa.png"' in html
     assert sorted(results[0]) == sorted(results[1])
     assert [n for n in results[0] if results[0][n] != results[1][n]] == []
+
+
+# --- 2. what WeasyPrint would only log is an error ----------------------------------------
+
+def test_a_refusal_that_weasyprint_swallows_still_stops_typesetting():
+    from brochure import typeset
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+           '<image href="file:///etc/hostname" width="10" height="10"/></svg>')
+    html = ('<html lang="pl"><head><title>t</title></head><body><img alt="x" '
+            f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+            '</body></html>')
+    with pytest.raises(typeset.TypesetError, match="/etc/hostname"):
+        typeset.typeset(html, "pdf/ua-1", identifier="x")
+
+
+def test_an_image_weasyprint_cannot_load_stops_typesetting():
+    from brochure import typeset
+
+    html = ('<html lang="pl"><head><title>t</title></head><body>'
+            '<img alt="x" src="styles/fonts/OFL.txt"></body></html>')
+    with pytest.raises(typeset.TypesetError, match="Failed to load image"):
+        typeset.typeset(html, "pdf/ua-1", identifier="x")
