@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def parse_args(argv):
                         help="build only this language (repeatable); default: all")
     parser.add_argument("--content", default="content", help="content folder (default: content)")
     parser.add_argument("--output", default="output", help="output folder (default: output)")
-    parser.add_argument("--port", type=int, default=8000, help="with watch: the preview port")
+    parser.add_argument("--port", type=port, default=8000, help="with watch: the preview port")
     parser.add_argument("--jobs", type=int, default=None,
                         help="editions typeset at once (default: one per core)")
     parser.add_argument("--timeout", type=seconds, default=300,
@@ -71,9 +73,30 @@ def seconds(text: str) -> float:
     return value
 
 
+def port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt         # stop the workers and write nothing, as Ctrl-C does
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     progress = Progress(args.quiet, args.verbose)
+    previous = None
+    if args.command == "build" and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _command(args, progress)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _command(args, progress) -> int:
     try:
         if args.command == "build":
             return build(args, progress)
@@ -161,6 +184,10 @@ def _build(args, progress, store):
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
     editions = select(args.lang, available=pub.languages)
+    if not editions:
+        progress.warn(f"error: the publication has no edition in {', '.join(args.lang)} (its "
+                      f"languages: {', '.join(pub.languages)}); nothing was written")
+        return EXIT_CONTENT
     try:
         results = pipeline.build_editions(pub, editions, progress, store,
                                           timeout=args.timeout, jobs=args.jobs)

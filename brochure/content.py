@@ -185,26 +185,31 @@ def check_glyphs(text: str, display: str, yaml_file=False) -> None:
 
 def check_nesting(text: str, display: str, first_line: int = 1) -> None:
     """Refuse Markdown nested deeper than MAX_INDENT / MAX_QUOTES / MAX_BRACKETS."""
-    brackets = 0
+    brackets = 0                       # '[' still open in this paragraph
     for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             brackets = 0
             continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        quotes = len(re.match(r"[ >]*", line).group().replace(" ", ""))
-        where = None
+        spaces = line.expandtabs(4)
+        indent = len(spaces) - len(spaces.lstrip(" "))
+        quotes = re.match(r"[ >]*", line).group().count(">")
+        deepest = brackets
+        for ch in line:
+            if ch == "[":
+                brackets += 1
+                deepest = max(deepest, brackets)
+            elif ch == "]":
+                brackets = max(brackets - 1, 0)
         if indent > MAX_INDENT:
             where = f"is indented by {indent} columns (at most {MAX_INDENT})"
         elif quotes > MAX_QUOTES:
             where = f"nests {quotes} quotes '>' (at most {MAX_QUOTES})"
-        for ch in line:
-            brackets = brackets + 1 if ch == "[" else max(brackets - 1, 0) if ch == "]" \
-                else brackets
-            if brackets > MAX_BRACKETS and where is None:
-                where = f"opens more than {MAX_BRACKETS} brackets '[' at once"
-        if where:
-            raise ContentError(display, number, f"this line {where}; the text nests too "
-                                                f"deeply: flatten the lists or quotes")
+        elif deepest > MAX_BRACKETS:
+            where = f"opens more than {MAX_BRACKETS} brackets '[' at once"
+        else:
+            continue
+        raise ContentError(display, number, f"this line {where}; the text nests too deeply: "
+                                            f"flatten the lists, quotes or brackets")
 
 
 def parse_yaml(text: str, display: str):

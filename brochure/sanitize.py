@@ -34,6 +34,9 @@ Allowed attributes:
   URL, which the sandboxed fetcher (brochure/fetch.py) maps to the content folder and checks
   once more at typeset time. `data:` images are refused: an image
   belongs in content/ as a file an editor can see and replace;
+- `id` (from `{: #name }` or a raw tag) may not take a name the layout uses: ids starting with
+  `part-`, `tl-`, `pl-`, `en-`, and `cover`, `back-cover`, `contents` are reserved; an id used
+  twice in an edition (by the layout or by two texts) is refused by pipeline.py after rendering;
 - `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
   only `text-align: left|right|center` (what the `tables` extension writes).
 

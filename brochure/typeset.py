@@ -77,6 +77,7 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
             finish.stable_document_id(digest)))
         pdf = document.write_pdf(finisher=finishers, pdf_variant=variant, custom_metadata=True,
                                  pdf_identifier=digest[:32].encode())
+        _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only now
     except refused as err:
         raise TypesetError(str(err)) from None
     finally:

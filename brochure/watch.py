@@ -325,6 +325,10 @@ def serve(args, progress) -> int:
             progress.warn(f"watching stopped ({type(err).__name__}: {err}); the preview no "
                           f"longer follows changes: restart python build.py watch")
 
+    main = threading.current_thread() is threading.main_thread()
+    # SIGINT too: a process started in the background inherits SIGINT ignored
+    previous = {sig: signal.signal(sig, _interrupt)
+                for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -332,10 +336,6 @@ def serve(args, progress) -> int:
           f"{url}a4-pl-en)\nwatching "
           f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ after "
           f"each change. Ctrl-C stops.", flush=True)
-    main = threading.current_thread() is threading.main_thread()
-    # SIGINT too: a process started in the background inherits SIGINT ignored
-    previous = {sig: signal.signal(sig, _interrupt)
-                for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
