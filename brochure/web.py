@@ -82,6 +82,7 @@ def pages(pub, downloads, languages=None, env=None) -> list:
     out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
            for lang in languages]
     out.append(("web.css", css.encode()))
+    out.append(("favicon.svg", favicon(pub).encode()))
     for font in sorted(set(FONT_URL.findall(css))):
         out.append((font, (render.STYLES / font).read_bytes()))
     out.append(("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes()))
@@ -124,6 +125,16 @@ def stylesheet(pub) -> str:
     rules = "\n".join(f".net-{n.id} {{ --net: {n.colour}; }}" for n in pub.networks)
     return STYLESHEET.read_text(encoding="utf-8") + "\n/* network colours: content/data */\n" \
         + rules + "\n"
+
+
+def favicon(pub) -> str:
+    """The networks' colours as bands on navy: the icon of the browser tab. Without an icon
+    of its own a browser asks the server's root for /favicon.ico, outside the folder."""
+    width = 32 / len(pub.networks)
+    bands = "".join(f'<rect x="{i * width:g}" y="22" width="{width:g}" height="10" '
+                    f'fill="{n.colour}"/>' for i, n in enumerate(pub.networks))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            f'<rect width="32" height="32" fill="#14304f"/>{bands}</svg>\n')
 
 
 # --------------------------------------------------------------------------- downloads

@@ -159,6 +159,8 @@ def test_structure_languages_landmarks_headings_and_graphics(site):
         first_link = next(attrs for t, attrs in page.tags if t == "a")
         assert first_link.get("class") == "skip-link" and first_link["href"] == "#main"
         assert "main" in page.ids
+        # an icon of its own: else a browser asks the server's root for /favicon.ico
+        assert any(t == "link" and a.get("rel") == "icon" for t, a in page.tags), name
         assert page.headings[0] == 1 and page.headings.count(1) == 1, page.headings
         assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:])), page.headings
         switch = [a for t, a in page.tags if t == "a" and a.get("hreflang") == other
