@@ -245,6 +245,20 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
 
 
 @needs_browser
+def test_from_file_urls_too_every_request_succeeds_and_stays_in_the_folder(site, tmp_path):
+    copy = tmp_path / "elsewhere" / "web"
+    shutil.copytree(site, copy)
+    run = subprocess.run(["node", str(NODE_DIR / "axe.mjs"), copy.as_uri() + "/", *PAGES,
+                          "--widths", "1280"], capture_output=True, text=True, timeout=300)
+    report = json.loads(run.stdout)
+    for r in report["results"]:
+        assert not r["failed"] and not r["outside"] and not r["violations"], r
+        assert {"web.css", "fonts/web/Lato-Regular.woff2"} <= set(r["requested"]), r["requested"]
+        assert len(r["fonts"]) == 3, r["fonts"]
+    assert run.returncode == 0 and len(report["results"]) == len(PAGES)
+
+
+@needs_browser
 def test_the_browser_check_fails_on_a_violation_a_stray_request_and_sideways_scroll(tmp_path):
     (tmp_path / "bad.html").write_text(
         '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>zła</title></head>'

@@ -50,20 +50,26 @@ process.exit(report.results.every((r) => r.passed) ? 0 : 1);
 async function visit(context, path, width) {
   const page = await context.newPage();
   const failed = [], outside = [], errors = [], requested = [];
+  let axeRunning = false;    // axe-core fetches the stylesheets again: not the page's requests
   page.on("request", (request) => {
     const url = request.url();
+    if (axeRunning && url.startsWith(base)) return;
     if (url.startsWith(base)) requested.push(url.slice(base.length));
     else if (!url.startsWith("data:")) outside.push(url);
   });
-  page.on("requestfailed", (request) =>
-    failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on("requestfailed", (request) => {
+    if (!axeRunning) failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
   });
   page.on("pageerror", (error) => errors.push(String(error)));
   // nothing leaves the machine: a request outside BASE_URL is recorded above, then refused
-  await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
-    (route) => route.abort("blockedbyclient"));
+  // (not for a file:// BASE_URL: request interception breaks loading local files)
+  if (base.startsWith("http")) {
+    await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
+      (route) => route.abort("blockedbyclient"));
+  }
   await page.goto(base + path, { waitUntil: "networkidle" });
   await page.evaluate(() => document.fonts.ready);
   const layout = await page.evaluate(() => ({
@@ -73,6 +79,7 @@ async function visit(context, path, width) {
       .map((f) => `${f.family} ${f.weight}`),
     lang: document.documentElement.lang,
   }));
+  axeRunning = true;
   await page.addScriptTag({ content: AXE });
   const axe = await page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
@@ -85,6 +92,7 @@ async function visit(context, path, width) {
       incomplete: result.incomplete.map((v) => v.id),
     };
   }, TAGS);
+  axeRunning = false;
   if (shots) {
     const name = `${path.replace(/[\/.]+/g, "-").replace(/^-|-$/g, "") || "index"}-${width}.png`;
     await page.screenshot({ path: join(shots, name), fullPage: true });
