@@ -110,6 +110,7 @@ def build(args, progress) -> int:
     for note in (n for r in results for n in r.notes):
         progress.info(note)
     t = time.perf_counter()
+    site = site + web.fonts()         # not in the cache: the same files every build
     written = output.write_all(Path(args.output), [f for r in results for f in r.files] + site)
     store.commit()
     progress.stage("write output (atomic)", t)

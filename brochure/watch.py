@@ -96,7 +96,8 @@ class Preview:
         try:
             pub = content.load(self.root)
             env = render.environment()
-            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env))
+            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env)
+                        + web.font_files())
         except Exception as err:    # the content, a template or a builder bug: show it
             error = _problem(err)
         with self.changed:

@@ -62,7 +62,8 @@ class Download:
 
 
 def site(pub, files, languages=None, env=None) -> list:
-    """(path under output/, bytes, None) for every file of output/web/.
+    """(path under output/, bytes, None) for the files of output/web/ made from the content
+    (the fonts: see fonts()).
 
     files: the (path under output/, bytes, pages) entries of this build; its PDFs are copied
     into web/pdf/ and listed with the size of those very bytes.
@@ -74,19 +75,28 @@ def site(pub, files, languages=None, env=None) -> list:
             for rel, data in pages(pub, downloads, languages, env)] + entries
 
 
+def fonts() -> list:
+    """(path under output/, bytes, None) for the fonts web.css names and their licence: the
+    same for every build, so read when written, not kept in the build cache."""
+    return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files()]
+
+
 def pages(pub, downloads, languages=None, env=None) -> list:
-    """(path under output/web/, bytes): the pages, the stylesheet and the fonts it names."""
+    """(path under output/web/, bytes): the pages, the stylesheet and the icon."""
     env = env or render.environment()
     languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    css = stylesheet(pub)
     out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
            for lang in languages]
-    out.append(("web.css", css.encode()))
+    out.append(("web.css", stylesheet(pub).encode()))
     out.append(("favicon.svg", favicon(pub).encode()))
-    for font in sorted(set(FONT_URL.findall(css))):
-        out.append((font, (render.STYLES / font).read_bytes()))
-    out.append(("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes()))
     return out
+
+
+def font_files() -> list:
+    """(path under output/web/, bytes): the fonts styles/web.css names, and their licence."""
+    names = sorted(set(FONT_URL.findall(STYLESHEET.read_text(encoding="utf-8"))))
+    return [(name, (render.STYLES / name).read_bytes()) for name in names] + \
+        [("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes())]
 
 
 def page_path(lang, languages) -> str:
