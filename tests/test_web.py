@@ -236,6 +236,8 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
         assert not r["outside"], f"{where}: requests outside the folder {r['outside']}"
         assert not r["errors"], f"{where}: script errors {r['errors']}"
         assert r["scrollWidth"] <= r["innerWidth"], f"{where}: scrolls sideways"
+        assert r["focus"][0]["element"].startswith("a.skip-link"), r["focus"][0]
+        assert all(f["visible"] for f in r["focus"]), f"{where}: focus not shown {r['focus']}"
         assert r["passes"] > 10 and r["requests"] >= 3, where   # axe ran; CSS and fonts loaded
         assert len(r["fonts"]) >= 2, f"{where}: fonts not loaded: {r['fonts']}"
         assert not [u for u in r["requested"] if u.endswith(".ttf")], r["requested"]

@@ -1,9 +1,10 @@
 // The web edition in a real browser: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]
 //
 // Debian's chromium (headless, driven by playwright-core) visits every page at 1280, 768 and
-// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules, requests (any failed, any outside
-// BASE_URL), sideways overflow, the fonts loaded. Prints one JSON report on stdout; exit code
-// 0 when every page passes, 1 when one does not, 2 on a usage or start-up error.
+// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules; the requests (any
+// failed, any outside BASE_URL); sideways overflow; the fonts loaded; a visible focus outline
+// on the first stops of the Tab key. Prints one JSON report on stdout; exit code 0 when every
+// page passes, 1 when one does not, 2 on a usage or start-up error.
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -79,6 +80,18 @@ async function visit(context, path, width) {
       .map((f) => `${f.family} ${f.weight}`),
     lang: document.documentElement.lang,
   }));
+  // the first stops of the keyboard: each shows a focus outline of 2 px or more
+  const focus = [];
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press("Tab");
+    focus.push(await page.evaluate(() => {
+      const e = document.activeElement, s = getComputedStyle(e);
+      return { element: `${e.tagName.toLowerCase()}${e.className ? "." + e.className : ""} ` +
+        `${(e.getAttribute("href") || e.textContent).slice(0, 40)}`,
+      visible: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 };
+    }));
+  }
+  await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
   axeRunning = true;
   await page.addScriptTag({ content: AXE });
   const axe = await page.evaluate(async (tags) => {
@@ -103,9 +116,9 @@ async function visit(context, path, width) {
     page: path, width, lang: layout.lang, requests: requested.length, requested, failed,
     outside, errors,
     scrollWidth: layout.scrollWidth, innerWidth: layout.innerWidth, overflow,
-    fonts: layout.fonts, violations: axe.violations, passes: axe.passes,
+    fonts: layout.fonts, violations: axe.violations, passes: axe.passes, focus,
     incomplete: axe.incomplete,
     passed: axe.violations.length === 0 && failed.length === 0 && outside.length === 0
-      && !overflow && errors.length === 0,
+      && !overflow && errors.length === 0 && focus.every((f) => f.visible),
   };
 }
