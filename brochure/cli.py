@@ -105,12 +105,12 @@ def build(args, progress) -> int:
         progress.info("nothing changed since the last build: outputs taken from output/.cache")
         built = previous
     messages, results, site = built
+    site = site + web.fonts()         # not in the cache: the same files every build
     for line in messages + [w for r in results for w in r.warnings]:
         progress.warn(line)
     for note in (n for r in results for n in r.notes):
         progress.info(note)
     t = time.perf_counter()
-    site = site + web.fonts()         # not in the cache: the same files every build
     written = output.write_all(Path(args.output), [f for r in results for f in r.files] + site)
     store.commit()
     progress.stage("write output (atomic)", t)
