@@ -145,6 +145,7 @@ def build(args, progress) -> int:
         progress.info("nothing changed since the last build: outputs taken from output/.cache")
         built = previous
     messages, results, site = built
+    site = site + web.fonts()         # not in the cache: the same files every build
     for line in messages + [w for r in results for w in r.warnings]:
         progress.warn(line)
     for note in (n for r in results for n in r.notes):

@@ -78,6 +78,8 @@ class Preview:
         self.root, self.progress, self.output, self.languages = root, progress, output, languages
         self.started = f"{time.time_ns():x}"
         self.count, self.pages, self.site, self.raw_site, self.error_page = 0, {}, {}, {}, None
+        self.pub = self.env = None
+        self.page_names = {"index.html"}
         self.closed = False
         self.changed = threading.Condition()
 
@@ -86,36 +88,30 @@ class Preview:
         return f"{self.started}.{self.count}"
 
     def refresh(self, what="", only_if_changed=False) -> bool:
-        """Render the web edition and every screen edition again; False (and the error page)
-        on an error. only_if_changed: the open pages reload only if a page changed."""
+        """Render the web edition again; False (and the error page) on an error. The A4 view
+        is rendered when asked for (see page). only_if_changed: the open pages reload only if
+        a page changed."""
         t = time.perf_counter()
-        pages, site, error = {}, {}, None
+        pub, env, site, error = None, None, {}, None
         try:
             pub = content.load(self.root)
             env = render.environment()
-            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env))
-            for edition in EDITIONS:
-                if edition.html and set(edition.languages) <= set(pub.languages):
-                    pages[edition.id] = render.render(pub, edition, env)
-        except content.ContentError as err:
-            error = str(err)
-        except jinja2.TemplateSyntaxError as err:
-            error = f"{_display(err.filename or err.name)}:{err.lineno}: {err.message}"
-        except Exception as err:    # a template or builder bug: keep serving, show it
-            error = f"internal error: {type(err).__name__}: {err}"
+            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env)
+                        + web.font_files())
+        except Exception as err:    # the content, a template or a builder bug: show it
+            error = _problem(err)
         with self.changed:
             if only_if_changed and error is None and self.error_page is None \
                     and site == self.raw_site:
                 return True
             self.count += 1
             reload = RELOAD.format(version=self.version)
-            self.raw_site = site
+            self.pub, self.env, self.raw_site, self.pages = pub, env, site, {}
+            if error is None:      # while there is an error, these pages show it
+                self.page_names = {name for name in site if name.endswith(".html")}
             self.site = {path: _with_reload(data, reload) if path.endswith(".html") else data
                          for path, data in site.items()}
-            self.pages = {id_: _decorate(page, id_, pages, reload) for id_, page in pages.items()}
-            self.error_page = None if error is None else ERROR_PAGE.format(
-                title=html.escape(error.split(": ")[0]), reload=reload,
-                message=html.escape(error, quote=False)).encode("utf-8")
+            self.error_page = None if error is None else self._error_page(error)
             self.changed.notify_all()
         if error:
             self.progress.warn(f"  {time.strftime('%H:%M:%S')}  {error}")
@@ -124,15 +120,40 @@ class Preview:
                                f"{time.perf_counter() - t:.2f} s")
         return error is None
 
+    def _error_page(self, error: str) -> bytes:
+        return ERROR_PAGE.format(title=html.escape(error.split(": ")[0]),
+                                 reload=RELOAD.format(version=self.version),
+                                 message=html.escape(error, quote=False)).encode("utf-8")
+
     def page(self, path: str):
         """The bytes at a URL path (a page or a file of the web edition), or None."""
+        if path in ROUTES:
+            return self._a4(ROUTES[path])
         with self.changed:
-            if path in ROUTES:
-                return self.error_page or self.pages.get(ROUTES[path])
             name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
-            if name.endswith(".html") and (self.error_page or name in self.site):
-                return self.error_page or self.site[name]
+            if self.error_page and name in self.page_names:
+                return self.error_page
             return self.site.get(name)
+
+    def _a4(self, edition_id: str):
+        """The HTML of a screen PDF as A4 sheets, rendered on the first request after a change."""
+        with self.changed:
+            if self.error_page or edition_id in self.pages:
+                return self.error_page or self.pages[edition_id]
+            pub, env, version = self.pub, self.env, self.version
+        editions = {e.id: e for e in EDITIONS if e.html and set(e.languages) <= set(pub.languages)}
+        if edition_id not in editions:
+            return None
+        reload = RELOAD.format(version=version)
+        try:
+            page = _decorate(render.render(pub, editions[edition_id], env), edition_id,
+                             editions, reload)
+        except Exception as err:    # a template of the PDFs only, or a builder bug
+            page = self._error_page(_problem(err))
+        with self.changed:
+            if self.version == version:
+                self.pages[edition_id] = page
+        return page
 
     def wait(self, seen: str, timeout: float) -> str:
         with self.changed:
@@ -143,6 +164,15 @@ class Preview:
         with self.changed:
             self.closed = True
             self.changed.notify_all()
+
+
+def _problem(err: Exception) -> str:
+    """What the preview shows instead of the page: file:line: message when known."""
+    if isinstance(err, content.ContentError):
+        return str(err)
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return f"{_display(err.filename or err.name)}:{err.lineno}: {err.message}"
+    return f"internal error: {type(err).__name__}: {err}"
 
 
 def _with_reload(page: bytes, reload: str) -> bytes:

@@ -64,7 +64,8 @@ class Download:
 
 
 def site(pub, files, languages=None, env=None) -> list:
-    """(path under output/, bytes, None) for every file of output/web/.
+    """(path under output/, bytes, None) for the files of output/web/ made from the content
+    (the fonts: see fonts()).
 
     files: the (path under output/, bytes, pages) entries of this build; its PDFs are copied
     into web/pdf/ and listed with the size of those very bytes.
@@ -76,18 +77,28 @@ def site(pub, files, languages=None, env=None) -> list:
             for rel, data in pages(pub, downloads, languages, env)] + entries
 
 
+def fonts() -> list:
+    """(path under output/, bytes, None) for the fonts web.css names and their licence: the
+    same for every build, so read when written, not kept in the build cache."""
+    return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files()]
+
+
 def pages(pub, downloads, languages=None, env=None) -> list:
-    """(path under output/web/, bytes): the pages, the stylesheet and the fonts it names."""
+    """(path under output/web/, bytes): the pages, the stylesheet and the icon."""
     env = env or render.environment()
     languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    css = stylesheet(pub)
     out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
            for lang in languages]
-    out.append(("web.css", css.encode()))
-    for font in sorted(set(FONT_URL.findall(css))):
-        out.append((font, (render.STYLES / font).read_bytes()))
-    out.append(("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes()))
+    out.append(("web.css", stylesheet(pub).encode()))
+    out.append(("favicon.svg", favicon(pub).encode()))
     return out
+
+
+def font_files() -> list:
+    """(path under output/web/, bytes): the fonts styles/web.css names, and their licence."""
+    names = sorted(set(FONT_URL.findall(STYLESHEET.read_text(encoding="utf-8"))))
+    return [(name, (render.STYLES / name).read_bytes()) for name in names] + \
+        [("fonts/OFL.txt", (render.STYLES / "fonts" / "OFL.txt").read_bytes())]
 
 
 def page_path(lang, languages) -> str:
@@ -126,6 +137,16 @@ def stylesheet(pub) -> str:
     rules = "\n".join(f".net-{n.id} {{ --net: {n.colour}; }}" for n in pub.networks)
     return STYLESHEET.read_text(encoding="utf-8") + "\n/* network colours: content/data */\n" \
         + rules + "\n"
+
+
+def favicon(pub) -> str:
+    """The networks' colours as bands on navy: the icon of the browser tab. Without an icon
+    of its own a browser asks the server's root for /favicon.ico, outside the folder."""
+    width = 32 / len(pub.networks)
+    bands = "".join(f'<rect x="{i * width:g}" y="22" width="{width:g}" height="10" '
+                    f'fill="{n.colour}"/>' for i, n in enumerate(pub.networks))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            f'<rect width="32" height="32" fill="#14304f"/>{bands}</svg>\n')
 
 
 # --------------------------------------------------------------------------- downloads

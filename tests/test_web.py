@@ -159,6 +159,8 @@ def test_structure_languages_landmarks_headings_and_graphics(site):
         first_link = next(attrs for t, attrs in page.tags if t == "a")
         assert first_link.get("class") == "skip-link" and first_link["href"] == "#main"
         assert "main" in page.ids
+        # an icon of its own: else a browser asks the server's root for /favicon.ico
+        assert any(t == "link" and a.get("rel") == "icon" for t, a in page.tags), name
         assert page.headings[0] == 1 and page.headings.count(1) == 1, page.headings
         assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:])), page.headings
         switch = [a for t, a in page.tags if t == "a" and a.get("hreflang") == other
@@ -234,12 +236,28 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
         assert not r["outside"], f"{where}: requests outside the folder {r['outside']}"
         assert not r["errors"], f"{where}: script errors {r['errors']}"
         assert r["scrollWidth"] <= r["innerWidth"], f"{where}: scrolls sideways"
+        assert r["focus"][0]["element"].startswith("a.skip-link"), r["focus"][0]
+        assert all(f["visible"] for f in r["focus"]), f"{where}: focus not shown {r['focus']}"
         assert r["passes"] > 10 and r["requests"] >= 3, where   # axe ran; CSS and fonts loaded
         assert len(r["fonts"]) >= 2, f"{where}: fonts not loaded: {r['fonts']}"
         assert not [u for u in r["requested"] if u.endswith(".ttf")], r["requested"]
         assert all(u.startswith("fonts/web/") for u in r["requested"] if "fonts/" in u)
     assert code == 0
     assert len(list((tmp_path / "shots").glob("*.png"))) == 3 * len(PAGES)
+
+
+@needs_browser
+def test_from_file_urls_too_every_request_succeeds_and_stays_in_the_folder(site, tmp_path):
+    copy = tmp_path / "elsewhere" / "web"
+    shutil.copytree(site, copy)
+    run = subprocess.run(["node", str(NODE_DIR / "axe.mjs"), copy.as_uri() + "/", *PAGES,
+                          "--widths", "1280"], capture_output=True, text=True, timeout=300)
+    report = json.loads(run.stdout)
+    for r in report["results"]:
+        assert not r["failed"] and not r["outside"] and not r["violations"], r
+        assert {"web.css", "fonts/web/Lato-Regular.woff2"} <= set(r["requested"]), r["requested"]
+        assert len(r["fonts"]) == 3, r["fonts"]
+    assert run.returncode == 0 and len(report["results"]) == len(PAGES)
 
 
 @needs_browser

@@ -1,9 +1,10 @@
 // The web edition in a real browser: node axe.mjs BASE_URL PAGE... [--shots DIR] [--widths W,W]
 //
 // Debian's chromium (headless, driven by playwright-core) visits every page at 1280, 768 and
-// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules, requests (any failed, any outside
-// BASE_URL), sideways overflow, the fonts loaded. Prints one JSON report on stdout; exit code
-// 0 when every page passes, 1 when one does not, 2 on a usage or start-up error.
+// 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules; the requests (any
+// failed, any outside BASE_URL); sideways overflow; the fonts loaded; a visible focus outline
+// on the first stops of the Tab key. Prints one JSON report on stdout; exit code 0 when every
+// page passes, 1 when one does not, 2 on a usage or start-up error.
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -50,20 +51,26 @@ process.exit(report.results.every((r) => r.passed) ? 0 : 1);
 async function visit(context, path, width) {
   const page = await context.newPage();
   const failed = [], outside = [], errors = [], requested = [];
+  let axeRunning = false;    // axe-core fetches the stylesheets again: not the page's requests
   page.on("request", (request) => {
     const url = request.url();
+    if (axeRunning && url.startsWith(base)) return;
     if (url.startsWith(base)) requested.push(url.slice(base.length));
     else if (!url.startsWith("data:")) outside.push(url);
   });
-  page.on("requestfailed", (request) =>
-    failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on("requestfailed", (request) => {
+    if (!axeRunning) failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
   });
   page.on("pageerror", (error) => errors.push(String(error)));
   // nothing leaves the machine: a request outside BASE_URL is recorded above, then refused
-  await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
-    (route) => route.abort("blockedbyclient"));
+  // (not for a file:// BASE_URL: request interception breaks loading local files)
+  if (base.startsWith("http")) {
+    await page.route((url) => !url.href.startsWith(base) && url.protocol !== "data:",
+      (route) => route.abort("blockedbyclient"));
+  }
   await page.goto(base + path, { waitUntil: "networkidle" });
   await page.evaluate(() => document.fonts.ready);
   const layout = await page.evaluate(() => ({
@@ -73,6 +80,19 @@ async function visit(context, path, width) {
       .map((f) => `${f.family} ${f.weight}`),
     lang: document.documentElement.lang,
   }));
+  // the first stops of the keyboard: each shows a focus outline of 2 px or more
+  const focus = [];
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press("Tab");
+    focus.push(await page.evaluate(() => {
+      const e = document.activeElement, s = getComputedStyle(e);
+      return { element: `${e.tagName.toLowerCase()}${e.className ? "." + e.className : ""} ` +
+        `${(e.getAttribute("href") || e.textContent).slice(0, 40)}`,
+      visible: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 };
+    }));
+  }
+  await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+  axeRunning = true;
   await page.addScriptTag({ content: AXE });
   const axe = await page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
@@ -85,6 +105,7 @@ async function visit(context, path, width) {
       incomplete: result.incomplete.map((v) => v.id),
     };
   }, TAGS);
+  axeRunning = false;
   if (shots) {
     const name = `${path.replace(/[\/.]+/g, "-").replace(/^-|-$/g, "") || "index"}-${width}.png`;
     await page.screenshot({ path: join(shots, name), fullPage: true });
@@ -95,9 +116,9 @@ async function visit(context, path, width) {
     page: path, width, lang: layout.lang, requests: requested.length, requested, failed,
     outside, errors,
     scrollWidth: layout.scrollWidth, innerWidth: layout.innerWidth, overflow,
-    fonts: layout.fonts, violations: axe.violations, passes: axe.passes,
+    fonts: layout.fonts, violations: axe.violations, passes: axe.passes, focus,
     incomplete: axe.incomplete,
     passed: axe.violations.length === 0 && failed.length === 0 && outside.length === 0
-      && !overflow && errors.length === 0,
+      && !overflow && errors.length === 0 && focus.every((f) => f.visible),
   };
 }
