@@ -68,16 +68,18 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def identity(pub, lang) -> Markup:
+def identity(pub, lang, others=()) -> Markup:
     """The publisher's and the partner's logos (files named in publication.yaml), or, without
-    them, their names as a clean text block."""
+    them, their names as a clean text block (in a volume, the further languages' names under
+    the first's)."""
     if pub.logos:
         return Markup('<div class="identity">' + "".join(
             f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}">'
             for logo in pub.logos) + "</div>")
-    orgs = [(pub.publisher[lang], None), (pub.partner[lang], None)]
     return Markup('<div class="identity">' + "".join(
-        f'<p class="org">{escape(name)}</p>' for name, _ in orgs) + "</div>")
+        f'<p class="org">{escape(name[lang])}' + "".join(
+            f'<small lang="{HTML_LANG[other]}">{escape(name[other])}</small>' for other in others)
+        + "</p>" for name in (pub.publisher, pub.partner)) + "</div>")
 
 
 def quotes_as_text(html: str) -> str:
@@ -228,7 +230,7 @@ COMPONENTS = {
     "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c, _: _macro(
         c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
-        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"]))),
+        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size]))),
 }
 
 
@@ -253,9 +255,10 @@ def cities_count(n: int, lang: str) -> str:
 
 
 MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page
+STRIP_MM = {"A4": 174, "A5": 122}  # the month strip: the text width
 NETWORK_MAP_MM = {"A4": 105, "A5": 100}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
-MARGIN_MM = 18      # the side margins of styles/brochure.css
+MARGIN_MM = {"A4": 18, "A5": 13}   # the side margins of styles/brochure.css and A5_PAGE
 
 
 def stylesheet(pub, edition) -> Markup:
@@ -311,7 +314,7 @@ def _network_css(pub, edition) -> str:
     gradient background in device-cmyk.
     """
     bleed = pub.print_options["bleed_mm"] if edition.print else 0
-    inset = MARGIN_MM - TAB_MM
+    inset = MARGIN_MM[edition.size] - TAB_MM
     rules = []
     for i, n in enumerate(pub.networks):
         colour = n.colour

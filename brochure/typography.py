@@ -160,6 +160,8 @@ _SINGLE_QUOTES = {
 # Only the gap is replaced, so the word may end the previous piece: "<em>w</em> domu".
 _ONE_LETTER = Rule("one-letter", _sub(
     rf"(?<= (?<![^\s(\[{{„“«‘\"']) [aiouwzAIOUWZ] ) {_GAP} (?=\S)", NBSP))
+# "i/lub": no line break after the slash.
+_AND_OR = Rule("and-or", _sub(r"(?<![^\W\d_]) i/ (?=lub\b)", "i/" + WORD_JOINER))
 # "i) planowaniu", "ii) …": an enumeration label stays with its first word.
 _LABEL = Rule("label", _sub(r"(?<!\S) ((?:i{1,3}|iv|vi{0,3})\)) [ ]+ (?=\S)", r"\1" + NBSP))
 # "14 miesięcy", "500 tys.", "2022 r.", "9 February", "50 %".
@@ -178,7 +180,7 @@ def _month_year(lang: str) -> Rule:
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
-           _RANGES, _DASHES, _ONE_LETTER, _LABEL, _month_year("pl"), _NUMBER_WORD],
+           _RANGES, _DASHES, _ONE_LETTER, _LABEL, _AND_OR, _month_year("pl"), _NUMBER_WORD],
     "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
            _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
 }
