@@ -406,3 +406,17 @@ def test_an_image_weasyprint_cannot_load_stops_typesetting():
             '<img alt="x" src="styles/fonts/OFL.txt"></body></html>')
     with pytest.raises(typeset.TypesetError, match="Failed to load image"):
         typeset.typeset(html, "pdf/ua-1", identifier="x")
+
+
+def test_the_base_url_stands_for_the_content_and_project_folders(tmp_path):
+    from brochure import fetch
+
+    root = copy_content(tmp_path, image=True)
+    assert fetch.resolve(fetch.BASE_URL + "content/pl/img/mapa.png", content=root) == \
+        (root / "pl" / "img" / "mapa.png").resolve()
+    assert fetch.resolve(fetch.BASE_URL + "styles/brochure.css") == \
+        (PROJECT / "styles" / "brochure.css").resolve()
+    for path in ("brochure/cli.py", "content/../../etc/passwd", "../etc/passwd",
+                 "content/../brochure/cli.py"):
+        with pytest.raises(fetch.NotServed):
+            fetch.resolve(fetch.BASE_URL + path, content=root)
