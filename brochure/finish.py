@@ -37,6 +37,47 @@ def part_languages(languages, part_starts, back_cover):
     return finisher if len(languages) > 1 else None
 
 
+def span_languages(document, pdf):
+    """A finisher giving the /Span of every <span lang> its /Lang (WeasyPrint 70.0 writes /Lang
+    only on the catalog): the bilingual cover names each network in both languages on one line.
+
+    WeasyPrint makes one structure element per box, in box order, page by page; the spans of a
+    page's boxes and the /Span elements of that page (those holding no marked content of their
+    own) are therefore in the same order. Run it before tagging.repair_structure, which empties
+    elements. A page where the two counts differ is left alone."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.pdf.tags import _get_pdf_tag
+
+    def spans(box):
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        tag = None if box.element is None else box.element_tag
+        if _get_pdf_tag(tag) == "Span" and not isinstance(
+                box, (boxes.PageBox, boxes.MarginBox, boxes.LineBox, boxes.TextBox)):
+            yield box.element.get("lang")
+        children = getattr(box, "children", ())
+        if tag == "table" and getattr(box, "is_table_wrapper", False) and box.get_wrapped_table():
+            table = box.get_wrapped_table()       # tagged as the table, its captions inside
+            children = [c for child in children for c in (child.children if child is table
+                                                          else [child])]
+        for child in children:
+            yield from spans(child)
+
+    elements = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Span" and \
+                not any(isinstance(kid, int) for kid in obj.get("K", ())):
+            elements.setdefault(obj.get("Pg"), []).append(obj)
+    for page, reference in zip(document.pages, pdf.page_references):
+        langs, found = list(spans(page._page_box)), elements.get(reference, [])
+        if len(langs) != len(found):
+            continue
+        for lang, element in zip(langs, found):
+            if lang:
+                element["Lang"] = pydyf.String(lang)
+
+
 def _top_level_elements(pdf):
     """The children of the /Document structure element."""
     root = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))

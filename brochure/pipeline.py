@@ -119,7 +119,9 @@ def _job(pub, edition, env) -> Job:
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root,
                {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
-                for s in pub.sections})
+                for s in pub.sections}
+               | {f"divider-{lang}": render.LABELS[edition.languages[0]]["other_part"]
+                  for lang in edition.languages[1:]})
 
 
 ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
@@ -262,7 +264,8 @@ def run_job(job: Job) -> EditionResult:
 
 def _screen_finisher(languages, titles, anchors):
     """Languages of the parts and readable link descriptions (tagged screen editions)."""
-    starts = [anchors[f"part-{lang}"] for lang in languages]
+    # a further part starts at its divider page (English text, so declared English)
+    starts = [anchors.get(f"divider-{lang}", anchors[f"part-{lang}"]) for lang in languages]
     return finish.chain(finish.part_languages(languages, starts, anchors["back-cover"]),
                         finish.link_descriptions(titles))
 

@@ -71,6 +71,7 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
         headings = _anchor_pages(document)
         digest = hashlib.sha256(identifier.encode()).hexdigest()
         finishers = finish.timed(finish.chain(
+            finish.span_languages if variant == "pdf/ua-1" else None,
             tagging.repair_structure if variant == "pdf/ua-1" else None,
             finish.press_ready if variant == "pdf/x-4" else None,
             finisher(headings) if finisher else None,

@@ -1,5 +1,6 @@
-"""The bilingual volume pim-pl-en.pdf: cover, two contents, page numbers through the volume,
-bookmarks per language, the language of each part in the structure tree, running footers."""
+"""The bilingual volume pim-pl-en.pdf: cover, a contents box on the first page of each part,
+the divider before the English part, page numbers through the volume, bookmarks per language,
+the language of each part in the structure tree, running footers."""
 import re
 import subprocess
 
@@ -7,10 +8,13 @@ import pytest
 from pypdf import PdfReader
 
 from brochure.finish import structure_elements
+from brochure.render import LABELS
 from conftest import normalise, page_texts
-from test_pdf_pl import contents_entries, pub  # noqa: F401  (pub is a fixture)
+from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
-PARTS = (("pl", "Polski", "Spis treści"), ("en", "English", "Contents"))
+# (language, its bookmark, the heading of its contents box as printed: upper case)
+PARTS = tuple((lang, LABELS[lang]["language"], LABELS[lang]["contents"].upper())
+              for lang in ("pl", "en"))
 FOOTER_BAND = 0.07    # the bottom 7 % of a page: the running footer, below the 22 mm margin's text
 
 
@@ -32,23 +36,25 @@ def crop_text(pdf, page, x, y, width, height) -> str:
         capture_output=True, text=True, check=True).stdout
 
 
-def footer_of(text: str):
+def footer_of(text: str, pages: int):
     """(page number or None, running title) of a footer band's text: the number is the line
-    that is only digits."""
+    that is only digits and could be a page of a document of `pages` pages (the cover's year,
+    also a line of digits at the foot of the cover, is not)."""
     lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
-    numbers = [int(line) for line in lines if line.isdigit()]
+    numbers = [int(line) for line in lines if line.isdigit() and 1 <= int(line) <= pages]
     title = normalise(" ".join(line for line in lines if not line.isdigit())).strip()
     return (numbers[0] if len(numbers) == 1 else None), title
 
 
 def footers(pdf) -> list:
     """(number, running title) of every page's footer band, in page order."""
-    result = []
-    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+    result, pages = [], PdfReader(pdf).pages
+    for number, page in enumerate(pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         band = height * FOOTER_BAND
-        result.append(footer_of(crop_text(pdf, number, 0, height - band, width, band)))
+        result.append(footer_of(crop_text(pdf, number, 0, height - band, width, band),
+                                len(pages)))
     return result
 
 
@@ -66,6 +72,27 @@ def outline_tree(reader, items=None):
     return tree
 
 
+def contents_box(pdf, heading):
+    """({entry title: printed page number}, the page) of the contents box headed `heading`:
+    each entry is a link, read (title, then the number set right) inside the link's area."""
+    number = next(i for i, t in enumerate(page_texts(pdf), 1) if heading in t)
+    page = PdfReader(pdf).pages[number - 1]
+    top = float(page.mediabox.top)
+    entries = {}
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") != "/Link" or "/Dest" not in annotation:
+            continue
+        rect = [float(v) for v in annotation["/Rect"]]
+        (left, right), (bottom, upper) = sorted(rect[::2]), sorted(rect[1::2])
+        lines = [line.strip() for line in crop_text(pdf, number, left, top - upper,
+                                                    right - left + 1, upper - bottom + 1)
+                 .splitlines() if line.strip()]
+        if len(lines) >= 2 and lines[-1].isdigit():
+            entries[normalise(" ".join(lines[:-1])).strip()] = int(lines[-1])
+    return entries, number
+
+
 @pytest.fixture(scope="module")
 def parts(reader):
     """lang -> (first page of the part = its contents page, {section title: start page})."""
@@ -81,7 +108,7 @@ def parts(reader):
 @pytest.fixture(scope="module")
 def contents(volume):
     """lang -> ({title: printed page number}, contents page), read as test_pdf_pl does."""
-    return {lang: contents_entries(volume, heading) for lang, _, heading in PARTS}
+    return {lang: contents_box(volume, heading) for lang, _, heading in PARTS}
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +131,20 @@ def test_bookmarks_are_one_item_per_language_with_its_sections(pub, reader):
 
 
 def test_contents_numbers_equal_where_each_parts_sections_start(pub, volume, parts, contents):
+    """Each part's contents box, on the part's first page, lists its sections with the pages
+    the bookmarks jump to; the Polish box also leads to the English divider, the page just
+    before the English part, which carries the English title."""
     pages = page_texts(volume)
+    other = normalise(LABELS["pl"]["other_part"])
+    divider = contents["pl"][0].get(other)
+    assert divider == parts["en"][0] - 1, (contents["pl"][0], parts["en"][0])
+    assert normalise(pub.title["en"]) in pages[divider - 1]
+    assert LABELS["en"]["language"].upper() in pages[divider - 1]
     for lang, label, heading in PARTS:
         entries, contents_page = contents[lang]
         first, starts = parts[lang]
         assert contents_page == first, f"{heading} on page {contents_page}, bookmark {label} {first}"
+        entries = {title: n for title, n in entries.items() if title != other}
         assert len(entries) == len(pub.sections), entries
         for section in pub.sections:
             title = normalise(section.title(lang))
@@ -118,7 +154,8 @@ def test_contents_numbers_equal_where_each_parts_sections_start(pub, volume, par
 
 
 def test_page_numbers_run_through_the_volume(pub, parts, contents, volume_footers):
-    pl_numbers = contents["pl"][0].values()
+    pl_numbers = [n for title, n in contents["pl"][0].items()
+                  if title != normalise(LABELS["pl"]["other_part"])]
     en_numbers = contents["en"][0].values()
     assert min(en_numbers) > max(pl_numbers)
     assert min(en_numbers) > parts["en"][0] > max(pl_numbers)
@@ -136,7 +173,8 @@ def test_running_footers_follow_each_parts_language(pub, parts, reader, volume_f
     for lang in ("pl", "en"):
         starts = sorted((page, title) for title, page in parts[lang][1].items())
         for (start, title), nxt in zip(starts, starts[1:] + [(None, None)]):
-            end = nxt[0] if nxt[0] else (parts["en"][0] if lang == "pl" else len(reader.pages))
+            # the Polish part ends before the English divider
+            end = nxt[0] if nxt[0] else (parts["en"][0] - 1 if lang == "pl" else len(reader.pages))
             for page in range(start, end):
                 owner[page] = (lang, title)
     english_titles = {normalise(s.title("en")) for s in pub.sections}
@@ -156,6 +194,7 @@ def test_art_elements_carry_the_language_of_their_page(reader, parts):
     page_of = {page.indirect_reference.idnum: number
                for number, page in enumerate(reader.pages, start=1)}
     en_start = parts["en"][0]
+    divider = en_start - 1
     arts = [e for e in structure_elements(reader) if e.get("/S") == "/Art"]
     assert arts
     seen = set()
@@ -167,8 +206,21 @@ def test_art_elements_carry_the_language_of_their_page(reader, parts):
             continue
         want = "en-GB" if page >= en_start else "pl-PL"
         assert art.get("/Lang") == want, f"/Art on page {page}: {art.get('/Lang')}, want {want}"
-    # every page of both parts (first contents page .. last page before the back cover)
-    assert set(range(parts["pl"][0], len(reader.pages))) <= seen, sorted(seen)
+    # every page of both parts (first contents page .. last page before the back cover) but
+    # the divider, a section of its own
+    assert set(range(parts["pl"][0], len(reader.pages))) - {divider} <= seen, sorted(seen)
+
+
+def test_divider_is_declared_english(reader, parts):
+    """The divider before the English part is English text (its title, "English"): every
+    top-level structure element of its page is declared en-GB, not the catalog's Polish."""
+    divider = reader.pages[parts["en"][0] - 2]
+    document = reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0].get_object()
+    on_divider = [e.get_object() for e in document["/K"]
+                  if e.get_object().raw_get("/Pg").idnum == divider.indirect_reference.idnum]
+    assert on_divider, "no structure element on the divider page"
+    assert all(e.get("/Lang") == "en-GB" for e in on_divider), \
+        [(e.get("/S"), e.get("/Lang")) for e in on_divider]
 
 
 def test_catalog_language_is_the_first_part(reader):

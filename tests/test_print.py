@@ -1,5 +1,6 @@
 """The press-ready editions (print/pim-{pl,en}-print.pdf) and their booklets: page count,
-"Notes" padding, trim and bleed boxes, PDF/X-4 output intent, CMYK, bleed, imposition."""
+no "Notes" padding, trim and bleed boxes, PDF/X-4 output intent, CMYK, bleed, imposition (the A3
+booklet from the print edition, the office A4 booklet from the native A5 edition)."""
 import io
 import re
 import shutil
@@ -81,23 +82,19 @@ def test_page_count_is_a_multiple_of_four(reader):
     assert len(reader.pages) % 4 == 0, len(reader.pages)
 
 
-def test_padding_is_notes_pages_before_the_back_cover_and_reported(built, lang, pdf, reader):
-    """The print edition is the screen edition plus blank "Notes" pages before its last page
-    (print and screen lay out the same; only colours and bleed differ)."""
-    screen = PdfReader(built["dir"] / f"pim-{lang}.pdf")
-    total, padding = len(reader.pages), len(reader.pages) - len(screen.pages)
-    assert 0 <= padding < 4, (total, len(screen.pages))
-    texts = page_texts(pdf)
-    notes = [number for number, text in enumerate(texts, start=1) if text.strip() == NOTES[lang]]
-    assert notes == list(range(total - padding, total)), notes
-    assert texts[-1] == page_texts(built["dir"] / f"pim-{lang}.pdf")[-1]   # the back cover last
-    report = re.search(rf'print/pim-{lang}-print\.pdf: added (\d+) "{NOTES[lang]}" page\(s\)',
-                       built["stdout"])
-    if padding:
-        assert report, built["stdout"]
-        assert int(report.group(1)) == padding
-    else:
-        assert not report
+def test_print_lays_out_like_the_screen_edition_without_padding(built, lang, pdf, reader):
+    """The page plan fills a multiple of four pages, so the print edition is the screen
+    edition page for page (only colours and bleed differ): the same text on every page, no
+    blank "Notes" page added before the back cover, and no padding reported."""
+    screen = built["dir"] / f"pim-{lang}.pdf"
+    texts, screen_texts = page_texts(pdf), page_texts(screen)
+    assert len(texts) == len(screen_texts), (len(texts), len(screen_texts))
+    differing = [n for n, (a, b) in enumerate(zip(texts, screen_texts), start=1) if a != b]
+    assert not differing, f"pages whose text differs from the screen edition: {differing}"
+    notes = [n for n, text in enumerate(texts, start=1) if text.strip() == NOTES[lang]]
+    assert not notes, notes
+    assert not re.search(rf'print/pim-{lang}-print\.pdf: added \d+ "{NOTES[lang]}"',
+                         built["stdout"]), built["stdout"]
 
 
 # ------------------------------------------------------------------ boxes
@@ -289,13 +286,22 @@ def words(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text))
 
 
-def test_booklet_sheets_follow_booklet_order(built, lang, sheet, pdf, reader):
+def booklet_source(built, lang, sheet) -> Path:
+    """What a booklet is imposed from at 100 %: the A4 print edition for the A3 sheets, the
+    native A5 edition for the office A4 sheets."""
+    if sheet == "a3":
+        return print_pdf(built, lang)
+    return built["dir"] / "a5" / f"pim-{lang}-a5.pdf"
+
+
+def test_booklet_sheets_follow_booklet_order(built, lang, sheet):
     """Each sheet side holds, left and right, the pages booklet_order(n) names: the page number
-    printed in each half's footer, or, for the pages without one (covers, contents, notes), the
-    text of that page of the print edition."""
+    printed in each half's footer, or, for the pages without one (covers, the map, blank
+    pages), the text of that page of the edition the booklet is imposed from."""
     booklet = built["dir"] / "print" / f"pim-{lang}-booklet-{sheet}.pdf"
+    pdf = booklet_source(built, lang, sheet)
     sides = PdfReader(booklet).pages
-    n = len(reader.pages)
+    n = len(PdfReader(pdf).pages)
     assert len(sides) == n // 2
     source = [words(subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
                                    capture_output=True, text=True, check=True).stdout)
@@ -311,7 +317,7 @@ def test_booklet_sheets_follow_booklet_order(built, lang, sheet, pdf, reader):
             text = crop_text(booklet, index, x, top, width / 2, height)
             band = height * FOOTER_BAND
             number, _ = footer_of(crop_text(booklet, index, x, top + height - band, width / 2,
-                                            band))
+                                            band), n)
             if expected is None:
                 ok = not text.strip()
             elif number is not None:
@@ -322,7 +328,8 @@ def test_booklet_sheets_follow_booklet_order(built, lang, sheet, pdf, reader):
                 wrong.append((index, "left" if half == 0 else "right", expected, number,
                               " ".join(text.split())[:60]))
     assert not wrong, wrong
-    sheet_footers = [footer_of(crop_text(booklet, i, x, h - h * FOOTER_BAND, w / 2, h * FOOTER_BAND))
+    sheet_footers = [footer_of(crop_text(booklet, i, x, h - h * FOOTER_BAND, w / 2,
+                                         h * FOOTER_BAND), n)
                      for i, side in enumerate(sides, start=1)
                      for w, h in [(float(side.mediabox.width), float(side.mediabox.height))]
                      for x in (0, w / 2)]
@@ -339,7 +346,9 @@ def test_booklet_cover_sheet_has_back_cover_left_and_cover_right(pub, built, lan
     network_names = [n.name[lang] for n in pub.networks]
     assert all(name in right for name in network_names), right        # the cover lists them
     assert pub.title[lang] in right and pub.title[lang] in left
-    assert str(pub.date.year) in left.split()                          # colophon year
+    assert str(pub.date.year) in right.split()                         # the cover's year
+    web = pub.imprint["web"]
+    assert web in left.split() and web not in right, (left, right)    # the back cover's address
     assert not all(name in left for name in network_names), left
 
 

@@ -13,7 +13,7 @@ from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 # What a Polish-only build writes; the session build (all languages) writes the same files.
 POLISH_FILES = ("pim-pl.pdf", "html/pim-pl.html", "print/pim-pl-print.pdf",
-                "print/pim-pl-booklet-a3.pdf", "print/pim-pl-booklet-a4.pdf")
+                "print/pim-pl-booklet-a3.pdf", "a5/pim-pl-a5.pdf", "print/pim-pl-booklet-a4.pdf")
 
 
 @pytest.fixture(scope="module")

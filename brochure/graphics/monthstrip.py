@@ -81,7 +81,7 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "") ->
             out.append(f'<text x="{x0 + col / 2:.2f}" y="{axis + 1.4 + cap + LABEL * 1.25:.2f}" '
                        f'font-size="{LABEL:.3f}" font-weight="bold" text-anchor="middle" '
                        f'fill="{MUTED}">{m.year}</text>')
-    out.append(f'<line x1="0" y1="{axis:.2f}" x2="{width_mm:.2f}" y2="{axis:.2f}" stroke="{MUTED}" '
+    out.append(f'<line fill="none" x1="0" y1="{axis:.2f}" x2="{width_mm:.2f}" y2="{axis:.2f}" stroke="{MUTED}" '
                f'stroke-width="0.3"/>')
     out.append("</svg>")
     return "\n".join(out)
