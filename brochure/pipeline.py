@@ -116,12 +116,13 @@ def _job(pub, edition, env) -> Job:
     fillers = {}
     if edition.print or edition.booklets:
         fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
+    titles = {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
+              for s in pub.sections}
+    # the first part's contents box also links to the divider page of each other part
+    titles |= {f"divider-{other}": render.LABELS[edition.languages[0]]["other_part"]
+               for other in edition.languages[1:]}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
-               pub.print_options["bleed_mm"], pub.root,
-               {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
-                for s in pub.sections}
-               | {f"divider-{lang}": render.LABELS[edition.languages[0]]["other_part"]
-                  for lang in edition.languages[1:]})
+               pub.print_options["bleed_mm"], pub.root, titles)
 
 
 ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")

@@ -17,7 +17,6 @@ from test_bilingual import outline_tree
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 SCREEN = {"pim-pl.pdf": ("pl",), "pim-en.pdf": ("en",), "pim-pl-en.pdf": ("pl", "en")}
-CONTENTS = {"pl": "Spis treści", "en": "Contents"}
 STYLES = PROJECT / "styles"
 
 
@@ -76,21 +75,33 @@ def root_xmp(reader) -> str:
 def test_every_figure_has_alternative_text(edition, reader):
     _, languages = edition
     figures = [e for e in structure_elements(reader) if e.get("/S") == "/Figure"]
-    assert len(figures) >= 2 * len(languages)                      # map and timeline per part
+    assert len(figures) >= 2 * len(languages)                   # map and month strip per part
     for figure in figures:
         assert str(figure.get("/Alt", "")).strip(), figure
 
 
 def test_map_alternative_text_lists_every_city(pub, edition, reader):
-    """The map's /Alt is its text equivalent: every city with coordinates is named in it."""
+    """A map's /Alt is its text equivalent: the map of all cities names every city with
+    coordinates; a network's own map ([[network-map]] in its section) names exactly the cities
+    of that network with coordinates, and no other."""
+    languages = edition[1]
     alts = [str(e.get("/Alt", "")).replace("\u00a0", " ")
             for e in structure_elements(reader) if e.get("/S") == "/Figure"]
+    located = [c for c in pub.cities if c.lat is not None]
     maps = [a for a in alts if any(c.name in a for c in pub.cities)]
-    assert len(maps) == len(edition[1]), alts         # one map per language part
-    for alt in maps:
-        for city in pub.cities:
-            if city.lat is not None:
-                assert city.name in alt, (city.name, alt)
+    every_city = [a for a in maps if all(c.name in a for c in located)]
+    assert len(every_city) == len(languages), alts           # one map of all cities per part
+    network_maps = [a for a in maps if a not in every_city]
+    expected = sorted(s.network for lang in languages for s in pub.sections
+                      if "[[network-map]]" in s.bodies[lang])
+    shown = []
+    for alt in network_maps:
+        networks = {c.network for c in located if c.name in alt}
+        assert len(networks) == 1, (networks, alt)
+        assert {c.name for c in located if c.name in alt} == \
+            {c.name for c in located if c.network in networks}, alt
+        shown += networks
+    assert sorted(shown) == expected, (shown, alts)
 
 
 def test_tables_have_header_cells(edition, reader):
@@ -125,47 +136,79 @@ def link_target(reader, annotation):
     return pages[dest[0].idnum]
 
 
+def bookmark_pages(tree, titles) -> list:
+    """1-based page of the first bookmark with each title, at any level of the outline."""
+    found = {}
+
+    def walk(nodes):
+        for title, page, children in nodes:
+            found.setdefault(_plain(title), page)
+            walk(children)
+    walk(tree)
+    return [found.get(_plain(t)) for t in titles]
+
+
+def _plain(title: str) -> str:
+    return normalise(title).replace("\u2060", "").strip()
+
+
 def test_contents_links_go_to_the_sections(pub, edition, reader):
-    """On each contents page, the link annotations, read top to bottom, go to the pages where
-    the sections start (the bookmark targets), one entry per section, in order."""
+    """The contents box on the first page of each part (the summary's side column): its link
+    annotations, read top to bottom, go to the pages where the sections start (the bookmark
+    targets), one entry per section, in order; in the bilingual edition the first part's box
+    ends with an entry for the other part, going to its divider page."""
     pdf, languages = edition
     tree = outline_tree(reader)
-    if len(languages) > 1:
-        starts_by_lang = {lang: [page for _, page, _ in node[2]]
-                          for lang, node in zip(languages, tree)}
-    else:
-        starts_by_lang = {languages[0]: [page for _, page, _ in tree]}
     texts = page_texts(pdf)
     for lang in languages:
-        starts = starts_by_lang[lang]
-        assert len(starts) == len(pub.sections)
-        contents = [n for n, t in enumerate(texts, 1) if CONTENTS[lang] in t
-                    and normalise(pub.sections[0].title(lang)) in t and n < starts[0]]
-        assert contents, f"no {CONTENTS[lang]} page"
-        page = reader.pages[contents[-1] - 1]
+        starts = bookmark_pages(tree, [s.title(lang) for s in pub.sections])
+        assert None not in starts, (lang, starts, tree)
+        assert starts == sorted(starts), starts
+        box = starts[0]                                # the summary page
+        assert render.LABELS[lang]["contents"].upper() in texts[box - 1].upper(), box
+        page = reader.pages[box - 1]
         links = [a.get_object() for a in page.get("/Annots", [])
                  if a.get_object().get("/Subtype") == "/Link"]
         assert links, f"no links on the {lang} contents page"
-        rows = {}
-        for link in links:
-            top = round(max(float(link["/Rect"][1]), float(link["/Rect"][3])))
-            rows.setdefault(top, set()).add(link_target(reader, link))
-        ordered = [rows[top] for top in sorted(rows, reverse=True)]
-        assert ordered == [{start} for start in starts], (lang, ordered, starts)
+        rows = []                                      # [top, bottom, {targets}], top down
+        for top, bottom, target in sorted(
+                ((max(float(a["/Rect"][1]), float(a["/Rect"][3])),
+                  min(float(a["/Rect"][1]), float(a["/Rect"][3])), link_target(reader, a))
+                 for a in links), key=lambda row: -row[0]):
+            if rows and top > rows[-1][1]:             # overlaps the entry above: same entry
+                rows[-1][1] = min(rows[-1][1], bottom)
+                rows[-1][2].add(target)
+            else:
+                rows.append([top, bottom, {target}])
+        expected = [{start} for start in starts]
+        if lang == languages[0] and len(languages) > 1:
+            divider = reader.get_destination_page_number(
+                reader.named_destinations[f"divider-{languages[1]}"]) + 1
+            second = bookmark_pages(tree, [pub.sections[0].title(languages[1])])[0]
+            assert divider == second - 1 > starts[-1], (divider, second, starts)
+            expected.append({divider})
+        assert [targets for _, _, targets in rows] == expected, (lang, rows, starts)
 
 
 def test_links_have_a_readable_description(pub, edition, reader):
     """PDF/UA-1 (7.18.5): a link annotation carries an alternate description in /Contents,
     read out by screen readers; for a contents link that is the section's title (in the
-    part's language), not the HTML anchor id ("pl-01-pim")."""
+    part's language), not the HTML anchor id ("pl-01-pim"); for the bilingual first part's
+    entry to the other part, that entry's words ("English version"), not "divider-en"."""
     _, languages = edition
     titles = {normalise(s.title(lang)) for s in pub.sections for lang in languages}
+    if len(languages) > 1:
+        titles.add(normalise(render.LABELS[languages[0]]["other_part"]))
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
              if a.get_object().get("/Subtype") == "/Link"]
     assert links
     unreadable = sorted({str(link.get("/Contents")) for link in links
                          if normalise(str(link.get("/Contents", ""))).strip() not in titles})
     assert not unreadable, f"link descriptions that are not section titles: {unreadable}"
+    if len(languages) > 1:
+        other = {str(link.get("/Contents")) for link in links
+                 if link.get("/Dest") == f"divider-{languages[1]}"}
+        assert other == {render.LABELS[languages[0]]["other_part"]}, other
 
 
 # ------------------------------------------------------------------ contrast
@@ -256,19 +299,23 @@ def test_text_contrast(text_pairs):
 def test_contrast_check_sees_the_stylesheets_colours(text_pairs):
     """The laid-out text uses every colour the CSS gives text, and the pairs named in the
     design brief occur (so the contrast test above really checked them). The named pairs are
-    typed here as token names because they state what the design promises: body text, muted
-    text on paper and on the tint, navy on the tint, network colours as text on white and
-    white text on them, white and #dbe4ee on the cover navy."""
+    typed here as token names because they state what the design promises: body text on
+    paper and on the tint (boxes), muted text on paper, navy on the tint, network colours as
+    text on white and on the tint (benefit numbers, recommendation headings) and white text on
+    them, white and #dbe4ee on the cover navy. (The redesign puts no muted text on the tint;
+    test_token_and_network_colours_against_paper_and_tint still checks that pair.)"""
     t, nets = tokens(), network_colours()
     used = {(fg, bg) for fg, bg, _ in text_pairs}
     text_colours = {fg for fg, _ in used}
     assert css_text_colours() <= text_colours, css_text_colours() - text_colours
     cover = long_hex(re.search(r"@page cover\s*\{[^}]*background:\s*(#[0-9a-fA-F]{3,6})",
                                (STYLES / "brochure.css").read_text("utf-8")).group(1))
-    expected = {(t["ink"], t["paper"]), (t["muted"], t["paper"]), (t["muted"], t["tint"]),
+    expected = {(t["ink"], t["paper"]), (t["ink"], t["tint"]), (t["muted"], t["paper"]),
                 (t["navy"], t["tint"]), ("#ffffff", cover), ("#dbe4ee", cover)}
     expected |= {(net, "#ffffff") for net in nets.values()}
     assert expected <= used, expected - used
+    assert any(fg in nets.values() and bg == t["tint"] for fg, bg in used), \
+        "no network colour as text on the tint"
     assert any(bg in nets.values() and fg == "#ffffff" for fg, bg in used), \
         "no white text on a network colour (PPP stage names)"
 
@@ -308,9 +355,12 @@ def test_networks_have_distinct_shapes_in_the_data_and_in_the_map_legend(built):
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_meetings_table_names_the_network_in_text(pub, built, lang):
-    """Each row of the list of meetings says its network in words (not only by colour)."""
+    """Each row of the list of meetings says its network in words (not only by colour), after
+    its dates (an open end's "(end date unknown)" does not count for the unknown network)."""
     text = pdf_text(built["dir"] / f"pim-{lang}.pdf")
-    table = text[text.index(render.LABELS[lang]["events"]):]
+    labels = render.LABELS[lang]
+    head = " ".join(labels[k] for k in ("date", "meeting", "network")).upper()  # the table head
+    table = text[text.index(head):]
     words = {n.id: n.short[lang] for n in pub.networks}
     words.update({"all": render.LABELS[lang]["all"], "unknown": render.LABELS[lang]["unknown"]})
     rows = [normalise(format_dates(e, lang)) for e in pub.events]
@@ -319,7 +369,7 @@ def test_meetings_table_names_the_network_in_text(pub, built, lang):
         start = table.find(rows[i], position)
         assert start >= 0, rows[i]
         end = table.find(rows[i + 1], start + len(rows[i])) if i + 1 < len(rows) else len(table)
-        row = table[start:end]
+        row = table[start + len(rows[i]):end]
         if words[event.network] not in row:
             missing.append((rows[i], event.network, row[:80]))
         position = start + len(rows[i])

@@ -99,7 +99,7 @@ def test_the_pdfs_of_the_same_build_are_linked_with_their_sizes(site, built):
     out = built["dir"]
     pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")
                   if not p.is_relative_to(site))
-    assert len(pdfs) == 9, pdfs                     # 3 screen + 2 print editions, 4 booklets
+    assert len(pdfs) == 11, pdfs        # 3 screen, 2 print and 2 A5 editions, 4 booklets
     for lang, name in (("pl", "index.html"), ("en", "en/index.html")):
         page = parse(site / name)
         prefix = "" if name == "index.html" else "../"
@@ -127,7 +127,9 @@ def test_only_the_fonts_the_stylesheet_names_are_copied(site):
     for name in copied:
         assert (site / name).read_bytes() == (PROJECT / "styles" / name).read_bytes()
     assert (site / "fonts" / "OFL.txt").is_file()
-    assert "--net: #2e7d32" in css                  # the colours come from the data
+    for network in content.load(PROJECT / "content").networks:    # the colours of the data
+        assert re.search(rf"\.net-{network.id}\s*\{{\s*--net:\s*{network.colour}\s*;", css), \
+            (network.id, network.colour)
 
 
 def test_the_small_fonts_cover_every_character_of_the_pages(site):
