@@ -190,7 +190,9 @@ def _worker_start(folder: str, parent: int) -> None:
     """In each worker: temporary files in the build's folder; end when the parent ends."""
     tempfile.tempdir = folder
     os.environ["TMPDIR"] = folder
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    # Stopped: end now. (sys.exit would only fail the job in hand: the pool's worker loop catches
+    # it and takes the next queued edition.) The build's temporary folder is removed by the parent.
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(1))
     signal.signal(signal.SIGINT, signal.SIG_IGN)         # Ctrl-C is the parent's to handle
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -35,7 +35,7 @@ Allowed attributes:
   once more at typeset time. `data:` images are refused: an image
   belongs in content/ as a file an editor can see and replace;
 - `id` (from `{: #name }` or a raw tag) may not take a name the layout uses: ids starting with
-  `part-`, `tl-`, `pl-`, `en-`, and `cover`, `back-cover`, `contents` are reserved; an id used
+  `part-`, `tl-`, `pl-`, `en-`, `divider-`, and `cover`, `back-cover`, `contents` are reserved; an id used
   twice in an edition (by the layout or by two texts) is refused by pipeline.py after rendering;
 - `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
   only `text-align: left|right|center` (what the `tables` extension writes).
@@ -94,7 +94,7 @@ HINT = "use Markdown (see docs/content-model.md)"
 # Ids the layout gives its own elements (the parts, the sections <lang>-<file>, the list of
 # meetings <lang>-events, the timeline's tl-..., the covers): an id in the text may not take
 # them, or a link, the contents or the PDF's language tagging would land on the wrong element.
-RESERVED_ID_PREFIXES = ("part-", "tl-", "pl-", "en-")
+RESERVED_ID_PREFIXES = ("part-", "tl-", "pl-", "en-", "divider-")
 RESERVED_IDS = ("cover", "back-cover", "contents")
 
 

@@ -147,13 +147,24 @@ def test_ranges(src, want):
 
 
 @pytest.mark.parametrize("src", [
-    "publiczno-prywatnym", "błękitno-zieloną", "post-pandemicznej", "i/lub",
+    "publiczno-prywatnym", "błękitno-zieloną", "post-pandemicznej",
     "-5", "2022-05-10", "data 2022-05-10.", "COVID-19", "A4-5", "1-2-3",
     "średnio- i długoterminowy", "PPP—jako", "słowo–słowo",
 ])
 def test_hyphens_left_alone(src):
     assert pl(src).replace(NB, " ") == src
     assert en(src) == src
+
+
+def test_and_or_stays_on_one_line():
+    assert pl("utrzymanie i/lub świadczenie") == "utrzymanie i/\u2060lub świadczenie"
+    assert pl("kasa/lub") == "kasa/lub"
+
+
+def test_enumeration_labels_keep_to_their_word():
+    assert pl("obszarach: i) planowaniu, ii) aspektach") == \
+        f"obszarach: i){NB}planowaniu, ii){NB}aspektach"
+    assert en("possible i) to optimise") == f"possible i){NB}to optimise"
 
 
 def test_date_to_date_gets_a_spaced_dash():
