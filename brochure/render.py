@@ -78,7 +78,8 @@ def identity(pub, lang, others=()) -> Markup:
             for logo in pub.logos) + "</div>")
     return Markup('<div class="identity">' + "".join(
         f'<p class="org">{escape(name[lang])}' + "".join(
-            f'<small lang="{HTML_LANG[other]}">{escape(name[other])}</small>' for other in others)
+            f'<span class="translation" lang="{HTML_LANG[other]}">{escape(name[other])}</span>'
+            for other in others)
         + "</p>" for name in (pub.publisher, pub.partner)) + "</div>")
 
 

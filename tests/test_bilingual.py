@@ -186,7 +186,7 @@ def letters(text: str) -> str:
 
 def test_running_heads_follow_each_parts_language(pub, volume, parts, reader):
     """The head of a right-hand (odd) page names the section the page belongs to (upper case),
-    in that part's language; left-hand pages carry none."""
+    in that part's language; a left-hand page names the publication in that language."""
     owner = {}
     for lang in ("pl", "en"):
         starts = sorted((page, title) for title, page in parts[lang][1].items())
@@ -202,8 +202,10 @@ def test_running_heads_follow_each_parts_language(pub, volume, parts, reader):
         if page not in owner or not head:
             continue
         lang, section = owner[page]
-        if page % 2 == 0 or letters(head) != letters(section.upper()) \
-                or letters(head) not in titles[lang]:
+        if page % 2 == 0:                # a left-hand page names the publication, in its language
+            if letters(head) != letters(normalise(pub.title[lang]).upper()):
+                wrong.append((page, head, pub.title[lang]))
+        elif letters(head) != letters(section.upper()) or letters(head) not in titles[lang]:
             wrong.append((page, head, section))
         checked[lang] += 1
     assert not wrong, f"(page, running head, section of the page): {wrong}"
