@@ -187,10 +187,12 @@ def impose_cost(pdf_file: Path) -> dict:
 
     import pypdf
     from brochure import impose
-    data = pdf_file.read_bytes()
-    pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-    sheets = {}
-    for sheet in ("A3", "A4"):
+    sources = {"A3": pdf_file, "A4": pdf_file.parent.parent / "a5" / pdf_file.name.replace(
+        "-print.pdf", "-a5.pdf")}      # A4 pages on A3 sheets; the A5 edition on A4 sheets
+    pages, sheets = 0, {}
+    for sheet, source in sources.items():
+        data = source.read_bytes()
+        pages += len(pypdf.PdfReader(io.BytesIO(data)).pages)
         t = time.process_time()
         impose.impose_booklet(io.BytesIO(data), io.BytesIO(), sheet=sheet)
         sheets[sheet] = time.process_time() - t
