@@ -62,7 +62,7 @@ EDITION_OF = re.compile(r"\[([\w-]+)\]$")
 COLD_MAX_S = 8.0
 RATIO_MAX = 1.15
 REBUILD_MAX_S = 0.5
-AFFECTED = {"pl", "pl-en", "pl-print"}          # editions a change to content/pl/ affects
+AFFECTED = {"pl", "pl-en", "pl-print", "pl-a5"}   # editions a change to content/pl/ affects
 PER_PAGE_RATIO_MAX = 1.5
 MEMORY_MAX_MB = 1024
 SCREEN_MAX_KB = 500
@@ -454,21 +454,19 @@ def main() -> int:
         # 5. PDF sizes ------------------------------------------------------------------------
         heading("5. PDF size and pages (cold build output)")
         rows, screen_sizes = [], {}
-        for edition in editions.EDITIONS:
-            files = [edition.pdf]
-            if edition.booklets:
-                stem = edition.pdf.removesuffix("-print.pdf")
-                files += [f"{stem}-booklet-a3.pdf", f"{stem}-booklet-a4.pdf"]
-            for rel in files:
-                pdf = cold_out / rel
-                size = pdf.stat().st_size / 1024
-                pages = len(pypdf.PdfReader(pdf).pages)
-                target = ""
-                if rel == edition.pdf and edition.id in SCREEN:
-                    screen_sizes[edition.id] = size
-                    target = "PASS" if size < SCREEN_MAX_KB else "MISS"
-                    target += f" (< {SCREEN_MAX_KB} KB)"
-                rows.append((rel, edition.id, f"{size:.0f} KB", pages, target))
+        made_by = {e.pdf: e for e in editions.EDITIONS}
+        for pdf in sorted(p for p in cold_out.rglob("*.pdf") if "web" not in p.parts):
+            rel = pdf.relative_to(cold_out).as_posix()
+            edition = made_by.get(rel) or next(e for e in editions.EDITIONS
+                                               if e.languages[0] in pdf.name and e.booklets)
+            size = pdf.stat().st_size / 1024
+            pages = len(pypdf.PdfReader(pdf).pages)
+            target = ""
+            if rel == edition.pdf and edition.id in SCREEN:
+                screen_sizes[edition.id] = size
+                target = "PASS" if size < SCREEN_MAX_KB else "MISS"
+                target += f" (< {SCREEN_MAX_KB} KB)"
+            rows.append((rel, edition.id, f"{size:.0f} KB", pages, target))
         table(rows, ("file", "edition", "size", "pages", "screen target"))
         figures["screen_sizes"] = screen_sizes
         print("\n  web edition (output/web): what a browser loads for each page (HTML, the "
