@@ -457,8 +457,10 @@ def main() -> int:
         made_by = {e.pdf: e for e in editions.EDITIONS}
         for pdf in sorted(p for p in cold_out.rglob("*.pdf") if "web" not in p.parts):
             rel = pdf.relative_to(cold_out).as_posix()
-            edition = made_by.get(rel) or next(e for e in editions.EDITIONS
-                                               if e.languages[0] in pdf.name and e.booklets)
+            size_of = "A5" if rel.endswith("-booklet-a4.pdf") else "A4"   # its source edition
+            edition = made_by.get(rel) or next(e for e in editions.EDITIONS if e.booklets
+                                               and e.size == size_of
+                                               and f"-{e.languages[0]}-" in pdf.name)
             size = pdf.stat().st_size / 1024
             pages = len(pypdf.PdfReader(pdf).pages)
             target = ""

@@ -102,7 +102,8 @@ def _cities(root: Path, per_network: int) -> None:
     path = root / "data" / "cities.yaml"
     cities = _load(path) or []
     networks = [n["id"] for n in _load(root / "data" / "networks.yaml")]
-    mids = [c["mid"] for c in cities] or [{"pl": "Temat MID", "en": "MAP topic"}]
+    mids = [c["mid"] for c in cities if isinstance(c.get("mid"), dict)] \
+        or [{"pl": "Temat MID", "en": "MAP topic"}]          # some topics are unknown
     names = {c["name"] for c in cities}
     rings = load_outline(str(root / "data" / "poland.json"))
     wanted = {n: max(0, per_network - sum(c["network"] == n for c in cities)) for n in networks}
