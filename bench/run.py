@@ -6,7 +6,8 @@ whatever the figures are (1 only if a build it runs fails). Everything is measur
 run, on this machine, into temporary folders (output/ and content/ are never touched).
 
 1. cold full build through the real command line (fresh output folder: no cache)
-2. overhead ratio: that build's wall time / WeasyPrint alone on the same final HTML
+2. overhead ratio: that build's wall time / WeasyPrint alone on the same final HTML, the same
+   layouts and the same cores (forked workers, best split): the headline figure
 3. unchanged rebuild (same output folder)
 4. one Polish paragraph changed (copy of content/): which editions are typeset again
 5. size and page count of every PDF; the web edition's page weights
@@ -281,6 +282,16 @@ def schedule_in_order(durations: list, workers: int) -> float:
     return max(free) if durations else 0.0
 
 
+def layout_groups(all_editions, built) -> list:
+    """The build's jobs: editions of the same languages and page size share one layout
+    (pipeline._share_layouts); each job named 'pl+pl-print'."""
+    groups = {}
+    for e in all_editions:
+        if e.id in built:
+            groups.setdefault((e.languages, e.size), []).append(e.id)
+    return ["+".join(ids) for ids in groups.values()]
+
+
 def best_split(durations: dict, workers: int = 2):
     """The assignment of jobs to `workers` workers with the smallest makespan (exhaustive)."""
     ids = sorted(durations, key=durations.get, reverse=True)
@@ -329,9 +340,12 @@ def main() -> int:
         serial = (cold.stage_sum("look for") + cold.stage_sum("load and") +
                   cold.stage_sum("render HTML") + cold.stage_sum("web edition") +
                   cold.stage_sum("write output"))
-        jobs = {i: typeset_times[i] + finish_times.get(i, 0) for i in order}
-        in_order = schedule_in_order([jobs[i] for i in order], min(CORES, len(order)))
-        best, best_groups = best_split(jobs, min(CORES, len(order)))
+        # the build lays out each HTML once, in one worker, and writes each of its editions
+        groups = layout_groups(editions.EDITIONS, order)
+        jobs = {g: sum(typeset_times[i] + finish_times.get(i, 0) for i in g.split("+"))
+                for g in groups}
+        in_order = schedule_in_order(sorted(jobs.values(), reverse=True), min(CORES, len(jobs)))
+        best, best_groups = best_split(jobs, min(CORES, len(jobs)))
         print(f"\n  where the time goes ({cold.wall:.2f} s wall):")
         print(f"    in the main process, one after the other (look + load + render HTML x"
               f"{len(order)} + web edition + write): {serial:.2f} s, of which the web edition "
@@ -344,8 +358,8 @@ def main() -> int:
               f"process pool, pickling results, cache write): "
               f"{max(0.0, cold.wall - serial - in_order):.2f} s (wall - main-process stages - "
               f"simulated pool makespan)")
-        print(f"    pool schedule with these job times: jobs taken in edition order "
-              f"({', '.join(order)}) -> makespan {in_order:.2f} s; best split "
+        print(f"    pool schedule with these job times: jobs taken longest first, as the build "
+              f"does ({', '.join(groups)}) -> makespan {in_order:.2f} s; best split "
               f"{' | '.join('+'.join(g) for g in best_groups)} -> {best:.2f} s")
         booklets = impose_cost(cold_out / "print" / "pim-pl-print.pdf")
         print(f"    finish (pypdf) of a print edition = imposing its two booklets; imposed again "
@@ -363,58 +377,62 @@ def main() -> int:
         env = render.environment()
         html_dir = tmp / "html"
         html_dir.mkdir()
-        manifest, same = [], []
+        manifest, same, written = {}, [], set()
         for edition in editions.EDITIONS:
             html = render.render(pub, edition, env)
-            (html_dir / f"{edition.id}.html").write_text(html, encoding="utf-8")
-            manifest.append([edition.id, edition.variant])
+            group = next(g for g in groups if edition.id in g.split("+"))
+            if group not in written:
+                (html_dir / f"{group}.html").write_text(html, encoding="utf-8")
+                written.add(group)
+            manifest.setdefault(group, []).append(edition.variant)
             if edition.html:
                 same.append((cold_out / edition.html).read_bytes() == pipeline.preview_html(html))
-        (html_dir / "manifest.json").write_text(json.dumps(manifest))
-        print(f"  final HTML rendered in-process (render.render) for {len(manifest)} editions; "
-              f"identical to the build's HTML previews: {'yes' if all(same) else 'NO'} "
-              f"({sum(same)}/{len(same)} screen editions compared)")
+        (html_dir / "manifest.json").write_text(json.dumps(list(manifest.items())))
+        print(f"  final HTML rendered in-process (render.render) for {len(manifest)} layouts of "
+              f"{len(order)} editions; identical to the build's HTML previews: "
+              f"{'yes' if all(same) else 'NO'} ({sum(same)}/{len(same)} screen editions compared)")
         seq_run = run("WeasyPrint alone, sequential", WP_ALONE + [str(html_dir), "sequential"])
         seq = json.loads(seq_run.out)
         alone = {r["id"]: r["seconds"] for r in seq["runs"]}
         alone_sum = sum(alone.values())
-        ideal, groups = best_split(alone, min(CORES, len(alone)))
+        ideal, split = best_split(alone, min(CORES, len(alone)))
         par_run = run("WeasyPrint alone, parallel", WP_ALONE + [
-            str(html_dir), "parallel", "/".join(",".join(g) for g in groups)])
+            str(html_dir), "parallel", "/".join(",".join(g) for g in split)])
         par = json.loads(par_run.out)
         par_alone = {r["id"]: r["seconds"] for r in par["runs"]}
         print(f"  fresh subprocess each: import weasyprint {seq['import_seconds']:.2f} s "
-              f"(sequential run), then weasyprint.HTML(string=html, base_url='{PROJECT}/')"
-              f".write_pdf(pdf_variant=<variant>) per edition")
+              f"(sequential run), then per layout weasyprint.HTML(string=html, base_url="
+              f"'{PROJECT}/').render() once and .write_pdf(pdf_variant=<variant>) per edition")
         print(f"  sequential run: wall {seq_run.wall:.2f} s, other load {seq_run.other_cores:.2f}"
               f" cores; parallel run: wall {par_run.wall:.2f} s, other load "
               f"{par_run.other_cores:.2f} cores")
         rows = []
-        for ident in order:
-            variant = dict(manifest)[ident]
-            rows.append((ident, variant, fmt(alone[ident]), fmt(par_alone.get(ident)),
-                         fmt(typeset_times.get(ident)), fmt(finish_times.get(ident)),
-                         fmt(typeset_times[ident] / alone[ident], "x")))
+        for group in groups:
+            built = sum(typeset_times[i] for i in group.split("+"))
+            finished = sum(finish_times.get(i, 0) for i in group.split("+"))
+            rows.append((group, " + ".join(manifest[group]), fmt(alone[group]),
+                         fmt(par_alone.get(group)), fmt(built), fmt(finished),
+                         fmt(built / alone[group], "x")))
         rows.append(("sum", "", fmt(alone_sum), fmt(sum(par_alone.values())),
                      fmt(sum(typeset_times.values())), fmt(sum(finish_times.values())),
                      fmt(sum(typeset_times.values()) / alone_sum, "x")))
-        table(rows, ("edition", "variant", "WP alone seq", "WP alone par", "build typeset",
-                     "build finish", "typeset/alone"))
-        print(f"\n  WeasyPrint alone, best 2-core schedule {' | '.join('+'.join(g) for g in groups)}"
+        table(rows, ("layout: editions", "variants", "WP alone seq", "WP alone par",
+                     "build typeset", "build finish", "typeset/alone"))
+        same_schedule = par["wall_seconds"]
+        print(f"\n  WeasyPrint alone, best 2-core schedule {' | '.join('+'.join(g) for g in split)}"
               f": computed from the sequential times {ideal:.2f} s, measured (forked workers) "
-              f"{par['wall_seconds']:.2f} s")
-        ratio = cold.wall / alone_sum
-        print(f"  overhead ratio = cold build wall {cold.wall:.2f} s / WeasyPrint alone "
-              f"(sequential sum) {alone_sum:.2f} s = {ratio:.2f}")
-        print(f"    (the ratio uses the sequential sum: it is the work WeasyPrint needs for the "
-              f"same documents, a figure that does not depend on how the build schedules it;\n"
-              f"     for reference, against the measured 2-core schedule it would be "
-              f"{cold.wall / par['wall_seconds']:.2f}, against the computed ideal "
-              f"{cold.wall / ideal:.2f})")
+              f"{same_schedule:.2f} s")
+        ratio = cold.wall / same_schedule
+        print(f"  overhead ratio (the target's figure) = cold build wall {cold.wall:.2f} s / "
+              f"WeasyPrint alone on the same {min(CORES, len(alone))} cores {same_schedule:.2f} s"
+              f" = {ratio:.2f}")
+        print(f"    for reference: against WeasyPrint's sequential sum {alone_sum:.2f} s it would "
+              f"be {cold.wall / alone_sum:.2f} (a parallel build against a serial reference: "
+              f"it flatters the build), against the computed ideal {cold.wall / ideal:.2f}")
         print(f"  CPU time, less sensitive to other load on the machine: cold build "
               f"{cold.cpu:.2f} s (main process + workers) vs WeasyPrint alone {seq_run.cpu:.2f} s "
               f"(sequential subprocess, start-up and import included) = {cold.cpu / seq_run.cpu:.2f}")
-        figures.update(ratio=ratio, alone_sum=alone_sum, alone=alone)
+        figures.update(ratio=ratio, alone_sum=alone_sum, alone=alone, same_schedule=same_schedule)
 
         # 3. unchanged rebuild ----------------------------------------------------------------
         heading("3. Unchanged rebuild (same output folder)")
@@ -579,8 +597,8 @@ def summary(f: dict) -> None:
     rows = [
         ("cold full build, all editions", f"< {COLD_MAX_S:g} s", f"{cold.wall:.2f} s",
          cold.wall < COLD_MAX_S),
-        ("overhead ratio (build / WeasyPrint alone)", f"< {RATIO_MAX}", f"{f['ratio']:.2f}",
-         f["ratio"] < RATIO_MAX),
+        ("overhead ratio (build / WeasyPrint alone, same cores)", f"<= {RATIO_MAX}",
+         f"{f['ratio']:.2f}", f["ratio"] <= RATIO_MAX),
         ("unchanged rebuild", f"< {REBUILD_MAX_S} s", f"{rebuild.wall:.2f} s",
          rebuild.wall < REBUILD_MAX_S),
         ("one paragraph changed: only affected rebuilt", "typeset: " + ",".join(sorted(AFFECTED)),
@@ -602,14 +620,14 @@ def summary(f: dict) -> None:
     print("\n  Where the time goes, for the targets missed:")
     if not rows[0][3] or not rows[1][3]:
         finish = sum(f["finish"].values())
-        print(f"  - cold build {cold.wall:.2f} s vs WeasyPrint alone {f['alone_sum']:.2f} s "
-              f"(sequential sum); the build's stages, longest first:")
+        print(f"  - cold build {cold.wall:.2f} s vs WeasyPrint alone {f['same_schedule']:.2f} s "
+              f"(same cores); the build's stages, longest first:")
         for label, seconds in sorted(cold.stages, key=lambda s: -s[1])[:8]:
             print(f"      {label:<34} {seconds:6.2f} s")
         print(f"    CPU {cold.cpu:.2f} s in {cold.wall:.2f} s wall: {cold.cpu / cold.wall:.2f} of "
               f"{CORES} cores used by the build; other processes used {cold.other_cores:.2f}")
         print(f"    main process, serial: {f['serial']:.2f} s; worker pool, jobs in edition "
-              f"order: makespan {f['in_order']:.2f} s (best split "
+              f"longest first: makespan {f['in_order']:.2f} s (best split "
               f"{' | '.join('+'.join(g) for g in f['best_groups'])}: {f['best']:.2f} s)")
         print(f"    finish (pypdf) = booklet imposition: {finish:.2f} s of worker time "
               f"({100 * finish / f['alone_sum']:.0f}% of WeasyPrint alone for all editions); "

@@ -1,11 +1,6 @@
 """Colours: contrast of screen colours, and their CMYK form for the print editions."""
 from __future__ import annotations
 
-import re
-
-TRANSPARENT = re.compile(r"\btransparent\b")
-HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b(?![-\w])")
-
 
 def rgb(hex_colour: str) -> tuple:
     """'#1c2430' or '#fff' -> (r, g, b) in 0..1."""
@@ -40,10 +35,3 @@ def cmyk(hex_colour: str, known: dict) -> tuple:
     if abs(r - g) < 0.02 and abs(g - b) < 0.02:
         return (0, 0, 0, round(k, 3))
     return tuple(round((1 - c - k) / (1 - k), 3) for c in (r, g, b)) + (round(k, 3),)
-
-
-def to_device_cmyk(text: str, known: dict) -> str:
-    """Every #rgb / #rrggbb colour in CSS or SVG text written as device-cmyk(c m y k)."""
-    def convert(match):
-        return "device-cmyk({})".format(" ".join(f"{v:g}" for v in cmyk(match.group(0), known)))
-    return TRANSPARENT.sub("device-cmyk(0 0 0 0 / 0)", HEX.sub(convert, text))

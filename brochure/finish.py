@@ -8,6 +8,8 @@ import time
 
 import pydyf
 
+from . import adapters
+
 LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
 
 
@@ -46,14 +48,11 @@ def span_languages(document, pdf):
     own) are therefore in the same order. Run it before tagging.repair_structure, which empties
     elements. A page where the two counts differ is left alone."""
     from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-    from weasyprint.pdf.tags import _get_pdf_tag
 
     def spans(box):
-        if isinstance(box, AbsolutePlaceholder):
-            box = box._box
+        box = adapters.placed_box(box)
         tag = None if box.element is None else box.element_tag
-        if _get_pdf_tag(tag) == "Span" and not isinstance(
+        if adapters.pdf_tag(tag) == "Span" and not isinstance(
                 box, (boxes.PageBox, boxes.MarginBox, boxes.LineBox, boxes.TextBox)):
             yield box.element.get("lang")
         children = getattr(box, "children", ())
@@ -70,7 +69,7 @@ def span_languages(document, pdf):
                 not any(isinstance(kid, int) for kid in obj.get("K", ())):
             elements.setdefault(obj.get("Pg"), []).append(obj)
     for page, reference in zip(document.pages, pdf.page_references):
-        langs, found = list(spans(page._page_box)), elements.get(reference, [])
+        langs, found = list(spans(adapters.page_box(page))), elements.get(reference, [])
         if len(langs) != len(found):
             continue
         for lang, element in zip(langs, found):
@@ -158,6 +157,15 @@ def press_ready(document, pdf):
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
             obj.stream = [PDFX3_ONLY.sub(b"", part) if isinstance(part, bytes) else part
                           for part in obj.stream]
+
+
+def cut_to_trim(document, pdf):
+    """A finisher for the screen editions: every page cut to its trim box. (The layout has the
+    bleed of the print editions, which a reader on screen must not see.)"""
+    for reference in pdf.page_references:
+        page = pdf.objects[int(reference.split()[0])]
+        if "TrimBox" in page:
+            page["MediaBox"] = page["BleedBox"] = page["TrimBox"]
 
 
 def _drop_annotations(pdf):

@@ -27,6 +27,8 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject,
                            FloatObject, NameObject, RectangleObject, TextStringObject)
 
+from . import adapters
+
 MM = 72 / 25.4
 
 # Landscape sheet sizes (width, height).
@@ -173,9 +175,9 @@ def _describe(writer: PdfWriter, reader: PdfReader, digest: str) -> None:
     root = reader.trailer["/Root"]
     info = reader.trailer.get("/Info")
     if info is not None:
-        writer._info = info.get_object().clone(writer)        # keeps /Trapped a name
+        adapters.set_info(writer, info.get_object().clone(writer))   # keeps /Trapped a name
         producer = str(info.get_object().get("/Producer", "")).strip()
-        writer._info[NameObject("/Producer")] = TextStringObject(
+        adapters.info(writer)[NameObject("/Producer")] = TextStringObject(
             f"{producer}; imposed with pypdf" if producer else "pypdf")
     for key in ("/Lang", "/ViewerPreferences"):
         if key in root:
@@ -210,7 +212,7 @@ def _form(writer: PdfWriter, page: PageObject, trim: RectangleObject):
                                           (trim.left, trim.bottom, trim.right, trim.top)]),
         NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
     })
-    return writer._add_object(form.flate_encode())
+    return adapters.add_object(writer, form.flate_encode())
 
 
 def _add_xobject(side: PageObject, name: str, form) -> None:
@@ -222,13 +224,13 @@ def _add_xobject(side: PageObject, name: str, form) -> None:
 def _set_contents(writer: PdfWriter, side: PageObject, operators: bytes) -> None:
     stream = DecodedStreamObject()
     stream.set_data(operators)
-    side[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    side[NameObject("/Contents")] = adapters.add_object(writer, stream.flate_encode())
 
 
 def _identify(writer: PdfWriter, source: bytes) -> None:
     """A file identifier made from the source, not from chance: same input, same bytes."""
     digest = ByteStringObject(hashlib.sha256(source).digest()[:16])
-    writer._ID = ArrayObject([digest, digest])   # pypdf has no public setter
+    adapters.set_identifier(writer, ArrayObject([digest, digest]))
 
 
 def _trim_box(page: PageObject, bleed_pt: float) -> RectangleObject:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import adapters
+
 HEADINGS = ("h2", "h3", "h4")
 HYPHENS = ("\u2010", "-", "\u00ad")
 MAX_HYPHEN_RUN = 2       # hyphenated line ends in a row
@@ -23,7 +25,7 @@ class Section:
 
 def lint(document, sections, lang) -> list:
     """'file:line: level: message' lines for one typeset language edition."""
-    pages = [_content(page._page_box) for page in document.pages]
+    pages = [_content(adapters.page_box(page)) for page in document.pages]
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
@@ -77,7 +79,7 @@ class PageFigures:
 def page_figures(document) -> list:
     figures = []
     for number, page in enumerate(document.pages, start=1):
-        box = page._page_box
+        box = adapters.page_box(page)
         content = _content(box)
         full = any(_classes(b) & set(FULL_PAGES) for b in _walk(content))
         fill = None if full else _fill(box, content)

@@ -59,17 +59,18 @@ class Job:
     bleed_mm: float
     content: str             # the content folder (its images may be loaded)
     titles: dict             # section element id -> section title (link descriptions)
+    cmyk: dict               # screen colour -> designed CMYK (print editions)
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
     deadline = time.monotonic() + timeout
     env = render.environment()
-    results, pending = {}, []
+    results, pending, rendered = {}, [], {}
     for edition in editions:
         t = time.perf_counter()
         with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
                                    f"than {timeout:g} s and was stopped (is a section huge?)"):
-            job = _job(pub, edition, env)
+            job = _job(pub, edition, env, rendered)
         progress.stage(f"render HTML          [{edition.id}]", t)
         key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks,
                         job.bleed_mm)
@@ -80,11 +81,20 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
             results[edition.id] = hit
         else:
             pending.append((key, job))
-    for key, result in _typeset_all(pending, progress, deadline, timeout, jobs):
+    for key, result in _typeset_all(_share_layouts(pending), progress, deadline, timeout, jobs):
         results[result.edition.id] = result
         if store:
             store.put(key, result)
     return [results[e.id] for e in editions]
+
+
+def _share_layouts(pending) -> list:
+    """The pending jobs in groups of the same HTML (a language's screen and print editions):
+    each group is laid out once, in one worker, and written once per edition."""
+    groups = {}
+    for key, job in pending:
+        groups.setdefault(job.html, []).append((key, job))
+    return list(groups.values())
 
 
 @contextlib.contextmanager
@@ -109,19 +119,28 @@ def _time_limit(deadline, message):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _job(pub, edition, env) -> Job:
-    html = render.render(pub, edition, env)
-    _check_unique_ids(pub, edition, html)
+def _job(pub, edition, env, rendered=None) -> Job:
+    """The edition's job. rendered: (languages, page size) -> HTML, shared by the editions it
+    is the same for (the HTML depends on nothing else)."""
+    rendered = {} if rendered is None else rendered
+    layout = (edition.languages, edition.size)
+    if layout not in rendered:
+        rendered[layout] = render.render(pub, edition, env)
+        _check_unique_ids(pub, edition, rendered[layout])
+    html = rendered[layout]
     fillers = {}
     if edition.print or edition.booklets:
-        fillers = {n: render.render_notes(pub, edition, n, env) for n in range(1, SADDLE_STITCH)}
+        if (layout, "fillers") not in rendered:
+            rendered[layout, "fillers"] = {n: render.render_notes(pub, edition, n, env)
+                                           for n in range(1, SADDLE_STITCH)}
+        fillers = rendered[layout, "fillers"]
     titles = {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
               for s in pub.sections}
     # the first part's contents box also links to the divider page of each other part
     titles |= {f"divider-{other}": render.LABELS[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
-               pub.print_options["bleed_mm"], pub.root, titles)
+               pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub))
 
 
 ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
@@ -148,38 +167,42 @@ def _check_unique_ids(pub, edition, html: str) -> None:
                         f'layout or another text); ids must be unique: choose another name')
 
 
-def _typeset_all(pending, progress, deadline, timeout, jobs):
-    """(key, EditionResult) for each pending job, typeset in parallel processes."""
-    if not pending:
+def _typeset_all(groups, progress, deadline, timeout, jobs):
+    """(key, EditionResult) for each job of the groups, each group typeset in a process of
+    its own, in parallel."""
+    if not groups:
         return []
     import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
 
     prune_build_folders()
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    pending = sorted(pending, key=lambda item: -_cost(item[1]))   # longest first
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
+    groups = sorted(groups, key=lambda group: -_cost(group))   # longest first
     context = multiprocessing.get_context("fork")
     folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_worker_start, initargs=(folder, os.getpid()))
     finished = False
     try:
-        futures = [(key, job, pool.submit(run_job, job)) for key, job in pending]
+        futures = [(group, pool.submit(run_jobs, [job for _, job in group]))
+                   for group in groups]
         done = []
-        for key, job, future in futures:
+        for group, future in futures:
+            names = " and ".join(job.edition.id for _, job in group)
             try:
-                result = future.result(timeout=max(0.1, deadline - time.monotonic()))
+                results = future.result(timeout=max(0.1, deadline - time.monotonic()))
             except FutureTimeout:
-                raise EditionTimeout(f"edition {job.edition.id}: typesetting took longer than "
+                raise EditionTimeout(f"edition {names}: typesetting took longer than "
                                      f"{timeout:g} s and was stopped (is a section huge?)"
                                      ) from None
-            for stage, seconds in result.timings.items():
-                progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
-            done.append((key, result))
+            for (key, job), result in zip(group, results):
+                for stage, seconds in result.timings.items():
+                    progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
+                done.append((key, result))
         finished = True
         return done
     finally:
         if not finished:        # a worker may be busy for minutes: stop it
-            for process in list(getattr(pool, "_processes", {}).values()):
+            for process in multiprocessing.active_children():   # the pool's workers
                 process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(folder, ignore_errors=True)
@@ -225,26 +248,44 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _cost(job: Job) -> float:
-    """A rough estimate of a job's time, to start the longest first: print editions are also
-    padded and imposed."""
-    return len(job.html) * (1.3 if job.edition.print else 1.0)
+def _cost(group) -> float:
+    """A rough estimate of a group's time, to start the longest first: one layout, and a
+    write per edition."""
+    return len(group[0][1].html) * (1 + 0.4 * len(group))
 
 
-def run_job(job: Job) -> EditionResult:
-    """Typeset and finish one edition (in a worker process)."""
+def run_jobs(jobs) -> list:
+    """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
+    its PDF, finished (and imposed): an EditionResult each."""
+    t = time.perf_counter()
+    first = jobs[0]
+    outputs = [typeset.Output(
+        job.edition.variant, job.html,
+        multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
+        finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
+                                                        job.titles))
+        for job in jobs]
+    fillers = next((job.fillers for job in jobs if job.fillers), {})
+    typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
+                                              content=first.content, cmyk=first.cmyk)
+    layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
+    results = []
+    for job, typeset_result in zip(jobs, typeset_results):
+        result = _finish_job(job, typeset_result)
+        # the shared layout is counted once, with the first edition
+        result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
+                                                  - typeset_result.finishing
+                                                  + (layout if job is first else 0.0))
+        results.append(result)
+    return results
+
+
+def _finish_job(job, typeset_result) -> EditionResult:
+    """The edition's files from its PDF: the PDF (with crop marks if asked) and its booklets."""
     edition = job.edition
     result = EditionResult(edition)
     if edition.html:
         result.files.append((edition.html, preview_html(job.html), None))
-    t = time.perf_counter()
-    typeset_result = typeset.typeset(
-        job.html, edition.variant, identifier=job.html,
-        multiple=SADDLE_STITCH if edition.print or edition.booklets else 1, fillers=job.fillers,
-        finisher=None if edition.print else partial(_screen_finisher, edition.languages,
-                                                    job.titles),
-        content=job.content)
-    result.timings["typeset (WeasyPrint)"] = time.perf_counter() - t - typeset_result.finishing
     result.timings["finish (pydyf)"] = typeset_result.finishing
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings

@@ -9,7 +9,7 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
-from . import colour, sanitize, typography
+from . import sanitize, typography
 from .content import ContentError
 from .graphics import map as map_graphic, monthstrip, shapes, timeline
 from .model import UNKNOWN
@@ -182,10 +182,7 @@ SVG_DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
 
 
 def _svg(context, svg: str) -> Markup:
-    svg = _alt_with_description(svg)
-    if context["edition"].cmyk:
-        svg = colour.to_device_cmyk(svg, known_colours(context["pub"]))
-    return Markup(svg)
+    return Markup(_alt_with_description(svg))
 
 
 def _alt_with_description(svg: str) -> str:
@@ -215,7 +212,8 @@ def _map(pub, lang, edition, network=None) -> str:
 
 
 def known_colours(pub) -> dict:
-    return {n.colour: n.cmyk for n in pub.networks}
+    """Screen colour -> the designed CMYK of the print editions (percentages), per network."""
+    return {n.colour.lower(): n.cmyk for n in pub.networks}
 
 
 COMPONENTS = {
@@ -266,22 +264,21 @@ def stylesheet(pub, edition) -> Markup:
     """The document's own stylesheet: the files of styles/ and the colours of the data.
 
     It is inlined, not linked, because WeasyPrint 70.0 honours @color-profile only in the
-    document's own styles; for print every colour is then written in device-cmyk.
+    document's own styles. Screen and print editions share it, and their layout: every page
+    has the bleed of print (the screen PDFs are cut to the trim), and the colours are sRGB
+    (the print PDFs are painted in device CMYK, see adapters.device_cmyk_colours).
     """
-    names = ["tokens.css", "brochure.css"] + (["print.css"] if edition.print else [])
+    names = ["tokens.css", "brochure.css"]
     css = "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
     if edition.size == "A5":
         css += A5_PAGE
-    if edition.cmyk:
-        profile = pub.print_options["icc"]
-        bleed = pub.print_options["bleed_mm"]
-        css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
-               f"src: url({profile}) }}\n@page {{ bleed: {bleed}mm }}\n"
-               + colour.to_device_cmyk(css, known_colours(pub)) + "\n"
-               # the colour bands at the cover edges run on into the bleed
-               f".cover-bands {{ margin: -{bleed}mm -{bleed}mm 0; }}\n"
-               f".back-cover .cover-bands.bottom {{ left: -{bleed}mm; right: -{bleed}mm; "
-               f"bottom: -{bleed}mm; margin: 0; height: {7 + bleed}mm; }}\n")
+    bleed = pub.print_options["bleed_mm"]
+    css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
+           f"src: url({pub.print_options['icc']}) }}\n@page {{ bleed: {bleed}mm }}\n" + css + "\n"
+           # the colour bands at the cover edges run on into the bleed
+           f".cover-bands {{ left: -{bleed}mm; right: -{bleed}mm; top: -{bleed}mm; "
+           f"height: {7 + bleed}mm; }}\n"
+           f".back-cover .cover-bands.bottom {{ top: auto; bottom: -{bleed}mm; }}\n")
     return Markup(css)
 
 
@@ -307,20 +304,18 @@ def _css_file(name) -> str:
 
 
 def _network_css(pub, edition) -> str:
-    """Per-network colours (screen: sRGB; print: device-cmyk) and thumb-index tabs, from data.
+    """Per-network colours and thumb-index tabs, from data.
 
     Each network's pages carry a colour tab on the outer edge, at a height of its own (top,
     middle, bottom), so the sections can be found on the closed brochure and in grayscale.
     The tab is a page-margin box reaching into the bleed: WeasyPrint 70.0 cannot paint a
     gradient background in device-cmyk.
     """
-    bleed = pub.print_options["bleed_mm"] if edition.print else 0
+    bleed = pub.print_options["bleed_mm"]
     inset = MARGIN_MM[edition.size] - TAB_MM
     rules = []
     for i, n in enumerate(pub.networks):
         colour = n.colour
-        if edition.cmyk:
-            colour = "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in n.cmyk))
         rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
                      f".section.net-{n.id} {{ page: net-{n.id}; }}")
         for side, margin in (("right", f"0 -{bleed}mm 0 {inset}mm"),

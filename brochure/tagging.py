@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pydyf
 
+from . import adapters
+
 LIST_KIDS = {"/LI", "/L", "/Caption"}
 # Elements kept even when empty: a table keeps its grid, a figure its /Alt.
 KEEP_EMPTY = {"/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD", "/Figure", "/Form"}
@@ -110,10 +112,10 @@ def _page_streams(pdf) -> dict:
     for index, reference in enumerate(pdf.page_references):
         stream = _object(pdf, _object(pdf, reference)["Contents"])
         pages[index] = [stream]
-        if getattr(stream, "_tags", None) is not None:
-            by_tags[id(stream._tags)] = index
+        if adapters.stream_tags(stream) is not None:
+            by_tags[id(adapters.stream_tags(stream))] = index
     for obj in pdf.objects:
-        tags = getattr(obj, "_tags", None)
+        tags = adapters.stream_tags(obj)
         if isinstance(obj, pydyf.Stream) and tags is not None and id(tags) in by_tags:
             streams = pages[by_tags[id(tags)]]
             if obj not in streams:
