@@ -284,7 +284,7 @@ def schedule_in_order(durations: list, workers: int) -> float:
 
 def layout_groups(all_editions, built) -> list:
     """The build's jobs: editions of the same languages and page size share one layout
-    (pipeline._share_layouts); each job named 'pl+pl-print'."""
+    (pipeline._layout_groups); each job named 'pl+pl-print'."""
     groups = {}
     for e in all_editions:
         if e.id in built:

@@ -6,6 +6,7 @@ there, by name, rather than somewhere in a PDF.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 
 from . import colour
@@ -20,7 +21,14 @@ def font_configuration():
 
     if _FONT_CONFIGURATION is None:
         _FONT_CONFIGURATION = FontConfiguration()
+        # released while the interpreter can still run its __del__ (at exit it cannot)
+        atexit.register(_release_font_configuration)
     return _FONT_CONFIGURATION
+
+
+def _release_font_configuration() -> None:
+    global _FONT_CONFIGURATION
+    _FONT_CONFIGURATION = None
 
 
 def for_screen(document):

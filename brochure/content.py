@@ -358,6 +358,8 @@ def _records(data, file, what, languages):
 # --- the content files --------------------------------------------------------------------
 
 def load(root="content") -> Publication:
+    from . import labels
+
     root = Path(root)
     data, file = load_yaml(root, "publication.yaml")
     pub_rec = Record(data, file, "the publication", ["pl"])
@@ -377,7 +379,8 @@ def load(root="content") -> Publication:
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
         print_options=_print_options(root, pub_rec), root=str(root),
-        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec))
+        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec),
+        labels=labels.load(root, languages))
     _check_section_networks(root, pub.sections, ids)
     pub.figures = _figures(root, languages, pub)
     pub.warnings = missing_data(pub)

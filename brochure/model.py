@@ -130,6 +130,7 @@ class Publication:
     root: str = "content"
     warnings: list = field(default_factory=list)
     candidates: list = field(default_factory=list)   # cities with status candidate
+    labels: dict = field(default_factory=dict)       # lang -> labels.Labels (labels.yaml)
 
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)

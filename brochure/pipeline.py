@@ -60,41 +60,56 @@ class Job:
     content: str             # the content folder (its images may be loaded)
     titles: dict             # section element id -> section title (link descriptions)
     cmyk: dict               # screen colour -> designed CMYK (print editions)
+    notes: str               # what the filler pages are called ("Notatki")
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
+    """The EditionResult of each edition, in order. Editions of the same languages and page
+    size share their HTML and one layout (a language's screen and print editions); each such
+    group is sent to a worker as soon as its HTML is rendered, the longest first, so that
+    rendering the next overlaps typesetting the first."""
     deadline = time.monotonic() + timeout
     env = render.environment()
-    results, pending, rendered = {}, [], {}
-    for edition in editions:
-        t = time.perf_counter()
-        with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
-                                   f"than {timeout:g} s and was stopped (is a section huge?)"):
-            job = _job(pub, edition, env, rendered)
-        progress.stage(f"render HTML          [{edition.id}]", t)
-        key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks,
-                        job.bleed_mm)
-        hit = store.get(key) if store else None
-        if hit is not None:
-            hit.cached = True
-            progress.detail(f"[{edition.id}] unchanged: taken from the cache")
-            results[edition.id] = hit
-        else:
-            pending.append((key, job))
-    for key, result in _typeset_all(_share_layouts(pending), progress, deadline, timeout, jobs):
-        results[result.edition.id] = result
-        if store:
-            store.put(key, result)
+    results, rendered = {}, {}
+    groups = _layout_groups(editions)
+    with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
+        for group in groups:
+            pending = []
+            for edition in group:
+                key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
+                hit = store.get(key) if store else None
+                if hit is not None:
+                    hit.cached = True
+                    progress.detail(f"[{edition.id}] unchanged: taken from the cache")
+                    results[edition.id] = hit
+                else:
+                    pending.append((key, job))
+            workers.submit(pending)
+        for key, result in workers.results():
+            results[result.edition.id] = result
+            if store:
+                store.put(key, result)
     return [results[e.id] for e in editions]
 
 
-def _share_layouts(pending) -> list:
-    """The pending jobs in groups of the same HTML (a language's screen and print editions):
-    each group is laid out once, in one worker, and written once per edition."""
+def _layout_groups(editions) -> list:
+    """The editions in groups of one HTML (same languages and page size), the group with the
+    most to typeset first."""
     groups = {}
-    for key, job in pending:
-        groups.setdefault(job.html, []).append((key, job))
-    return list(groups.values())
+    for edition in editions:
+        groups.setdefault((edition.languages, edition.size), []).append(edition)
+    return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
+
+
+def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
+    """(cache key, Job) of one edition; its HTML rendered within the time limit."""
+    t = time.perf_counter()
+    with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
+                               f"than {timeout:g} s and was stopped (is a section huge?)"):
+        job = _job(pub, edition, env, rendered)
+    progress.stage(f"render HTML          [{edition.id}]", t)
+    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
+    return key, job
 
 
 @contextlib.contextmanager
@@ -137,10 +152,11 @@ def _job(pub, edition, env, rendered=None) -> Job:
     titles = {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
               for s in pub.sections}
     # the first part's contents box also links to the divider page of each other part
-    titles |= {f"divider-{other}": render.LABELS[edition.languages[0]]["other_part"]
+    titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
-               pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub))
+               pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
+               pub.labels[edition.languages[0]]["notes"])
 
 
 ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
@@ -167,45 +183,56 @@ def _check_unique_ids(pub, edition, html: str) -> None:
                         f'layout or another text); ids must be unique: choose another name')
 
 
-def _typeset_all(groups, progress, deadline, timeout, jobs):
-    """(key, EditionResult) for each job of the groups, each group typeset in a process of
-    its own, in parallel."""
-    if not groups:
-        return []
-    import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
+class _Workers:
+    """The worker processes of one build, started when the first group is submitted (after
+    WeasyPrint is imported here, so that the forked workers share it). Leaving the block with
+    an exception stops them: a worker may be busy for minutes."""
 
-    prune_build_folders()
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
-    groups = sorted(groups, key=lambda group: -_cost(group))   # longest first
-    context = multiprocessing.get_context("fork")
-    folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_worker_start, initargs=(folder, os.getpid()))
-    finished = False
-    try:
-        futures = [(group, pool.submit(run_jobs, [job for _, job in group]))
-                   for group in groups]
-        done = []
-        for group, future in futures:
+    def __init__(self, progress, deadline, timeout, jobs, groups):
+        self.progress, self.deadline, self.timeout = progress, deadline, timeout
+        self.workers = max(1, min(jobs or os.cpu_count() or 1, groups))
+        self.pool, self.folder, self.submitted = None, None, []
+
+    def __enter__(self):
+        return self
+
+    def submit(self, group) -> None:
+        """Typeset a group of (key, Job) of one HTML in a worker."""
+        if not group:
+            return
+        if self.pool is None:
+            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
+
+            prune_build_folders()
+            self.folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_worker_start, initargs=(self.folder, os.getpid()))
+        self.submitted.append((group, self.pool.submit(run_jobs, [job for _, job in group])))
+
+    def results(self):
+        """(key, EditionResult) for each submitted job, in the order submitted."""
+        for group, future in self.submitted:
             names = " and ".join(job.edition.id for _, job in group)
             try:
-                results = future.result(timeout=max(0.1, deadline - time.monotonic()))
+                results = future.result(timeout=max(0.1, self.deadline - time.monotonic()))
             except FutureTimeout:
                 raise EditionTimeout(f"edition {names}: typesetting took longer than "
-                                     f"{timeout:g} s and was stopped (is a section huge?)"
+                                     f"{self.timeout:g} s and was stopped (is a section huge?)"
                                      ) from None
             for (key, job), result in zip(group, results):
                 for stage, seconds in result.timings.items():
-                    progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
-                done.append((key, result))
-        finished = True
-        return done
-    finally:
-        if not finished:        # a worker may be busy for minutes: stop it
+                    self.progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
+                yield key, result
+
+    def __exit__(self, kind, error, traceback):
+        if self.pool is None:
+            return
+        if kind is not None:
             for process in multiprocessing.active_children():   # the pool's workers
                 process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _worker_start(folder: str, parent: int) -> None:
@@ -248,12 +275,6 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _cost(group) -> float:
-    """A rough estimate of a group's time, to start the longest first: one layout, and a
-    write per edition."""
-    return len(group[0][1].html) * (1 + 0.4 * len(group))
-
-
 def run_jobs(jobs) -> list:
     """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
     its PDF, finished (and imposed): an EditionResult each."""
@@ -290,8 +311,7 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
-        label = render.LABELS[edition.languages[0]]["notes"]
-        result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{label}\" page(s) "
+        result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "
                             f"before the back cover: {typeset_result.pages} pages, a multiple "
                             f"of {SADDLE_STITCH} for saddle stitching")
     t = time.perf_counter()

@@ -9,9 +9,9 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
-from . import sanitize, typography
+from . import dates, sanitize, typography
 from .content import ContentError
-from .graphics import map as map_graphic, monthstrip, shapes, timeline
+from .graphics import map as map_graphic, monthstrip, shapes
 from .model import UNKNOWN
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -24,34 +24,6 @@ COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]</p>")
 TAG = re.compile(r"(<[^>]*>)")
 UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
 
-LABELS = {
-    "pl": {"contents": "W tej publikacji", "city": "Miasto", "mid": "Temat MID", "date": "Data",
-           "meeting": "Spotkanie", "place": "Miejsce", "network": "Sieć",
-           "all": "wszystkie sieci", "unknown": "nieznana", "events": "Wykaz spotkań",
-           "stages": "Etapy przygotowania projektów PPP", "language": "Polski",
-           "notes": "Notatki", "thematic": "Sieć tematyczna", "imprint": "Stopka redakcyjna",
-           "publisher": "Wydawca", "partner": "Partner strategiczny",
-           "mid_pending": "temat MID do uzupełnienia",
-           "cities_pending": "pozostałe miasta (%d)",
-           "source_silent": "do uzupełnienia: materiał źródłowy nie podaje ich nazw ani tematów MID",
-           "other_part": "English version",
-           "numbering": "Numery spotkań (#) są liczone w obrębie każdej sieci."},
-    "en": {"contents": "In this publication", "city": "City", "mid": "MAP topic", "date": "Date",
-           "meeting": "Meeting", "place": "Place", "network": "Network",
-           "all": "all networks", "unknown": "unknown", "events": "List of meetings",
-           "stages": "Stages of preparing PPP projects", "language": "English",
-           "notes": "Notes", "thematic": "Thematic network", "imprint": "Imprint",
-           "publisher": "Publisher", "partner": "Strategic partner",
-           "mid_pending": "MAP topic to be completed",
-           "cities_pending": "other cities (%d)",
-           "source_silent": "to be completed: the source gives neither their names nor their MAP topics",
-           "other_part": "Wersja polska",
-           "numbering": "Meeting numbers (#) count the meetings of each network."},
-}
-MONTHS = {"pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-                 "wrzesień", "październik", "listopad", "grudzień"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
 HTML_LANG = {"pl": "pl", "en": "en-GB"}    # lang attributes: hyphenation rules and tagging
 
 
@@ -59,8 +31,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
-    env.filters["dates"] = timeline.format_dates
-    env.filters["cities"] = cities_count
+    env.filters["dates"] = dates.format_dates
     env.filters["typo"] = lambda value, lang: Markup(
         typography.smarten_html(quotes_as_text(str(escape(value))), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
@@ -99,7 +70,7 @@ def render(pub, edition, env=None) -> str:
     cover_map = _svg({"pub": pub, "edition": edition},
                      map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
     return env.get_template("document.html").render(
-        pub=pub, edition=edition, parts=parts, labels=LABELS, style=stylesheet(pub, edition),
+        pub=pub, edition=edition, parts=parts, labels=pub.labels, style=stylesheet(pub, edition),
         cover_map=cover_map)
 
 
@@ -108,7 +79,7 @@ def render_notes(pub, edition, count, env=None) -> str:
     env = env or environment()
     parts = [{"lang": lang, "hyphen_lang": HTML_LANG[lang]} for lang in edition.languages]
     return env.get_template("notes.html").render(
-        pub=pub, edition=edition, parts=parts, labels=LABELS, count=count,
+        pub=pub, edition=edition, parts=parts, labels=pub.labels, count=count,
         style=stylesheet(pub, edition))
 
 
@@ -116,19 +87,19 @@ def render_part(pub, lang, env, edition) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
     contents = [{"id": f"{lang}-{s.file}", "title": s.title(lang), "lang": lang, "other": False}
                 for s in pub.sections]
-    contents += [{"id": f"divider-{other}", "title": LABELS[lang]["other_part"], "lang": lang,
+    contents += [{"id": f"divider-{other}", "title": pub.labels[lang]["other_part"], "lang": lang,
                   "other": True} for other in edition.languages[1:] if lang == edition.languages[0]]
     sections = []
     for section in pub.sections:
         body = _section_body(pub, section, lang, env, edition)
         html = env.get_template(f"sections/{section.layout}.html").render(
-            pub=pub, section=section, lang=lang, body=Markup(body), labels=LABELS[lang],
+            pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
             network=pub.network(section.network) if section.network else None,
             id=f"{lang}-{section.file}", contents=contents)
         sections.append({"id": f"{lang}-{section.file}", "title": section.title(lang),
                          "html": Markup(typography.smarten_html(quotes_as_text(html), lang)),
                          "section": section})
-    return {"lang": lang, "sections": sections, "labels": LABELS[lang],
+    return {"lang": lang, "sections": sections, "labels": pub.labels[lang],
             "hyphen_lang": HTML_LANG[lang]}
 
 
@@ -143,7 +114,7 @@ def _section_body(pub, section, lang, env, edition) -> str:
     source = UNTITLED_BOX.sub(r'\1 ""', source)
     html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     html = sanitize.clean(html, file, section.body_lines[lang], source=source, root=pub.root)
-    context = {"pub": pub, "section": section, "lang": lang, "labels": LABELS[lang], "env": env,
+    context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
                "edition": edition}
     return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context, m.group(2)), html)
 
@@ -238,19 +209,8 @@ def _months(pub, lang) -> list:
     groups = {}
     for event in sorted(pub.events, key=lambda e: e.start):
         groups.setdefault((event.start.year, event.start.month), []).append(event)
-    return [(f"{MONTHS[lang][month - 1]} {year}", events)
+    return [(f"{pub.labels[lang].month(month)} {year}", events)
             for (year, month), events in groups.items()]
-
-
-def cities_count(n: int, lang: str) -> str:
-    """10 miast, 2 miasta, 1 miasto / 10 cities, 1 city."""
-    if lang == "en":
-        return f"{n} city" if n == 1 else f"{n} cities"
-    if n == 1:
-        return "1 miasto"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} miasta"
-    return f"{n} miast"
 
 
 MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page

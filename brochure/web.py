@@ -26,39 +26,13 @@ TABLE = re.compile(r"<table\b.*?</table>", re.S)
 CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 TAG = re.compile(r"<[^>]+>")
 
-TEXTS = {
-    "pl": {"skip": "Przejdź do treści", "languages": "Język", "downloads": "Pobierz PDF",
-           "screen": "Do czytania na ekranie i publikowania (PDF dostępny, z zakładkami)",
-           "print": "Dla drukarni", "fonts": "Krój pisma: Lato (licencja SIL Open Font)",
-           "pages": ("strona", "strony", "stron"), "decimal": ",",
-           "files": {"pl": "Wersja polska", "en": "Wersja angielska",
-                     "pl-en": "Wersja dwujęzyczna (polska i angielska)",
-                     "a5": "{name}: format A5",
-                     "print": "{name}: do druku (PDF/X-4, CMYK, spad 3 mm)",
-                     "booklet-a3": "{name}: broszura zeszytowa, strony A4 po dwie na arkuszu A3",
-                     "booklet-a4": "{name}: broszura A5 do druku dwustronnego na A4 "
-                                   "(obracanie wzdłuż krótszej krawędzi)"}},
-    "en": {"skip": "Skip to content", "languages": "Language", "downloads": "Download PDF",
-           "screen": "For reading on screen and publishing (accessible PDF with bookmarks)",
-           "print": "For the print shop", "fonts": "Typeface: Lato (SIL Open Font License)",
-           "pages": ("page", "pages", "pages"), "decimal": ".",
-           "files": {"pl": "Polish edition", "en": "English edition",
-                     "pl-en": "Bilingual edition (Polish and English)",
-                     "a5": "{name}: A5 format",
-                     "print": "{name}: for print (PDF/X-4, CMYK, 3 mm bleed)",
-                     "booklet-a3": "{name}: saddle-stitched booklet, A4 pages two-up on A3",
-                     "booklet-a4": "{name}: A5 booklet for duplex printing on A4 "
-                                   "(flip on short edge)"}},
-}
-
-
 @dataclass(frozen=True)
 class Download:
     path: str            # under output/web/
     size: int            # bytes
     pages: int | None
     lang: str            # the language of the document (hreflang)
-    kind: str            # a key of TEXTS[...]["files"]
+    kind: str            # a key of the web.files labels (content/labels.yaml)
     edition: str         # the screen edition whose name it takes
     print: bool
 
@@ -113,11 +87,11 @@ def page(pub, lang, languages, downloads, env) -> str:
     for section in part["sections"]:
         section["html"] = scrollable_tables(section["html"], section["title"])
     switch = [{"lang": other, "code": render.HTML_LANG[other], "current": other == lang,
-               "name": render.LABELS[other]["language"],
+               "name": pub.labels[other]["language"],
                "href": root + page_path(other, languages)} for other in languages]
     return env.get_template("web/page.html").render(
-        pub=pub, lang=lang, part=part, labels=render.LABELS[lang], t=TEXTS[lang], root=root,
-        languages=switch, downloads=download_groups(downloads, lang),
+        pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
+        root=root, languages=switch, downloads=download_groups(downloads, pub.labels[lang]),
         cover_map=Markup(map_graphic.render_cover_map(pub, lang)))
 
 
@@ -167,41 +141,39 @@ def describe(rel: str, size: int, pages) -> Download | None:
     return None
 
 
-def download_groups(downloads, lang) -> list:
-    texts = TEXTS[lang]
+def download_groups(downloads, labels) -> list:
+    texts = labels["web"]
     groups = []
     order = [e.id for e in EDITIONS] + list(texts["files"])
     downloads = sorted(downloads, key=lambda d: (order.index(d.edition), order.index(d.kind)))
     for printing, title in ((False, texts["screen"]), (True, texts["print"])):
-        files = [{"href": d.path, "hreflang": render.HTML_LANG[d.lang], "label": label(d, lang),
-                  "details": details(d, lang)} for d in downloads if d.print == printing]
+        files = [{"href": d.path, "hreflang": render.HTML_LANG[d.lang], "label": label(d, labels),
+                  "details": details(d, labels)} for d in downloads if d.print == printing]
         if files:
             groups.append({"title": title, "files": files})
     return groups
 
 
-def label(d: Download, lang) -> str:
-    files = TEXTS[lang]["files"]
+def label(d: Download, labels) -> str:
+    files = labels["web"]["files"]
     return files[d.kind].format(name=files[d.edition])
 
 
-def details(d: Download, lang) -> str:
+def details(d: Download, labels) -> str:
     """"PDF, 14 stron, 109 kB" / "PDF, 14 pages, 109 kB"."""
     parts = ["PDF"]
     if d.pages:
-        one, few, many = TEXTS[lang]["pages"]
-        parts.append(f"{d.pages} " + (map_graphic.plural_pl(d.pages, one, few, many)
-                                      if lang == "pl" else one if d.pages == 1 else many))
-    parts.append(file_size(d.size, lang))
+        parts.append(labels.plural("web.pages", d.pages))
+    parts.append(file_size(d.size, labels))
     return ", ".join(parts)
 
 
-def file_size(size: int, lang) -> str:
+def file_size(size: int, labels) -> str:
     if size < 1000 * 1000:
         text = f"{max(1, round(size / 1000))} kB"
     else:
         text = f"{size / 1000 / 1000:.1f} MB"
-    return text.replace(".", TEXTS[lang]["decimal"])
+    return text.replace(".", labels["web"]["decimal"])
 
 
 def existing_downloads(output: Path) -> list:

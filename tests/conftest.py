@@ -7,6 +7,12 @@ import pytest
 from pypdf import PdfReader
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from brochure import labels as _labels  # noqa: E402
+
+# the interface text of the real content (content/labels.yaml), as the layouts print it
+LABELS = _labels.load(PROJECT / "content", ("pl", "en"))
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from brochure import colour, content, render
 from brochure.editions import EDITIONS
 from brochure.finish import structure_elements
-from brochure.graphics.timeline import format_dates
-from conftest import PROJECT, normalise, page_texts, pdf_text
+from brochure.dates import format_dates
+from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
@@ -165,7 +165,7 @@ def test_contents_links_go_to_the_sections(pub, edition, reader):
         assert None not in starts, (lang, starts, tree)
         assert starts == sorted(starts), starts
         box = starts[0]                                # the summary page
-        assert render.LABELS[lang]["contents"].upper() in texts[box - 1].upper(), box
+        assert LABELS[lang]["contents"].upper() in texts[box - 1].upper(), box
         page = reader.pages[box - 1]
         links = [a.get_object() for a in page.get("/Annots", [])
                  if a.get_object().get("/Subtype") == "/Link"]
@@ -198,7 +198,7 @@ def test_links_have_a_readable_description(pub, edition, reader):
     _, languages = edition
     titles = {normalise(s.title(lang)) for s in pub.sections for lang in languages}
     if len(languages) > 1:
-        titles.add(normalise(render.LABELS[languages[0]]["other_part"]))
+        titles.add(normalise(LABELS[languages[0]]["other_part"]))
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
              if a.get_object().get("/Subtype") == "/Link"]
     assert links
@@ -208,7 +208,7 @@ def test_links_have_a_readable_description(pub, edition, reader):
     if len(languages) > 1:
         other = {str(link.get("/Contents")) for link in links
                  if link.get("/Dest") == f"divider-{languages[1]}"}
-        assert other == {render.LABELS[languages[0]]["other_part"]}, other
+        assert other == {LABELS[languages[0]]["other_part"]}, other
 
 
 # ------------------------------------------------------------------ contrast
@@ -358,12 +358,12 @@ def test_meetings_table_names_the_network_in_text(pub, built, lang):
     """Each row of the list of meetings says its network in words (not only by colour), after
     its dates (an open end's "(end date unknown)" does not count for the unknown network)."""
     text = pdf_text(built["dir"] / f"pim-{lang}.pdf")
-    labels = render.LABELS[lang]
+    labels = LABELS[lang]
     head = " ".join(labels[k] for k in ("date", "meeting", "network")).upper()  # the table head
     table = text[text.index(head):]
     words = {n.id: n.short[lang] for n in pub.networks}
-    words.update({"all": render.LABELS[lang]["all"], "unknown": render.LABELS[lang]["unknown"]})
-    rows = [normalise(format_dates(e, lang)) for e in pub.events]
+    words.update({"all": LABELS[lang]["all"], "unknown": LABELS[lang]["unknown"]})
+    rows = [normalise(format_dates(e, LABELS[lang])) for e in pub.events]
     position, missing = 0, []
     for i, event in enumerate(pub.events):
         start = table.find(rows[i], position)

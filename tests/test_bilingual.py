@@ -8,8 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from brochure.finish import structure_elements
-from brochure.render import LABELS
-from conftest import normalise, page_texts
+from conftest import LABELS, normalise, page_texts
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 # (language, its bookmark, the heading of its contents box as printed: upper case)

@@ -16,11 +16,12 @@ sys.path.insert(0, str(ROOT))
 
 from brochure.graphics import map as gmap  # noqa: E402
 from brochure.graphics.map import (  # noqa: E402
-    boxes_overlap, layout_map, legend_count, map_alt_text, place_labels, plural_pl,
+    boxes_overlap, layout_map, legend_count, map_alt_text, place_labels,
     point_in_polygon, polish_key, project, render_map, segments_cross,
 )
 from brochure.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
+from conftest import LABELS  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -55,7 +56,7 @@ def make_pub(cities=None, nets=None) -> Publication:
         subtitle={}, publisher={}, partner={}, keywords={}, date=dt.date(2023, 8, 2),
         languages=["pl", "en"], sections=[], networks=nets if nets is not None else networks(),
         cities=list(cities), events=[], figures=[], ppp_stages=[], nbs_benefits=[],
-        root=str(ROOT / "content"))
+        root=str(ROOT / "content"), labels=LABELS)
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +278,7 @@ def test_place_labels_respects_obstacles():
 
 
 def test_plural_pl():
-    forms = {n: plural_pl(n, "miasto", "miasta", "miast")
+    forms = {n: LABELS["pl"].plural("cities", n).split()[1]
              for n in (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 21, 22, 23, 24, 25, 102, 112)}
     assert forms == {0: "miast", 1: "miasto", 2: "miasta", 3: "miasta", 4: "miasta", 5: "miast",
                      10: "miast", 11: "miast", 12: "miast", 13: "miast", 14: "miast", 15: "miast",
@@ -286,14 +287,14 @@ def test_plural_pl():
 
 
 def test_legend_count_wording():
-    assert legend_count(10, 10, "pl") == "10 miast"
-    assert legend_count(10, 10, "en") == "10 cities"
-    assert legend_count(3, 3, "pl") == "3 miasta"
-    assert legend_count(1, 1, "en") == "1 city"
-    assert legend_count(0, 10, "pl") == "0 z 10 miast na mapie"
-    assert legend_count(0, 10, "en") == "0 of 10 cities shown"
-    assert legend_count(1, 10, "pl") == "1 z 10 miast na mapie"
-    assert legend_count(11, 10, "pl") == "11 miast"
+    assert legend_count(10, 10, LABELS["pl"]) == "10 miast"
+    assert legend_count(10, 10, LABELS["en"]) == "10 cities"
+    assert legend_count(3, 3, LABELS["pl"]) == "3 miasta"
+    assert legend_count(1, 1, LABELS["en"]) == "1 city"
+    assert legend_count(0, 10, LABELS["pl"]) == "0 z 10 miast na mapie"
+    assert legend_count(0, 10, LABELS["en"]) == "0 of 10 cities shown"
+    assert legend_count(1, 10, LABELS["pl"]) == "1 z 10 miast na mapie"
+    assert legend_count(11, 10, LABELS["pl"]) == "11 miast"
 
 
 def test_legend_matches_the_data(pub):
@@ -383,7 +384,7 @@ def test_real_content_if_present():
         counts = legend_counts(root)
         for n in nets:
             k = sum(1 for c in cities if c.network == n.id and c.name in on_map)
-            assert counts[n.id] == legend_count(k, n.cities_expected, lang)
+            assert counts[n.id] == legend_count(k, n.cities_expected, LABELS[lang])
         _check_labels(layout_map(pub, lang))
 
 

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from brochure import render
-from brochure.graphics.timeline import format_dates
-from conftest import PROJECT, normalise, page_texts, pdf_text
+from brochure.dates import format_dates
+from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_pdf_pl import contents_entries, pub  # noqa: F401  (pub is a fixture)
 
 POLISH_LETTERS = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
@@ -67,21 +67,21 @@ def test_every_english_mid_topic_is_printed(pub, raw):
     missing = [c.mid["en"] for c in pub.cities if c.mid and not printed(c.mid["en"], raw)]
     assert not missing, missing
     unknown = [c.name for c in pub.cities if c.mid is None]
-    pending = render.LABELS["en"]["mid_pending"]
+    pending = LABELS["en"]["mid_pending"]
     assert not [n for n in unknown if not printed(f"{n} {pending}", raw)]
 
 
 def test_every_english_timeline_date_is_printed(pub, text):
     assert len(pub.events) >= 20
-    missing = [format_dates(e, "en") for e in pub.events
-               if normalise(format_dates(e, "en")) not in text]
+    missing = [format_dates(e, LABELS["en"]) for e in pub.events
+               if normalise(format_dates(e, LABELS["en"])) not in text]
     assert not missing, missing
 
 
 def test_english_section_titles_are_printed(pub, raw, text):
     for section in pub.sections:
         assert printed(section.title("en"), raw), section.title("en")
-    assert render.LABELS["en"]["contents"].upper() in text      # set in capitals
+    assert LABELS["en"]["contents"].upper() in text      # set in capitals
 
 
 def polish_only_words() -> set:
@@ -143,7 +143,7 @@ def test_bookmarks_mirror_english_sections(pub, en):
 def test_contents_page_numbers_match_where_sections_start(pub, en):
     """As in test_pdf_pl: the contents numbers equal the bookmark targets, and those pages
     carry the heading."""
-    entries, contents = contents_entries(en, render.LABELS["en"]["contents"])
+    entries, contents = contents_entries(en, LABELS["en"]["contents"])
     reader = PdfReader(en)
     targets = {normalise(item.title): reader.get_destination_page_number(item) + 1
                for item in reader.outline if not isinstance(item, list)}

@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from brochure import content, render
-from brochure.graphics.timeline import format_dates
-from conftest import PROJECT, normalise, page_texts, pdf_text
+from brochure.dates import format_dates
+from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 
 A4 = (595.28, 841.89)
 
@@ -34,7 +34,7 @@ def test_every_city_and_mid_topic_is_printed(pub, text):
         if city.mid:
             assert normalise(city.mid["pl"]) in text, city.mid["pl"]
         else:
-            assert f"{city.name} {render.LABELS['pl']['mid_pending']}" in text, city.name
+            assert f"{city.name} {LABELS['pl']['mid_pending']}" in text, city.name
 
 
 def test_candidate_cities_are_never_printed(pub, pl, text):
@@ -53,7 +53,7 @@ def test_candidate_cities_are_never_printed(pub, pl, text):
 def test_every_timeline_date_is_printed(pub, text):
     assert len(pub.events) >= 20
     for event in pub.events:
-        assert normalise(format_dates(event, "pl")) in text, format_dates(event, "pl")
+        assert normalise(format_dates(event, LABELS["pl"])) in text, format_dates(event, LABELS["pl"])
 
 
 def test_headings_are_printed(pub, text):
@@ -61,7 +61,7 @@ def test_headings_are_printed(pub, text):
         assert normalise(section.title("pl")) in text
     for heading in ("Sieć Zielona", "Sieć PPP", "Sieć Cyfrowa"):
         assert heading in text
-    assert render.LABELS["pl"]["contents"].upper() in text        # the contents box's label
+    assert LABELS["pl"]["contents"].upper() in text        # the contents box's label
 
 
 def test_no_ocr_spellings(text):
@@ -120,7 +120,7 @@ def normalise_lines(text):
 def test_contents_page_numbers_match_where_sections_start(pub, pl):
     """The numbers printed in the contents equal the pages the bookmarks jump to, and those
     pages carry the heading (as extracted text) while the page before does not."""
-    entries, contents = contents_entries(pl, render.LABELS["pl"]["contents"])
+    entries, contents = contents_entries(pl, LABELS["pl"]["contents"])
     reader = PdfReader(pl)
     targets = {normalise(item.title): reader.get_destination_page_number(item) + 1
                for item in reader.outline if not isinstance(item, list)}

@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import LABELS
+
 from brochure import content, render, web
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -110,12 +112,12 @@ def test_the_pdfs_of_the_same_build_are_linked_with_their_sizes(site, built):
             copy = site / "pdf" / rel
             assert hashlib.sha256(copy.read_bytes()).digest() == \
                 hashlib.sha256((out / rel).read_bytes()).digest(), rel
-            size = web.file_size(copy.stat().st_size, lang)
+            size = web.file_size(copy.stat().st_size, LABELS[lang])
             item = re.search(rf'href="{re.escape(prefix)}pdf/{re.escape(rel)}".*?'
                              rf'<span class="download-details">([^<]*)</span>', html, re.S)
             assert item and item.group(1).endswith(size), (rel, item and item.group(1), size)
-    assert web.file_size(111_172, "pl") == "111 kB" and web.file_size(2_345_678, "pl") == "2,3 MB"
-    assert web.file_size(2_345_678, "en") == "2.3 MB"
+    assert web.file_size(111_172, LABELS["pl"]) == "111 kB" and web.file_size(2_345_678, LABELS["pl"]) == "2,3 MB"
+    assert web.file_size(2_345_678, LABELS["en"]) == "2.3 MB"
 
 
 def test_only_the_fonts_the_stylesheet_names_are_copied(site):
@@ -183,7 +185,7 @@ def test_web_site_of_one_language_has_it_as_the_index():
     assert b'<html lang="en-GB">' in files["web/index.html"]
     assert b"language-switch" not in files["web/index.html"]
     assert not any(rel.startswith("web/pdf/") for rel in files)
-    assert render.LABELS["en"]["contents"].encode() in files["web/index.html"]
+    assert LABELS["en"]["contents"].encode() in files["web/index.html"]
 
 
 # --- a real browser -------------------------------------------------------------------------

@@ -50,41 +50,18 @@ BORDER = "#9d988c"
 SEA_INK = "#56697b"
 LEADER = "#6b6963"
 
-TITLE = {"pl": "Mapa: miasta uczestniczące w PIM (2021–2023)",
-         "en": "Map: cities participating in the CPI (2021–2023)"}
-NO_DATA = {"pl": "brak danych", "en": "no data"}
-SEA = {"pl": "Morze Bałtyckie", "en": "Baltic Sea"}
 KM = "km"
 
 
 # --------------------------------------------------------------------------- words
 
 
-def plural_pl(n: int, one: str, few: str, many: str) -> str:
-    """Polish plural form for n: 1 miasto, 2–4 miasta, 5–21 miast, 22–24 miasta, 112 miast."""
-    n = abs(n)
-    if n == 1:
-        return one
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return few
-    return many
-
-
-def count_cities(n: int, lang: str) -> str:
-    """'10 miast' / '10 cities'."""
-    if lang == "pl":
-        return f"{n} {plural_pl(n, 'miasto', 'miasta', 'miast')}"
-    return f"{n} {'city' if n == 1 else 'cities'}"
-
-
-def legend_count(shown: int, expected: int | None, lang: str) -> str:
+def legend_count(shown: int, expected: int | None, labels) -> str:
     """Legend line under a network name: '10 miast', or '0 z 10 miast na mapie' when the map
-    shows fewer cities than the network had ('z' takes the genitive: 'z 1 miasta', 'z 10 miast')."""
+    shows fewer cities than the network had (labels: the language's, content/labels.yaml)."""
     if expected and shown < expected:
-        if lang == "pl":
-            return f"{shown} z {expected} {'miasta' if expected == 1 else 'miast'} na mapie"
-        return f"{shown} of {expected} {'city' if expected == 1 else 'cities'} shown"
-    return count_cities(shown, lang)
+        return labels.plural("cities_of", expected, shown=shown)
+    return labels.plural("cities", shown)
 
 
 _PL_ORDER = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
@@ -122,11 +99,11 @@ def map_alt_text(pub, lang: str) -> str:
         cities = shown[n.id]
         name = _t(n.name, lang)
         if not cities:
-            parts.append(f"{name}: {_t(NO_DATA, lang)}")
+            parts.append(f"{name}: {pub.labels[lang]['no_data']}")
             continue
         k = len(cities)
         if n.cities_expected and k < n.cities_expected:
-            head = f"{k} z {n.cities_expected}" if lang == "pl" else f"{k} of {n.cities_expected}"
+            head = pub.labels[lang]["count_of"].format(shown=k, n=n.cities_expected)
         else:
             head = str(k)
         parts.append(f"{name} ({head}): " + ", ".join(c.name for c in cities))
@@ -477,7 +454,7 @@ def _legend_block(pub, lang, shown, scale_mm_per_km, row_width=None):
     items = []
     for n in pub.networks:
         name = _t(n.name, lang)
-        count = legend_count(len(shown[n.id]), n.cities_expected, lang)
+        count = legend_count(len(shown[n.id]), n.cities_expected, pub.labels[lang])
         w = sym_w + max(text_width(name, LEGEND_NAME_SIZE, "Bold"), text_width(count, LEGEND_COUNT_SIZE))
         items.append((n, name, count, w))
 
@@ -567,14 +544,13 @@ def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     labels = place_labels(points, bounds, obstacles=[inflate(legend_box, 0.6)], soft_lines=edges)
 
     # sea name: in open water north-west of the coast, if it fits after the cities are labelled
-    sea = _place_sea(lang, to_mm, rings, markers, labels, legend_box, bounds)
+    sea = _place_sea(pub.labels[lang]["sea"], to_mm, rings, markers, labels, legend_box, bounds)
 
     return MapLayout(width_mm, height, lang, rings, markers, labels, entries, legend_box, scale, sea,
-                     TITLE.get(lang, TITLE["en"]), map_alt_text(pub, lang), to_mm)
+                     pub.labels[lang]["map_title"], map_alt_text(pub, lang), to_mm)
 
 
-def _place_sea(lang, to_mm, rings, markers, labels, legend_box, bounds):
-    text = _t(SEA, lang)
+def _place_sea(text, to_mm, rings, markers, labels, legend_box, bounds):
     spacing = 0.25
     w = text_width(text, SEA_SIZE, "Italic", spacing)
     _, asc, desc = text_extents(text, SEA_SIZE, "Italic")
@@ -695,8 +671,7 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
                           networks[c.network].colour, r=2.2,
                           extra=' stroke="#ffffff" stroke-width="0.5"')
                for city_list in shown_cities(pub).values() for c in city_list]
-    title = {"pl": "Mapa Polski z miastami uczestniczącymi w PIM",
-             "en": "Map of Poland with the cities participating in the CPI"}[lang]
+    title = pub.labels[lang]["cover_map_title"]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_n(width_mm)}mm" '
             f'height="{_n(height)}mm" viewBox="0 0 {_n(width_mm)} {_n(height)}">'
             f"<title>{escape(title)}</title>"

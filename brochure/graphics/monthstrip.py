@@ -16,12 +16,6 @@ from .map import marker_svg
 from .shapes import PENDING, RING
 from .svgtext import cap_height, pt
 
-SHORT = {
-    "pl": ("sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-TITLE = {"pl": "Spotkania w kolejnych miesiącach, {first} – {last}: {count}. Szczegóły w tabeli poniżej.",
-         "en": "Meetings month by month, {first} – {last}: {count}. Details in the table below."}
 MARKER_R = 1.55              # mm
 STEP = 3.9                   # vertical pitch of stacked markers, mm
 LABEL = pt(7.5)
@@ -61,9 +55,10 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "") ->
     col = width_mm / len(months)
     axis = 1.2 + tallest * STEP + 0.6
     height = axis + LABEL * 2.6 + 1.0
-    names = SHORT.get(lang, SHORT["en"])
+    labels = pub.labels[lang]
+    names = [labels.month(m, "abbreviated") for m in range(1, 13)]
     cap = cap_height(LABEL)
-    title = TITLE.get(lang, TITLE["en"]).format(
+    title = labels["strip_title"].format(
         first=f"{names[months[0].month - 1]} {months[0].year}",
         last=f"{names[months[-1].month - 1]} {months[-1].year}", count=count_text or len(events))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="strip" width="{width_mm:.2f}mm" '
