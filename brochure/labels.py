@@ -66,12 +66,12 @@ def load(root: Path, languages) -> dict:
             raise ContentError(file, data.key_lines.get(lang, 1),
                                f'labels.yaml has no labels for "{lang}"; add a "{lang}:" block '
                                f"with every key of the first language (see docs/content-model.md)")
-        out[lang] = Labels(lang, _checked(data[lang], lang, file))
+        out[lang] = Labels(lang, _checked(data[lang], lang, file, data.key_lines[lang]))
     return out
 
 
-def _checked(block: Map, lang: str, file: str, keys=KEYS, where="") -> dict:
-    """The block's labels, each of the kind KEYS gives (files: any names to texts)."""
+def _checked(block: Map, lang: str, file: str, block_line: int, keys=KEYS, where="") -> dict:
+    """The block's labels (block_line: the line of its key), each of the kind KEYS gives."""
     for key in block:
         if key not in keys:
             raise ContentError(file, block.key_lines.get(key, block.line),
@@ -81,14 +81,14 @@ def _checked(block: Map, lang: str, file: str, keys=KEYS, where="") -> dict:
     for key, kind in keys.items():
         value, line = block.get(key), block.key_lines.get(key, block.line)
         if value is None:
-            raise ContentError(file, block.line, f'the "{lang}" labels have no "{where}{key}"; '
+            raise ContentError(file, block_line, f'the "{lang}" labels have no "{where}{key}"; '
                                                  f"add it (see docs/content-model.md)")
         if kind is True:
             _check_plural(value, where + key, lang, file, line)
         elif isinstance(kind, dict):
             if not isinstance(value, Map):
                 raise ContentError(file, line, f'"{where}{key}" ({lang}) must be a block of labels')
-            value = _checked(value, lang, file, kind, f"{where}{key}.")
+            value = _checked(value, lang, file, line, kind, f"{where}{key}.")
         elif kind is None:
             if not isinstance(value, Map) or not all(isinstance(v, str) for v in value.values()):
                 raise ContentError(file, line, f'"{where}{key}" ({lang}) must map names to texts')
