@@ -20,8 +20,7 @@ from brochure import cli  # noqa: E402
 def main() -> int:
     wanted, argv = sys.argv[1].split(","), sys.argv[2:]
     select = cli.select
-    cli.select = lambda languages=None, available=("pl", "en"): select(
-        languages, wanted, available=available)
+    cli.select = lambda editions, languages=None: select(editions, languages, wanted)
     return cli.main(argv)
 
 

@@ -314,8 +314,6 @@ def main() -> int:
 
     import pypdf
 
-    from brochure import editions
-
     tmp = Path(tempfile.mkdtemp(prefix="brochure-bench-"))
     figures = {}
     try:
@@ -336,12 +334,14 @@ def main() -> int:
         print_run(cold)
         typeset_times = cold.by_edition("typeset (WeasyPrint)")
         finish_times = cold.by_edition("finish (pypdf)")
-        order = [e.id for e in editions.EDITIONS if e.id in typeset_times]
+        from brochure import content as content_module
+        all_editions = content_module.load(PROJECT / "content").editions
+        order = [e.id for e in all_editions if e.id in typeset_times]
         serial = (cold.stage_sum("look for") + cold.stage_sum("load and") +
                   cold.stage_sum("render HTML") + cold.stage_sum("web edition") +
                   cold.stage_sum("write output"))
         # the build lays out each HTML once, in one worker, and writes each of its editions
-        groups = layout_groups(editions.EDITIONS, order)
+        groups = layout_groups(all_editions, order)
         jobs = {g: sum(typeset_times[i] + finish_times.get(i, 0) for i in g.split("+"))
                 for g in groups}
         in_order = schedule_in_order(sorted(jobs.values(), reverse=True), min(CORES, len(jobs)))
@@ -378,7 +378,7 @@ def main() -> int:
         html_dir = tmp / "html"
         html_dir.mkdir()
         manifest, same, written = {}, [], set()
-        for edition in editions.EDITIONS:
+        for edition in all_editions:
             html = render.render(pub, edition, env)
             group = next(g for g in groups if edition.id in g.split("+"))
             if group not in written:
@@ -472,11 +472,11 @@ def main() -> int:
         # 5. PDF sizes ------------------------------------------------------------------------
         heading("5. PDF size and pages (cold build output)")
         rows, screen_sizes = [], {}
-        made_by = {e.pdf: e for e in editions.EDITIONS}
+        made_by = {e.pdf: e for e in all_editions}
         for pdf in sorted(p for p in cold_out.rglob("*.pdf") if "web" not in p.parts):
             rel = pdf.relative_to(cold_out).as_posix()
             size_of = "A5" if rel.endswith("-booklet-a4.pdf") else "A4"   # its source edition
-            edition = made_by.get(rel) or next(e for e in editions.EDITIONS if e.booklets
+            edition = made_by.get(rel) or next(e for e in all_editions if e.booklets
                                                and e.size == size_of
                                                and f"-{e.languages[0]}-" in pdf.name)
             size = pdf.stat().st_size / 1024

@@ -72,7 +72,7 @@ def layout_lint(pub) -> list:
 
     found = []
     env = render.environment()
-    for edition in (e for e in select(available=pub.languages) if len(e.languages) == 1
+    for edition in (e for e in select(pub.editions) if len(e.languages) == 1
                     and not e.print and e.size == "A4"):
         lang = edition.languages[0]
         try:

@@ -184,7 +184,7 @@ def _build(args, progress, store):
             progress.warn(line)
         progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
         return EXIT_CONTENT
-    editions = select(args.lang, available=pub.languages)
+    editions = select(pub.editions, args.lang)
     if not editions:
         progress.warn(f"error: the publication has no edition in {', '.join(args.lang)} (its "
                       f"languages: {', '.join(pub.languages)}); nothing was written")

@@ -358,7 +358,7 @@ def _records(data, file, what, languages):
 # --- the content files --------------------------------------------------------------------
 
 def load(root="content") -> Publication:
-    from . import labels
+    from . import editions, labels
 
     root = Path(root)
     data, file = load_yaml(root, "publication.yaml")
@@ -366,7 +366,11 @@ def load(root="content") -> Publication:
     languages = _languages(pub_rec)
     pub_rec.languages = languages
     pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
-                 "sections", "print", "imprint", "logos")
+                 "sections", "print", "imprint", "logos", "name", "editions")
+    name = pub_rec.get("name", str, False, "publication")
+    if not editions.ID.match(name):
+        pub_rec.fail("name", f'name "{name}" (the stem of the file names) must be lower-case '
+                             f"letters, digits and hyphens")
     networks = _networks(root, languages)
     ids = [n.id for n in networks]
     cities, candidates = _cities(root, languages, ids)
@@ -380,7 +384,8 @@ def load(root="content") -> Publication:
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
         print_options=_print_options(root, pub_rec), root=str(root),
         imprint=_imprint(pub_rec), logos=_logos(root, pub_rec),
-        labels=labels.load(root, languages))
+        labels=labels.load(root, languages), name=name,
+        editions=editions.from_data(pub_rec, name, languages))
     _check_section_networks(root, pub.sections, ids)
     pub.figures = _figures(root, languages, pub)
     pub.warnings = missing_data(pub)

@@ -131,6 +131,8 @@ class Publication:
     warnings: list = field(default_factory=list)
     candidates: list = field(default_factory=list)   # cities with status candidate
     labels: dict = field(default_factory=dict)       # lang -> labels.Labels (labels.yaml)
+    name: str = "publication"                       # the stem of the output file names
+    editions: tuple = ()                            # editions.Edition, in build order
 
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)

@@ -337,11 +337,9 @@ def _booklets(edition, pdf, pages, crop_marks) -> list:
     """Saddle-stitch imposition at 100 %: the A4 print edition on A3 sheets (with its bleed,
     PDF/X-4) for a print shop; the native A5 edition on A4 sheets for an office printer."""
     if edition.size == "A5":
-        name = edition.pdf.split("/")[-1].removesuffix("-a5.pdf")
-        return [(f"print/{name}-booklet-a4.pdf",
-                 _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4"), pages // 2)]
-    stem = edition.pdf.removesuffix("-print.pdf")
-    return [(f"{stem}-booklet-a3.pdf",
+        return [(edition.booklet, _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4"),
+                 pages // 2)]
+    return [(edition.booklet,
              _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A3", crop_marks=crop_marks),
              pages // 2)]
 

@@ -29,9 +29,6 @@ import jinja2
 import watchfiles
 
 from . import content, render, web
-from .editions import EDITIONS
-
-ROUTES = {"/a4": "pl", "/a4-en": "en", "/a4-pl-en": "pl-en"}     # the A4 view of the PDF HTML
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
 /* python build.py watch only (never in the PDF): the document as A4 sheets on a grey desk.
@@ -96,7 +93,7 @@ class Preview:
         try:
             pub = content.load(self.root)
             env = render.environment()
-            site = dict(web.pages(pub, web.existing_downloads(self.output), self.languages, env)
+            site = dict(web.pages(pub, web.existing_downloads(self.output, pub.editions), self.languages, env)
                         + web.font_files())
         except Exception as err:    # the content, a template or a builder bug: show it
             error = _problem(err)
@@ -125,10 +122,19 @@ class Preview:
                                  reload=RELOAD.format(version=self.version),
                                  message=html.escape(error, quote=False)).encode("utf-8")
 
+    def routes(self) -> dict:
+        """URL path -> id of a screen edition with an HTML preview: /a4 for the first,
+        /a4-<id> for the others (/a4-en, /a4-pl-en)."""
+        with self.changed:
+            pub = self.pub
+        screen = [e.id for e in (pub.editions if pub else ()) if e.html]
+        return {("/a4" if i == 0 else f"/a4-{ident}"): ident for i, ident in enumerate(screen)}
+
     def page(self, path: str):
         """The bytes at a URL path (a page or a file of the web edition), or None."""
-        if path in ROUTES:
-            return self._a4(ROUTES[path])
+        routes = self.routes()
+        if path in routes:
+            return self._a4(routes[path])
         with self.changed:
             name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
             if self.error_page and name in self.page_names:
@@ -141,7 +147,7 @@ class Preview:
             if self.error_page or edition_id in self.pages:
                 return self.error_page or self.pages[edition_id]
             pub, env, version = self.pub, self.env, self.version
-        editions = {e.id: e for e in EDITIONS if e.html and set(e.languages) <= set(pub.languages)}
+        editions = {e.id: e for e in pub.editions if e.html}
         if edition_id not in editions:
             return None
         reload = RELOAD.format(version=version)
@@ -182,7 +188,8 @@ def _with_reload(page: bytes, reload: str) -> bytes:
 
 def _decorate(page: str, edition_id: str, pages: dict, reload: str) -> bytes:
     """The rendered HTML with the preview stylesheet, the reload script and a language switch."""
-    links = " ".join(f'<a href="{"/a4" if id_ == "pl" else "/a4-" + id_}"'
+    first = next(iter(pages))
+    links = " ".join(f'<a href="{"/a4" if id_ == first else "/a4-" + id_}"'
                      + (' aria-current="page"' if id_ == edition_id else "")
                      + f">{id_.upper()}</a>" for id_ in pages)
     page = page.replace("</head>", f'<link rel="stylesheet" href="/preview.css">\n{reload}\n'
@@ -216,7 +223,7 @@ def _handler(preview: Preview):
                                       b"/a4-en, /a4-pl-en (the PDFs' HTML as A4 sheets)",
                                  "text/plain")
             name = path + "index.html" if path.endswith("/") else path
-            kind = "text/html" if path in ROUTES else mimetypes.guess_type(name)[0]
+            kind = "text/html" if path in preview.routes() else mimetypes.guess_type(name)[0]
             charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
             return self.send(200, page, (kind or "application/octet-stream") + charset)
 

@@ -16,7 +16,7 @@ import pypdf
 from markupsafe import Markup, escape
 
 from . import render
-from .editions import EDITIONS, Edition
+from .editions import Edition
 from .graphics import map as map_graphic
 
 FOLDER = "web"                                    # under output/
@@ -45,7 +45,8 @@ def site(pub, files, languages=None, env=None) -> list:
     into web/pdf/ and listed with the size of those very bytes.
     """
     pdfs = [(rel, data, pages) for rel, data, pages in files if rel.endswith(".pdf")]
-    downloads = [d for d in (describe(rel, len(data), pages) for rel, data, pages in pdfs) if d]
+    downloads = [d for d in (describe(rel, len(data), pages, pub.editions)
+                             for rel, data, pages in pdfs) if d]
     entries = [(f"{FOLDER}/pdf/{rel}", data, None) for rel, data, _ in pdfs]
     return [(f"{FOLDER}/{rel}", data, None)
             for rel, data in pages(pub, downloads, languages, env)] + entries
@@ -91,7 +92,8 @@ def page(pub, lang, languages, downloads, env) -> str:
                "href": root + page_path(other, languages)} for other in languages]
     return env.get_template("web/page.html").render(
         pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
-        root=root, languages=switch, downloads=download_groups(downloads, pub.labels[lang]),
+        root=root, languages=switch,
+        downloads=download_groups(downloads, pub.labels[lang], pub.editions),
         cover_map=Markup(map_graphic.render_cover_map(pub, lang)))
 
 
@@ -125,26 +127,25 @@ def favicon(pub) -> str:
 
 # --------------------------------------------------------------------------- downloads
 
-def describe(rel: str, size: int, pages) -> Download | None:
+def describe(rel: str, size: int, pages, editions) -> Download | None:
     """What a PDF of the build is, from the edition list; None for a file no edition makes."""
-    for edition in EDITIONS:
+    for edition in editions:
         lang = edition.languages[0]
         if rel == edition.pdf:
             a5 = edition.size == "A5"
             kind = "print" if edition.print else "a5" if a5 else edition.id
             return Download(f"pdf/{rel}", size, pages, lang, kind, lang if edition.print or a5
                             else edition.id, edition.print)
-        stem = edition.pdf.removesuffix("-print.pdf")
-        for sheet in ("a3", "a4"):
-            if edition.booklets and rel == f"{stem}-booklet-{sheet}.pdf":
-                return Download(f"pdf/{rel}", size, None, lang, f"booklet-{sheet}", lang, True)
+        if rel == edition.booklet:
+            sheet = "a4" if edition.size == "A5" else "a3"
+            return Download(f"pdf/{rel}", size, None, lang, f"booklet-{sheet}", lang, True)
     return None
 
 
-def download_groups(downloads, labels) -> list:
+def download_groups(downloads, labels, editions) -> list:
     texts = labels["web"]
     groups = []
-    order = [e.id for e in EDITIONS] + list(texts["files"])
+    order = [e.id for e in editions] + list(texts["files"])
     downloads = sorted(downloads, key=lambda d: (order.index(d.edition), order.index(d.kind)))
     for printing, title in ((False, texts["screen"]), (True, texts["print"])):
         files = [{"href": d.path, "hreflang": render.HTML_LANG[d.lang], "label": label(d, labels),
@@ -155,8 +156,10 @@ def download_groups(downloads, labels) -> list:
 
 
 def label(d: Download, labels) -> str:
+    """The download's name: its edition's (web.files in labels.yaml), else its language's."""
     files = labels["web"]["files"]
-    return files[d.kind].format(name=files[d.edition])
+    name = files.get(d.edition) or files.get(d.lang) or d.edition
+    return files.get(d.kind, "{name}").format(name=name)
 
 
 def details(d: Download, labels) -> str:
@@ -176,12 +179,12 @@ def file_size(size: int, labels) -> str:
     return text.replace(".", labels["web"]["decimal"])
 
 
-def existing_downloads(output: Path) -> list:
+def existing_downloads(output: Path, editions) -> list:
     """The PDFs already in output/web/pdf/ (the watch preview lists them with their sizes)."""
     folder = Path(output) / FOLDER / "pdf"
     found = []
     for path in sorted(folder.rglob("*.pdf")) if folder.is_dir() else ():
-        d = describe(path.relative_to(folder).as_posix(), path.stat().st_size, None)
+        d = describe(path.relative_to(folder).as_posix(), path.stat().st_size, None, editions)
         if d and d.kind.startswith("booklet"):
             found.append(d)
         elif d:

@@ -9,10 +9,13 @@ from pypdf import PdfReader
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from brochure import labels as _labels  # noqa: E402
+from brochure import content as _content  # noqa: E402
 
+_REAL = _content.load(PROJECT / "content")
 # the interface text of the real content (content/labels.yaml), as the layouts print it
-LABELS = _labels.load(PROJECT / "content", ("pl", "en"))
+LABELS = _REAL.labels
+# the editions of the real content (content/publication.yaml: the standard set)
+EDITIONS = _REAL.editions
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,9 @@ import yaml
 from pypdf import PdfReader
 
 from brochure import colour, content, render
-from brochure.editions import EDITIONS
 from brochure.finish import structure_elements
 from brochure.dates import format_dates
-from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
+from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 

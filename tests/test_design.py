@@ -9,8 +9,7 @@ from colorspacious import cspace_convert
 from pypdf import PdfReader
 
 from brochure import colour, content, layout, render, typeset
-from brochure.editions import EDITIONS
-from conftest import PROJECT, normalise, page_texts
+from conftest import EDITIONS, PROJECT, normalise, page_texts
 
 MM = 72 / 25.4
 # The A4 page plan: where each section starts (cover 1, back cover 12).

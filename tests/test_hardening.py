@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import EDITIONS
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from brochure import cache, cli, content, output, pipeline, render
 from brochure.content import ContentError
-from brochure.editions import EDITIONS
 
 PROJECT = Path(__file__).resolve().parent.parent
 MINI = PROJECT / "tests" / "fixtures" / "mini"

@@ -8,8 +8,7 @@ import pytest
 
 from brochure import content, render
 from brochure.content import ContentError
-from brochure.editions import EDITIONS
-from conftest import edit
+from conftest import EDITIONS, edit
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PL = next(e for e in EDITIONS if e.id == "pl")

@@ -3,10 +3,11 @@ original pass, which showed every rule all of the text before and after each pie
 import dataclasses
 
 import pytest
+
+from conftest import EDITIONS
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from brochure import content, render, typography
-from brochure.editions import EDITIONS
 
 
 def quadratic_run(pieces, lang):

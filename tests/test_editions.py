@@ -1,0 +1,75 @@
+"""Editions are data: publication.yaml may list them and name their files; without a list the
+standard set for the languages is built, under the publication's name."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from brochure import content, editions
+from brochure.content import ContentError
+from conftest import EDITIONS, PROJECT, edit
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def with_editions(root, block: str):
+    edit(root, "publication.yaml", "name: pim\n", "name: pim\n" + block)
+
+
+def test_the_standard_set_keeps_todays_names():
+    assert [(e.id, e.pdf, e.html, e.booklet) for e in EDITIONS] == [
+        ("pl", "pim-pl.pdf", "html/pim-pl.html", None),
+        ("en", "pim-en.pdf", "html/pim-en.html", None),
+        ("pl-en", "pim-pl-en.pdf", "html/pim-pl-en.html", None),
+        ("pl-print", "print/pim-pl-print.pdf", None, "print/pim-pl-booklet-a3.pdf"),
+        ("en-print", "print/pim-en-print.pdf", None, "print/pim-en-booklet-a3.pdf"),
+        ("pl-a5", "a5/pim-pl-a5.pdf", None, "print/pim-pl-booklet-a4.pdf"),
+        ("en-a5", "a5/pim-en-a5.pdf", None, "print/pim-en-booklet-a4.pdf")]
+
+
+def test_the_names_follow_the_publication():
+    names = [e.pdf for e in editions.standard("raport", ("pl",))]
+    assert names == ["raport-pl.pdf", "print/raport-pl-print.pdf", "a5/raport-pl-a5.pdf"]
+
+
+def test_a_listed_edition_is_built_alone_under_its_own_name(tree, tmp_path):
+    with_editions(tree, "editions:\n  - {id: ekran, languages: [pl], pdf: broszura.pdf}\n")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "build.py", "--content", str(tree), "--output",
+                          str(out), "--quiet"], cwd=PROJECT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")
+                  if "web" not in p.parts)
+    assert pdfs == ["broszura.pdf"]
+    assert (out / "html" / "pim-ekran.html").is_file()
+
+
+@pytest.mark.parametrize("block,key,message", [
+    ("editions:\n  - {id: Pl, languages: [pl]}\n", "id", "lower-case"),
+    ("editions:\n  - {id: de, languages: [de]}\n", "languages", "some of the publication's"),
+    ("editions:\n  - {id: a, pdf: x.pdf}\n  - {id: b, pdf: x.pdf}\n", "editions", "two editions"),
+    ("editions:\n  - {id: a, pdf: ../x.pdf}\n", "pdf", "ending in .pdf"),
+    ("editions:\n  - {id: a, languages: [pl, en], print: true}\n", "print", "one language"),
+    ("editions:\n  - {id: a, colour: red}\n", "colour", "unknown key"),
+])
+def test_a_wrong_edition_is_named_at_its_line(tree, block, key, message):
+    with_editions(tree, block)
+    with pytest.raises(ContentError) as info:
+        content.load(tree)
+    lines = (tree / "publication.yaml").read_text(encoding="utf-8").splitlines()
+    wanted = "editions:" if key == "editions" else None
+    expected = {i for i, line in enumerate(lines, 1)
+                if (wanted and line.startswith(wanted)) or (not wanted and f"{key}:" in line)}
+    assert info.value.file == "content/publication.yaml" and info.value.line in expected, \
+        (str(info.value), expected)
+    assert message in str(info.value)
