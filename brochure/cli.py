@@ -45,8 +45,10 @@ class Progress:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="build.py", description="Build the PIM brochure.")
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "reviewed", "watch"))
-    parser.add_argument("files", nargs="*", help="with reviewed: the English files reviewed")
+    parser.add_argument("command", nargs="?", default="build",
+                        choices=("build", "check", "reviewed", "watch", "new"))
+    parser.add_argument("files", nargs="*", help="with reviewed: the English files reviewed; "
+                                                 "with new: the folder of the new publication")
     parser.add_argument("--lang", action="append", choices=("pl", "en"),
                         help="build only this language (repeatable); default: all")
     parser.add_argument("--content", default="content", help="content folder (default: content)")
@@ -106,6 +108,9 @@ def _command(args, progress) -> int:
         if args.command == "check":
             from . import check
             return check.run(args.content, progress)
+        if args.command == "new":
+            from . import scaffold
+            return scaffold.create(args.files, progress)
         return translation.mark_reviewed(args.content, args.files, progress)
     except content.ContentError as err:
         progress.warn(f"{err}")

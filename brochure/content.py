@@ -18,7 +18,7 @@ from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Netw
 PROJECT = Path(__file__).resolve().parent.parent
 KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond")
-LAYOUTS = ("summary", "cities", "network", "timeline")
+LAYOUTS = ("text", "summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")
 CONFIDENCES = ("confirmed", "inferred")
@@ -259,6 +259,14 @@ def load_yaml(root: Path, name: str):
     if data is None:
         raise ContentError(display, 1, "the file is empty; see docs/content-model.md")
     return data, display
+
+
+def load_optional_yaml(root: Path, name: str):
+    """(data, display name) of a data file a publication may leave out: (None, name) without it
+    (a component that needs it says so when it is used)."""
+    if not (root / name).exists() and not (root / name).is_symlink():
+        return None, _display(root, root / name)
+    return load_yaml(root, name)
 
 
 def _display(root: Path, path: Path) -> str:
@@ -574,7 +582,9 @@ def _check_status(rec, city):
 
 
 def _events(root, languages, ids) -> list:
-    data, file = load_yaml(root, "data/timeline.yaml")
+    data, file = load_optional_yaml(root, "data/timeline.yaml")
+    if data is None:
+        return []
     events = []
     for rec in _records(data, file, "event", languages):
         rec.only("start", "end", "kind", "network", "number", "title", "place", "note")
@@ -595,7 +605,9 @@ def _events(root, languages, ids) -> list:
 
 
 def _figures(root, languages, pub) -> list:
-    data, file = load_yaml(root, "data/figures.yaml")
+    data, file = load_optional_yaml(root, "data/figures.yaml")
+    if data is None:
+        return []
     figures = []
     for rec in _records(data, file, "key figure", languages):
         rec.only("value", "computed", "label", "note", "group")
@@ -621,7 +633,9 @@ def _computed(rec, pub) -> int:
 
 
 def _stages(root, languages) -> list:
-    data, file = load_yaml(root, "data/ppp-stages.yaml")
+    data, file = load_optional_yaml(root, "data/ppp-stages.yaml")
+    if data is None:
+        return []
     stages = []
     for rec in _records(data, file, "PPP stage", languages):
         rec.only("name", "steps")
@@ -636,7 +650,9 @@ def _stages(root, languages) -> list:
 
 
 def _benefits(root, languages) -> list:
-    data, file = load_yaml(root, "data/nbs-benefits.yaml")
+    data, file = load_optional_yaml(root, "data/nbs-benefits.yaml")
+    if data is None:
+        return []
     benefits = []
     for item in data if isinstance(data, list) else [data]:
         rec = Record(Map(text=item), file, "an NBS benefit", languages)
@@ -684,7 +700,8 @@ def _read_section(root, section, lang, rec):
     meta_rec = Record(meta, display, "the front matter", [lang])
     meta_rec.only("title", "layout", "network", "source-hash")
     meta_rec.get("title", str)
-    meta_rec.choice("layout", LAYOUTS)
+    meta_rec.choice("layout", LAYOUTS, required=False)
+    meta.setdefault("layout", "text")
 
 
 def _check_section_meta(root, section):

@@ -133,6 +133,13 @@ def _component_problem(pub, section, name, argument) -> str | None:
                     f'has the groups: {", ".join(groups)}')
     elif argument:
         return f"[[{name}]] takes no word after its name; write [[{name}]]"
+    needs = {"timeline": (pub.events, "data/timeline.yaml", "meetings"),
+             "ppp-stages": (pub.ppp_stages, "data/ppp-stages.yaml", "stages"),
+             "nbs-benefits": (pub.nbs_benefits, "data/nbs-benefits.yaml", "benefits")}
+    if name in needs and not needs[name][0]:
+        _, file, what = needs[name]
+        return (f"[[{name}]] shows the {what} of {Path(pub.root).name}/{file}, which has none "
+                f"(or is missing): add them, or remove the line")
     return None
 
 

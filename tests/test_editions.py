@@ -73,3 +73,23 @@ def test_a_wrong_edition_is_named_at_its_line(tree, block, key, message):
     assert info.value.file == "content/publication.yaml" and info.value.line in expected, \
         (str(info.value), expected)
     assert message in str(info.value)
+
+
+def test_new_scaffolds_a_publication_that_builds_at_once(tmp_path):
+    target = tmp_path / "raport"
+    made = subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert f"--content {target}" in made.stdout
+    pub = content.load(target)
+    assert pub.languages == ["pl", "en"] and [s.file for s in pub.sections] == ["01-wstep"]
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "build.py", "--content", str(target), "--output",
+                          str(out), "--lang", "pl"], cwd=PROJECT, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 content warnings" in run.stdout            # its translation is marked reviewed
+    assert (out / "publication-pl.pdf").is_file() and (out / "a5" / "publication-pl-a5.pdf").is_file()
+    again = subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT,
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2 and "already exists" in again.stderr
