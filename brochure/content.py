@@ -17,7 +17,7 @@ from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Netw
 
 PROJECT = Path(__file__).resolve().parent.parent
 KINDS = ("online", "in-person", "study-visit", "conference")
-SHAPES = ("circle", "square", "triangle", "diamond")
+SHAPES = ("circle", "square", "triangle", "diamond", "frame", "bar")   # up to six networks
 LAYOUTS = ("text", "summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")

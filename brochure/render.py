@@ -225,6 +225,8 @@ STRIP_MM = {"A4": 174, "A5": 122}  # the month strip: the text width
 NETWORK_MAP_MM = {"A4": 105, "A5": 100}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 13}   # the side margins of styles/brochure.css and A5_PAGE
+TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom
+                                                           # margins (styles/brochure.css, A5_PAGE)
 
 
 def stylesheet(pub, edition) -> Markup:
@@ -273,23 +275,22 @@ def _css_file(name) -> str:
 def _network_css(pub, edition) -> str:
     """Per-network colours and thumb-index tabs, from data.
 
-    Each network's pages carry a colour tab on the outer edge, at a height of its own (top,
-    middle, bottom), so the sections can be found on the closed brochure and in grayscale.
+    Each network's pages carry a colour tab on the outer edge, at a height of its own, stepping
+    down the page in the networks' order (thirds for up to three networks, one step each for
+    more), so the sections can be found on the closed brochure and in grayscale.
     The tab is a page-margin box reaching into the bleed: WeasyPrint 70.0 cannot paint a
     gradient background in device-cmyk.
     """
     bleed = pub.print_options["bleed_mm"]
     inset = MARGIN_MM[edition.size] - TAB_MM
     rules = []
+    slot = TAB_AREA_MM[edition.size] / max(3, len(pub.networks))   # one step per network
     for i, n in enumerate(pub.networks):
-        colour = n.colour
+        colour, top = n.colour, f"{i * slot:.2f}mm"
         rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"
                      f".section.net-{n.id} {{ page: net-{n.id}; }}")
-        for side, margin in (("right", f"0 -{bleed}mm 0 {inset}mm"),
-                             ("left", f"0 {inset}mm 0 -{bleed}mm")):
-            boxes = " ".join(
-                f"@{side}-{where} {{ content: ''; "
-                + (f"background-color: {colour}; margin: {margin}; " if j == i % 3 else "")
-                + "}" for j, where in enumerate(("top", "middle", "bottom")))
-            rules.append(f"@page net-{n.id}:{side} {{ {boxes} }}")
+        for side, margin in (("right", f"{top} -{bleed}mm 0 {inset}mm"),
+                             ("left", f"{top} {inset}mm 0 -{bleed}mm")):
+            rules.append(f"@page net-{n.id}:{side} {{ @{side}-top {{ content: ''; "
+                         f"background-color: {colour}; height: {slot:.2f}mm; margin: {margin}; }} }}")
     return "\n".join(rules)

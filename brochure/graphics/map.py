@@ -232,6 +232,10 @@ def marker_extent(shape: str, r: float = MARKER_R) -> Box:
     if shape == "triangle":
         a = r * math.sqrt(4 * math.pi / math.sqrt(3))     # side of the equal-area triangle
         return (-a / 2, -a / math.sqrt(3), a / 2, a / (2 * math.sqrt(3)))
+    if shape == "frame":
+        return (-r, -r, r, r)
+    if shape == "bar":
+        return (-1.3 * r, -0.6 * r, 1.3 * r, 0.6 * r)
     return (-r, -r, r, r)
 
 
@@ -240,6 +244,14 @@ def marker_svg(shape: str, x: float, y: float, colour: str, r: float = MARKER_R,
     if shape == "square":
         h = r * math.sqrt(math.pi) / 2
         return f'<rect x="{f(x - h)}" y="{f(y - h)}" width="{f(2 * h)}" height="{f(2 * h)}" fill="{colour}"{extra}/>'
+    if shape in ("frame", "bar"):     # a hollow square; a wide bar
+        x0, y0, x1, y1 = marker_extent(shape, r)
+        w = r * 0.45
+        if shape == "frame":
+            return (f'<rect x="{f(x + x0 + w / 2)}" y="{f(y + y0 + w / 2)}" width="{f(x1 - x0 - w)}" '
+                    f'height="{f(y1 - y0 - w)}" fill="#ffffff" stroke="{colour}" '
+                    f'stroke-width="{f(w)}"/>')
+        return f'<rect x="{f(x + x0)}" y="{f(y + y0)}" width="{f(x1 - x0)}" height="{f(y1 - y0)}" fill="{colour}"{extra}/>'
     if shape in ("triangle", "diamond"):
         x0, y0, x1, y1 = marker_extent(shape, r)
         if shape == "triangle":
