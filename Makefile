@@ -3,7 +3,7 @@ PY := .venv/bin/python
 STAMP := .venv/.installed
 NODE_STAMP := tests/web/node_modules/.installed
 
-.PHONY: all build test check watch bench clean
+.PHONY: all build test check watch bench clean reviewed
 all: build
 
 $(STAMP): pyproject.toml constraints.txt tools/system-deps.sh
@@ -37,3 +37,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf output
+
+# after checking an English file against its Polish original: make reviewed FILE=content/en/01-pim.md
+reviewed: $(STAMP)
+	$(PY) build.py reviewed $(FILE)

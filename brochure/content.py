@@ -712,6 +712,7 @@ def _check_section_meta(root, section):
                 raise ContentError(f"{root.name}/{lang}/{section.file}.md",
                                    meta.key_lines.get(key, 1),
                                    f'{key} "{meta.get(key)}" differs from the Polish file '
+                                   f'{root.name}/{next(iter(section.meta))}/{section.file}.md '
                                    f'("{first.get(key)}"); the language versions must match')
 
 

@@ -43,24 +43,35 @@ def _stale(root, section, lang) -> list:
     expected = source_hash(section.meta["pl"], section.bodies["pl"])
     recorded = meta.get("source-hash")
     line = meta.key_lines.get("source-hash", 1)
+    command = f"python build.py reviewed {_as_given(root / lang / f'{section.file}.md')}"
     if recorded is None:
         return [f"{display}:1: warning: the translation records no source-hash; after checking "
-                f"it against the Polish text run: python build.py reviewed {display}"]
+                f"it against the Polish text run: {command}"]
     if str(recorded) != expected:
-        return [f"{display}:{line}: warning: stale translation: content/pl/{section.file}.md "
-                f"changed since this text was reviewed; update it, then run: "
-                f"python build.py reviewed {display}"]
+        return [f"{display}:{line}: warning: stale translation: {root.name}/pl/{section.file}.md "
+                f"changed since this text was reviewed; update it, then run: {command}"]
     return []
 
 
+def _as_given(path: Path) -> str:
+    """A path to paste into a command run from here: relative when inside this folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
 def mark_reviewed(content_dir, files, progress) -> int:
-    """Record the current Polish version in each English file named."""
-    root = Path(content_dir)
+    """Record the current Polish version in each English file named. Each file's Polish
+    original is looked for beside it (../pl/ of its folder), whatever --content says."""
     if not files:
         progress.warn("name the English files you have checked against the Polish text, e.g. "
                       "python build.py reviewed content/en/01-pim.md")
         return 2
     for path in (Path(f) for f in files):
+        root = path.resolve().parent.parent
+        if not (root / "pl" / path.name).is_file():
+            root = Path(content_dir).resolve()
         original = root / "pl" / path.name
         pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original), root),
                                                 str(original))

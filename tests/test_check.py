@@ -212,7 +212,7 @@ def test_schema_error_is_reported_not_raised(tree):
     code, warnings, _ = run(tree)
     assert code == 1
     assert warnings == ['content/data/networks.yaml:6: error: network has shape "hexagon"; '
-                        'expected one of: circle, square, triangle, diamond']
+                        'expected one of: circle, square, triangle, diamond, frame, bar']
 
 
 def test_yaml_syntax_error_is_reported_not_raised(tree):

@@ -93,3 +93,21 @@ def test_new_scaffolds_a_publication_that_builds_at_once(tmp_path):
     again = subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT,
                            capture_output=True, text=True, timeout=60)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_reviewed_follows_the_folder_of_the_file_and_warnings_give_a_working_command(tmp_path):
+    target = tmp_path / "raport"
+    subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT, check=True,
+                   capture_output=True, timeout=60)
+    edit(target, "pl/01-wstep.md", "Pierwszy akapit", "Nowy pierwszy akapit")
+    check = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
+                           cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    command = next(line.split("run: ", 1)[1] for line in (check.stdout + check.stderr).splitlines()
+                   if "stale translation" in line)
+    assert command == f"python build.py reviewed {target}/en/01-wstep.md"
+    marked = subprocess.run([sys.executable, *command.split()[1:]], cwd=PROJECT,
+                            capture_output=True, text=True, timeout=60)   # pasted, no --content
+    assert marked.returncode == 0, marked.stdout + marked.stderr
+    again = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
+                           cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    assert "stale translation" not in again.stdout + again.stderr
