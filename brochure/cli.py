@@ -1,4 +1,5 @@
-"""Command line: python build.py [build|check|reviewed FILE] [--lang pl|en] [--quiet|--verbose]."""
+"""Command line: python build.py [build|check|reviewed FILE...|watch|new DIR] [options]; each
+command owns its options (python build.py COMMAND --help). Installed, the same is `brochure`."""
 from __future__ import annotations
 
 import argparse
@@ -43,24 +44,48 @@ class Progress:
         print(text, file=sys.stderr, flush=True)
 
 
+COMMANDS = ("build", "check", "reviewed", "watch", "new")
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the PIM brochure.")
-    parser.add_argument("command", nargs="?", default="build",
-                        choices=("build", "check", "reviewed", "watch", "new"))
-    parser.add_argument("files", nargs="*", help="with reviewed: the English files reviewed; "
-                                                 "with new: the folder of the new publication")
-    parser.add_argument("--lang", action="append", choices=("pl", "en"),
+    """The command and its options; without a command, build (python build.py --lang pl)."""
+    argv = list(argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--content", default="content", help="content folder (default: content)")
+    shared.add_argument("--quiet", action="store_true")
+    shared.add_argument("--verbose", action="store_true")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--output", default="output", help="output folder (default: output)")
+    output.add_argument("--lang", action="append", choices=("pl", "en"),
                         help="build only this language (repeatable); default: all")
-    parser.add_argument("--content", default="content", help="content folder (default: content)")
-    parser.add_argument("--output", default="output", help="output folder (default: output)")
-    parser.add_argument("--port", type=port, default=8000, help="with watch: the preview port")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="editions typeset at once (default: one per core)")
-    parser.add_argument("--timeout", type=seconds, default=300,
+    output.add_argument("--timeout", type=seconds, default=300,
                         help="seconds allowed for rendering and typesetting (default: 300)")
-    parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--verbose", action="store_true")
-    return parser.parse_args(argv)
+    parser = argparse.ArgumentParser(prog="build.py", description="Build a publication: "
+                                     "every edition of the content folder into the output folder.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_ = commands.add_parser("build", parents=[shared, output],
+                                 help="build every edition (the default command)")
+    build_.add_argument("--jobs", type=int, default=None,
+                        help="editions typeset at once (default: one per core)")
+    commands.add_parser("check", parents=[shared],
+                        help="check the content without typesetting (spelling, typography, "
+                             "layout figures)")
+    reviewed = commands.add_parser("reviewed", parents=[shared],
+                                   help="record that English files were checked against Polish")
+    reviewed.add_argument("files", nargs="+", metavar="FILE", help="the English files reviewed")
+    watch = commands.add_parser("watch", parents=[shared, output],
+                                help="live preview in the browser, PDFs rebuilt after each change")
+    watch.add_argument("--port", type=port, default=8000, help="the preview port")
+    new = commands.add_parser("new", parents=[shared], help="start a new publication in DIR")
+    new.add_argument("files", nargs=1, metavar="DIR", help="the folder of the new publication")
+    args = parser.parse_args(argv)
+    for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
+                          ("timeout", 300), ("port", 8000)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    return args
 
 
 def seconds(text: str) -> float:

@@ -135,6 +135,8 @@ class Preview:
         routes = self.routes()
         if path in routes:
             return self._a4(routes[path])
+        if self.error_page and (path == "/a4" or path.startswith("/a4-")):
+            return self.error_page          # the content cannot be read: no edition is known
         with self.changed:
             name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
             if self.error_page and name in self.page_names:
@@ -223,7 +225,8 @@ def _handler(preview: Preview):
                                       b"/a4-en, /a4-pl-en (the PDFs' HTML as A4 sheets)",
                                  "text/plain")
             name = path + "index.html" if path.endswith("/") else path
-            kind = "text/html" if path in preview.routes() else mimetypes.guess_type(name)[0]
+            kind = ("text/html" if path == "/a4" or path.startswith("/a4-")
+                    else mimetypes.guess_type(name)[0])
             charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
             return self.send(200, page, (kind or "application/octet-stream") + charset)
 

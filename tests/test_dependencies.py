@@ -2,6 +2,8 @@
 import re
 from importlib import metadata
 
+import pytest
+
 from conftest import PROJECT
 
 PINNED = re.compile(r'"([A-Za-z0-9_.-]+)==([^"]+)"')
@@ -29,3 +31,19 @@ def test_constraints_agree_with_pyproject():
     lowered = {k.lower(): v for k, v in constraints.items()}
     for name, version in pins().items():
         assert lowered.get(name.lower()) == version, name
+
+
+def test_each_command_owns_its_options_and_the_console_script_is_declared():
+    import tomllib
+
+    from brochure import cli
+
+    assert tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"] == {
+        "brochure": "brochure.cli:main"}
+    assert cli.parse_args(["--lang", "pl"]).command == "build"          # build by default
+    assert cli.parse_args(["watch", "--port", "8001"]).port == 8001
+    assert cli.parse_args(["new", "x"]).files == ["x"]
+    for wrong in (["check", "--port", "8001"], ["new"], ["reviewed"], ["check", "--jobs", "2"]):
+        with pytest.raises(SystemExit) as info:
+            cli.parse_args(wrong)
+        assert info.value.code == 2, wrong
