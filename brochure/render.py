@@ -35,7 +35,8 @@ LABELS = {
            "cities_pending": "pozostałe miasta (%d)",
            "source_silent": "do uzupełnienia: materiał źródłowy nie podaje ich nazw ani tematów MID",
            "other_part": "English version",
-           "numbering": "Numery spotkań (#) są liczone w obrębie każdej sieci."},
+           "numbering": "Numery spotkań (#) są liczone w obrębie każdej sieci.",
+           "end_unknown_short": "koniec nieznany"},
     "en": {"contents": "In this publication", "city": "City", "mid": "MAP topic", "date": "Date",
            "meeting": "Meeting", "place": "Place", "network": "Network",
            "all": "all networks", "unknown": "unknown", "events": "List of meetings",
@@ -46,7 +47,8 @@ LABELS = {
            "cities_pending": "other cities (%d)",
            "source_silent": "to be completed: the source gives neither their names nor their MAP topics",
            "other_part": "Wersja polska",
-           "numbering": "Meeting numbers (#) count the meetings of each network."},
+           "numbering": "Meeting numbers (#) count the meetings of each network.",
+           "end_unknown_short": "end unknown"},
 }
 MONTHS = {"pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
                  "wrzesień", "październik", "listopad", "grudzień"),
@@ -255,11 +257,11 @@ def cities_count(n: int, lang: str) -> str:
     return f"{n} miast"
 
 
-MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page
-STRIP_MM = {"A4": 174, "A5": 122}  # the month strip: the text width
-NETWORK_MAP_MM = {"A4": 105, "A5": 100}   # a network's own map: the main column
+MAP_MM = {"A4": 132, "A5": 108}   # the map's width on the page
+STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
+NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
-MARGIN_MM = {"A4": 18, "A5": 13}   # the side margins of styles/brochure.css and A5_PAGE
+MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 
 
 def stylesheet(pub, edition) -> Markup:
@@ -287,9 +289,10 @@ def stylesheet(pub, edition) -> Markup:
 
 # The A5 edition: its own page size and margins (custom properties do not reach @page).
 A5_PAGE = """
-@page { size: A5; margin: 16mm 13mm 16mm 13mm; }
-@page :left { margin: 16mm 13mm 16mm 13mm; }
-:root { --size-body: 9pt; --leading: 12.6pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 11pt; }
+@page { size: A5; margin: 16mm 20mm 16mm 20mm; }
+@page :left { margin: 16mm 20mm 16mm 20mm; }
+/* a 108 mm column: 60-70 characters a line at 10 pt */
+:root { --size-body: 10pt; --leading: 13.8pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 12pt; }
 .cover-block { left: 13mm; right: 13mm; top: 22mm; }
 .cover-map { left: 20mm; top: 66mm; width: 112mm; }
 .cover-map svg { width: 112mm; }
@@ -297,6 +300,11 @@ A5_PAGE = """
 .cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
 .cover, .back-cover, .divider { height: 210mm; }
 .back-block { left: 13mm; right: 13mm; bottom: 22mm; }
+/* a white frame round the navy covers: the office booklet is printed on bleedless A4 sheets,
+   where a full-bleed cover gets an uneven white rim */
+@page cover { margin: 5mm; background: #fff; }
+@page back { margin: 5mm; background: #fff; }
+.cover, .back-cover { height: 200mm; background: #14304f; }
 """
 
 
