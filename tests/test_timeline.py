@@ -410,8 +410,8 @@ def ev(start, end=None):
     (D(2022, 5, 10), D(2022, 5, 12), "10–12.05.2022", "10–12 May 2022"),
     (D(2022, 5, 31), D(2022, 6, 3), "31.05–3.06.2022", "31 May – 3 June 2022"),
     (D(2022, 12, 30), D(2023, 1, 2), "30.12.2022–2.01.2023", "30 December 2022 – 2 January 2023"),
-    (D(2022, 8, 9), "unknown", "9.08.2022 (data zakończenia nieznana)",
-     "9 August 2022 (end date unknown)"),
+    (D(2022, 8, 9), "unknown", "9.08.2022 (koniec nieznany)",
+     "9 August 2022 (end unknown)"),
 ])
 def test_format_dates(start, end, pl, en):
     assert format_dates(ev(start, end), "pl") == pl
@@ -423,7 +423,7 @@ def test_interface_words_agree_between_graphic_and_tables(lang):
     from brochure.render import LABELS
     assert LABELS[lang]["unknown"] == timeline.TEXTS[lang]["unknown"]
     assert LABELS[lang]["all"] == timeline.TEXTS[lang]["all"]
-    # the legend's "end date unknown" is the wording of the printed dates
+    # the legend's "end unknown" is the wording of the printed dates
     assert timeline.TEXTS[lang]["open"] in format_dates(ev(D(2022, 8, 9), "unknown"), lang)
 
 

@@ -36,6 +36,7 @@ LABEL_SIZE = pt(7.5)
 LEGEND_NAME_SIZE = pt(8.5)
 LEGEND_COUNT_SIZE = pt(7.5)
 SEA_SIZE = pt(7.5)
+SEA_MIN_WIDTH = 80          # a smaller map has no room for the sea name
 MARKER_R = 1.45             # radius of a circle marker; other shapes have the same area
 MARKER_STROKE = 0.35        # white ring around markers
 HALO = 0.6                  # halo stroke width (0.3 on each side of the glyphs)
@@ -573,7 +574,8 @@ def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     labels = place_labels(points, bounds, obstacles=[inflate(legend_box, 0.6)], soft_lines=edges)
 
     # sea name: in open water north-west of the coast, if it fits after the cities are labelled
-    sea = _place_sea(lang, to_mm, rings, markers, labels, legend_box, bounds)
+    sea = (_place_sea(lang, to_mm, rings, markers, labels, legend_box, bounds)
+           if width_mm >= SEA_MIN_WIDTH else None)
 
     return MapLayout(width_mm, height, lang, rings, markers, labels, entries, legend_box, scale, sea,
                      TITLE.get(lang, TITLE["en"]), map_alt_text(pub, lang), to_mm)

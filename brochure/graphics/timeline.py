@@ -73,10 +73,10 @@ TEXTS = {
         "study-visit": "wizyta studyjna",
         "conference": "konferencja",
         "range": "kilka dni",
-        "open": "data zakończenia nieznana",
+        "open": "koniec nieznany",
         "all": "wszystkie sieci",
         "unknown": "nieznana",
-        "open_date": "{date} (data zakończenia nieznana)",
+        "open_date": "{date} (koniec nieznany)",
         "empty": "Brak spotkań do pokazania.",
     },
     "en": {
@@ -88,10 +88,10 @@ TEXTS = {
         "study-visit": "study visit",
         "conference": "conference",
         "range": "several days",
-        "open": "end date unknown",
+        "open": "end unknown",
         "all": "all networks",
         "unknown": "unknown",
-        "open_date": "{date} (end date unknown)",
+        "open_date": "{date} (end unknown)",
         "empty": "No meetings to show.",
     },
 }
@@ -131,9 +131,9 @@ def format_dates(event, lang: str) -> str:
     """The dates of an event as printed in the graphic and the list.
 
     pl: 9.02.2022 | 10–12.05.2022 | 31.05–3.06.2022 | 30.12.2022–2.01.2023
-        | 9.08.2022 (data zakończenia nieznana)
+        | 9.08.2022 (koniec nieznany)
     en: 9 February 2022 | 10–12 May 2022 | 31 May – 3 June 2022
-        | 9 August 2022 (end date unknown)
+        | 9 August 2022 (end unknown)
     An end lost in the source is said outright: "od 9.08.2022" would read as still running.
     """
     start, end = event.start, _end(event)
