@@ -231,7 +231,8 @@ COMPONENTS = {
     "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c, _: _macro(
         c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
-        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size]))),
+        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
+                                             **STRIP_LOOK[c["edition"].size]))),
 }
 
 
@@ -257,6 +258,7 @@ def cities_count(n: int, lang: str) -> str:
 
 MAP_MM = {"A4": 132, "A5": 108}   # the map's width on the page
 STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
+STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
