@@ -1,9 +1,9 @@
 """The dates of the meetings as the brochure prints them (the one home of date texts).
 
     pl: 9.02.2022 | 10–12.05.2022 | 31.05–3.06.2022 | 30.12.2022–2.01.2023
-        | 9.08.2022 (data zakończenia nieznana)
+        | 9.08.2022 (koniec nieznany)
     en: 9 February 2022 | 10–12 May 2022 | 31 May – 3 June 2022
-        | 9 August 2022 (end date unknown)
+        | 9 August 2022 (end unknown)
 
 Polish house style writes dates in figures; other languages spell the month, by name from
 Babel. An end lost in the source is said outright (the "open_date" label): "od 9.08.2022"

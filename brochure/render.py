@@ -207,7 +207,8 @@ COMPONENTS = {
     "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c, _: _macro(
         c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
-        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size]))),
+        svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
+                                             **STRIP_LOOK[c["edition"].size]))),
 }
 
 
@@ -220,11 +221,12 @@ def _months(pub, lang) -> list:
             for (year, month), events in groups.items()]
 
 
-MAP_MM = {"A4": 132, "A5": 118}   # the map's width on the page
-STRIP_MM = {"A4": 174, "A5": 122}  # the month strip: the text width
-NETWORK_MAP_MM = {"A4": 105, "A5": 100}   # a network's own map: the main column
+MAP_MM = {"A4": 132, "A5": 108}   # the map's width on the page
+STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
+STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
+NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
 TAB_MM = 5          # width of the network colour tab at the outer page edge
-MARGIN_MM = {"A4": 18, "A5": 13}   # the side margins of styles/brochure.css and A5_PAGE
+MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom
                                                            # margins (styles/brochure.css, A5_PAGE)
 
@@ -238,24 +240,25 @@ def stylesheet(pub, edition) -> Markup:
     (the print PDFs are painted in device CMYK, see adapters.device_cmyk_colours).
     """
     names = ["tokens.css", "brochure.css"]
-    css = "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
-    if edition.size == "A5":
-        css += A5_PAGE
     bleed = pub.print_options["bleed_mm"]
     css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
-           f"src: url({pub.print_options['icc']}) }}\n@page {{ bleed: {bleed}mm }}\n" + css + "\n"
+           f"src: url({pub.print_options['icc']}) }}\n@page {{ bleed: {bleed}mm }}\n"
+           + "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
            # the colour bands at the cover edges run on into the bleed
-           f".cover-bands {{ left: -{bleed}mm; right: -{bleed}mm; top: -{bleed}mm; "
+           + f"\n.cover-bands {{ left: -{bleed}mm; right: -{bleed}mm; top: -{bleed}mm; "
            f"height: {7 + bleed}mm; }}\n"
            f".back-cover .cover-bands.bottom {{ top: auto; bottom: -{bleed}mm; }}\n")
+    if edition.size == "A5":
+        css += A5_PAGE
     return Markup(css)
 
 
 # The A5 edition: its own page size and margins (custom properties do not reach @page).
 A5_PAGE = """
-@page { size: A5; margin: 16mm 13mm 16mm 13mm; }
-@page :left { margin: 16mm 13mm 16mm 13mm; }
-:root { --size-body: 9pt; --leading: 12.6pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 11pt; }
+@page { size: A5; margin: 16mm 20mm 16mm 20mm; }
+@page :left { margin: 16mm 20mm 16mm 20mm; }
+/* a 108 mm column: 60-70 characters a line at 10 pt */
+:root { --size-body: 10pt; --leading: 13.8pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 12pt; }
 .cover-block { left: 13mm; right: 13mm; top: 22mm; }
 .cover-map { left: 20mm; top: 66mm; width: 112mm; }
 .cover-map svg { width: 112mm; }
@@ -263,6 +266,14 @@ A5_PAGE = """
 .cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
 .cover, .back-cover, .divider { height: 210mm; }
 .back-block { left: 13mm; right: 13mm; bottom: 22mm; }
+/* a white frame round the navy covers: the office booklet is printed on bleedless A4 sheets,
+   where a full-bleed cover gets an uneven white rim */
+@page cover { margin: 5mm; background: #fff; }
+@page back { margin: 5mm; background: #fff; }
+.cover, .back-cover { height: 200mm; background: #14304f; }
+/* inside the frame: the bands keep to the navy page, off the bleed */
+.cover-bands { left: 0; right: 0; top: 0; height: 7mm; }
+.back-cover .cover-bands.bottom { top: auto; bottom: 0; }
 """
 
 

@@ -355,7 +355,7 @@ def test_networks_have_distinct_shapes_in_the_data_and_in_the_map_legend(built):
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_meetings_table_names_the_network_in_text(pub, built, lang):
     """Each row of the list of meetings says its network in words (not only by colour), after
-    its dates (an open end's "(end date unknown)" does not count for the unknown network)."""
+    its dates (an open end's "(end unknown)" does not count for the unknown network)."""
     text = pdf_text(built["dir"] / f"pim-{lang}.pdf")
     labels = LABELS[lang]
     head = " ".join(labels[k] for k in ("date", "meeting", "network")).upper()  # the table head

@@ -22,8 +22,8 @@ def ev(start, end=None):
     (D(2022, 5, 10), D(2022, 5, 12), "10–12.05.2022", "10–12 May 2022"),
     (D(2022, 5, 31), D(2022, 6, 3), "31.05–3.06.2022", "31 May – 3 June 2022"),
     (D(2022, 12, 30), D(2023, 1, 2), "30.12.2022–2.01.2023", "30 December 2022 – 2 January 2023"),
-    (D(2022, 8, 9), "unknown", "9.08.2022 (data zakończenia nieznana)",
-     "9 August 2022 (end date unknown)"),
+    (D(2022, 8, 9), "unknown", "9.08.2022 (koniec nieznany)",
+     "9 August 2022 (end unknown)"),
 ])
 def test_format_dates(start, end, pl, en):
     assert format_dates(ev(start, end), LABELS["pl"]) == pl

@@ -60,7 +60,7 @@ def test_print_edition_comes_in_fours_without_filler_pages(built, lang):
     assert "filler" not in built["stdout"] and "Notatki" not in built["stdout"]
 
 
-@pytest.mark.parametrize("eid", ["pl", "en"])
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5"])
 def test_body_text_measure_is_55_to_75_characters(documents, eid):
     measured = [f for f in layout.page_figures(documents[eid]) if f.measure]
     assert len(measured) >= 5          # the prose pages of the summary and the three networks
@@ -131,3 +131,22 @@ def test_a5_edition_is_typeset_natively(built, documents):
                   for box in _walk(page._page_box) if getattr(box, "element_tag", "") == "p"]
     body = collections.Counter(round(s, 2) for s in paragraphs).most_common(1)[0][0]
     assert body >= 8.5, body                 # the body text, not a shrunken A4 page (7.2 pt)
+
+
+def test_a5_benefits_are_a_three_by_three_grid(documents):
+    """The nine NBS benefits on A5 in three rows of three (not 2+2+2+2+1)."""
+    cards = {}                                     # the element's outermost box: the card
+    for page in documents["pl-a5"].pages:
+        for box in _walk(page._page_box):
+            if "benefit" in layout._classes(box) and getattr(box, "element_tag", "") == "li":
+                cards.setdefault(id(box.element), box)
+    rows = collections.Counter(round(box.position_y, 1) for box in cards.values())
+    assert len(cards) == 9 and sorted(rows.values()) == [3, 3, 3], rows
+
+
+def test_the_volume_has_one_imprint_in_both_languages_at_its_end(built):
+    texts = page_texts(built["dir"] / "pim-pl-en.pdf")
+    with_imprint = [i + 1 for i, t in enumerate(texts) if "STOPKA REDAKCYJNA" in t.upper()]
+    assert with_imprint == [len(texts) - 1], with_imprint     # the last page before the back cover
+    last = normalise(texts[-2])
+    assert "Wydawca" in last and "Publisher" in last and "IMPRINT" in last.upper()

@@ -34,7 +34,7 @@ def line_of(root, needle) -> int:
 
 def test_an_edited_label_is_what_the_layout_prints(tree):
     edit(tree, "labels.yaml", "contents: W tej publikacji", "contents: Spis rzeczy")
-    edit(tree, "labels.yaml", 'open_date: "{date} (data zakończenia nieznana)"',
+    edit(tree, "labels.yaml", 'open_date: "{date} (koniec nieznany)"',
          'open_date: "{date} (koniec nieznany)"')
     html = render.render(content.load(tree), PL)
     assert "Spis rzeczy" in html and "W tej publikacji" not in html

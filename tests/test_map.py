@@ -395,3 +395,56 @@ def test_cover_map_shows_every_city_without_labels(pub):
     assert len(shapes) == len(with_coordinates)
     assert not [e for e in root.iter() if e.tag.split("}")[-1] == "text"]
     assert root.find("{http://www.w3.org/2000/svg}title").text
+
+
+# --------------------------------------------------------------------------- the real maps
+
+def _gap(a, b) -> float:
+    """The distance between two boxes (0 when they touch or overlap)."""
+    dx = max(a[0] - b[2], b[0] - a[2], 0.0)
+    dy = max(a[1] - b[3], b[1] - a[3], 0.0)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def _real_maps():
+    import copy
+    from brochure import content, render
+    real = content.load(ROOT / "content")
+    for size in ("A4", "A5"):
+        yield f"all-{size}", real, render.MAP_MM[size]
+        for n in real.networks:
+            one = copy.copy(real)
+            one.networks, one.cities = [real.network(n.id)], real.cities_of(n.id)
+            yield f"{n.id}-{size}", one, render.NETWORK_MAP_MM[size]
+            yield f"{n.id}-side", one, 62
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_real_map_labels_stand_apart_and_inside_the_outline_box(lang):
+    """No two labels read as one ("Krzywiń Uniejów" 1 mm apart), none stands nearer another
+    city's marker than the required gap (Rzeszów's label between Dębica and Rzeszów), and
+    every label stays inside the outline's bounding box."""
+    for name, pub, width in _real_maps():
+        L = layout_map(pub, lang, width)
+        ring_box = (min(x for r in L.rings for x, _ in r), min(y for r in L.rings for _, y in r),
+                    max(x for r in L.rings for x, _ in r), max(y for r in L.rings for _, y in r))
+        for i, a in enumerate(L.labels):
+            for b in L.labels[i + 1:]:
+                assert _gap(a.box, b.box) >= gmap.LABEL_SEPARATION, (name, a.name, b.name)
+            for m in L.markers:
+                if m.city != a.name:
+                    assert _gap(a.box, m.box) >= gmap.OTHER_MARKER_GAP, (name, a.name, m.city)
+            assert ring_box[0] - gmap.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + gmap.MARGIN, (name, a.name)
+            assert ring_box[1] - gmap.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + gmap.MARGIN, (name, a.name)
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_cities_map_labels_do_not_cross_the_border(lang):
+    """On the map of all cities (A4 and A5) no name straddles the border ("Podlaski")."""
+    for name, pub, width in _real_maps():
+        if not name.startswith("all"):
+            continue
+        L = layout_map(pub, lang, width)
+        edges = [(r[i], r[(i + 1) % len(r)]) for r in L.rings for i in range(len(r))]
+        crossing = [lb.name for lb in L.labels if gmap.box_hits_polyline(lb.box, edges)]
+        assert not crossing, (name, crossing)

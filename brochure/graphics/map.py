@@ -36,11 +36,16 @@ LABEL_SIZE = pt(7.5)
 LEGEND_NAME_SIZE = pt(8.5)
 LEGEND_COUNT_SIZE = pt(7.5)
 SEA_SIZE = pt(7.5)
+SEA_MIN_WIDTH = 80          # a smaller map has no room for the sea name
 MARKER_R = 1.45             # radius of a circle marker; other shapes have the same area
 MARKER_STROKE = 0.35        # white ring around markers
 HALO = 0.6                  # halo stroke width (0.3 on each side of the glyphs)
 LABEL_GAP = 0.6             # marker edge to label
 CLEARANCE = 0.25            # extra space kept between a label and anything else
+LABEL_SEPARATION = 1.8      # between two labels: closer, two names read as one ("Krzywiń Uniejów")
+OTHER_MARKER_GAP = 1.6      # a label keeps this from every marker but its own (at LABEL_GAP),
+                            # so that it is plainly nearer its own city
+BORDER_COST = 12            # a label across the border costs more than a short move round it
 MARGIN = 1.5                # around the outline
 INK = "#1d1d1b"
 INK_SOFT = "#55534e"
@@ -365,9 +370,10 @@ def _place_in_order(points, order, bounds, obstacles, soft_lines, size, style):
             box = (tx - half_halo, tb - asc - half_halo, tx + w + half_halo, tb + desc + half_halo)
             if not (inner[0] <= box[0] and inner[1] <= box[1] and box[2] <= inner[2] and box[3] <= inner[3]):
                 continue
-            if any(boxes_overlap(box, mb, CLEARANCE) for mb in marker_boxes):
+            if any(boxes_overlap(box, mb, CLEARANCE if j == i else OTHER_MARKER_GAP)
+                   for j, mb in enumerate(marker_boxes)):
                 continue
-            if any(boxes_overlap(box, lb.box, CLEARANCE) for lb in placed.values()):
+            if any(boxes_overlap(box, lb.box, LABEL_SEPARATION) for lb in placed.values()):
                 continue
             if any(boxes_overlap(box, ob, CLEARANCE) for ob in obstacles):
                 continue
@@ -385,7 +391,7 @@ def _place_in_order(points, order, bounds, obstacles, soft_lines, size, style):
                     continue
             total = cost
             if soft_lines and box_hits_polyline(box, soft_lines):
-                total += 2.5
+                total += BORDER_COST
             # keep clear of unlabelled neighbours: their right/left slots are precious
             for j in order:
                 if j != i and j not in placed:
@@ -552,11 +558,13 @@ def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     # labels
     edges = [(r[i], r[(i + 1) % len(r)]) for r in rings for i in range(len(r))]
     points = [(m.city, m.x, m.y, m.box) for m in markers]
-    bounds = (0.0, 0.0, width_mm, height)
+    # labels stay inside the outline's bounding box (with its margin)
+    bounds = (0.0, 0.0, width_mm, max(y for r in rings for _, y in r) + MARGIN)
     labels = place_labels(points, bounds, obstacles=[inflate(legend_box, 0.6)], soft_lines=edges)
 
     # sea name: in open water north-west of the coast, if it fits after the cities are labelled
-    sea = _place_sea(pub.labels[lang]["sea"], to_mm, rings, markers, labels, legend_box, bounds)
+    sea = (_place_sea(pub.labels[lang]["sea"], to_mm, rings, markers, labels, legend_box, bounds)
+           if width_mm >= SEA_MIN_WIDTH else None)
 
     return MapLayout(width_mm, height, lang, rings, markers, labels, entries, legend_box, scale, sea,
                      pub.labels[lang]["map_title"], map_alt_text(pub, lang), to_mm)
