@@ -109,7 +109,7 @@ def strip_markdown(line: str) -> str:
         return box.group(1) + (box.group(2) or "")
     line = _ITEM.sub(r"\1", _HEADING.sub(r"\1", line))
     line = _CODE.sub(HIDDEN, _LINK.sub(r"\1", line))
-    line = typography._PROTECTED.sub(HIDDEN, line)
+    line = typography.PROTECTED.sub(HIDDEN, line)
     return line.replace("**", "").replace("__", "").replace("*", "")
 
 
@@ -147,7 +147,7 @@ def data_texts(root: Path, languages) -> list:
         display = f"{root.name}/{path.relative_to(root).as_posix()}"
         data = content.parse_yaml(content.read_text(path, display, root), display)
         for line, lang, text in keyed_texts(data, languages):
-            prose = typography._PROTECTED.sub(HIDDEN, text)
+            prose = typography.PROTECTED.sub(HIDDEN, text)
             texts.append(Text(display, line, lang, prose.split("\n")))
     return texts
 
@@ -261,7 +261,7 @@ _NB = "[ \u00a0]"
 _NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
 # ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
 _MONTH_RANGE = {lang: re.compile(rf"(?<!\w){m}(?:{_NB}\d{{4}})?{_NB}*-{_NB}*{m}(?!\w)")
-                for lang, m in typography._MONTHS.items()}
+                for lang, m in typography.MONTHS.items()}
 # "i)", "ii)", "a)", "1)" with no "(" open: an enumeration label, not a closing parenthesis.
 _LABEL = re.compile(r"(?<!\S)(?:[ivx]+|[a-z]|\d+)\)")
 
