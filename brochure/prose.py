@@ -92,6 +92,7 @@ def parse_attrs(text: str) -> dict:
         if word.startswith("#"):
             attrs["id"] = word[1:]
         elif word.startswith("."):
+            attrs.setdefault("class", "")          # in the order written
             classes.append(word[1:])
         elif word:
             attrs[word] = word
