@@ -61,8 +61,8 @@ def to_html(source: str, file: str, first_line: int, lang: str, root=None,
 
 
 def tokens(source: str) -> list[Token]:
-    """The block tokens of a Markdown body (for check's lint), attribute lists removed."""
-    return MD.parse(source)
+    """The tokens of a Markdown body as the build reads them, unchecked (check's lint)."""
+    return _untitled_boxes(MD.parse(source))
 
 
 # --- attribute lists ----------------------------------------------------------------------
