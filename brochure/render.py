@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import functools
 import re
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True, finalize=_section_typography)
     env.filters["dates"] = timeline.format_dates
     env.filters["cities"] = cities_count
-    env.filters["typo"] = lambda value, lang: escape(typography.smarten(str(value), lang))
+    env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
                        shape_unknown=shapes.unknown_marker, identity=identity)
     return env
@@ -87,7 +88,13 @@ def _section_typography(value):
     lang = SECTION_LANG.get()
     if lang is None or not isinstance(value, str) or isinstance(value, Markup):
         return value
-    return typography.smarten(value, lang)
+    return _smarten(str(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _smarten(text: str, lang: str) -> str:
+    """The labels and data of the layouts recur in every edition: set each once."""
+    return typography.smarten(text, lang)
 
 
 def render(pub, edition, env=None) -> str:
