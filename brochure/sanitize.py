@@ -2,8 +2,8 @@
 
 The policy
 ----------
-Content is Markdown (docs/content-model.md: "Do not type HTML"). Python-Markdown passes raw
-HTML through untouched (markdown-it-py too), and WeasyPrint would act on it: `<link rel="attachment">` or
+Content is Markdown (docs/content-model.md: "Do not type HTML"). Markdown passes raw
+HTML through untouched (markdown-it-py as well), and WeasyPrint would act on it: `<link rel="attachment">` or
 `<a rel="attachment">` embeds any readable file into the PDF, `<img src="file:///...">` and
 `<style>` with `url(...)` read local files, `<base>` moves every relative URL. So the tokens that
 Markdown produces are checked before they reach a template, and anything outside a small
@@ -37,8 +37,8 @@ Allowed attributes:
 - `id` (from `{: #name }` or a raw tag) may not take a name the layout uses: ids starting with
   `part-`, `tl-`, `pl-`, `en-`, `divider-`, and `cover`, `back-cover`, `contents` are reserved; an id used
   twice in an edition (by the layout or by two texts) is refused by pipeline.py after rendering;
-- `ol`: `start` (a number: `sane_lists` writes it); `th`, `td`: `align`, or `style` holding
-  only `text-align: left|right|center` (what the `tables` extension writes).
+- `ol`: `start` (a number: a list starting at 3 has it); `th`, `td`: `align`, or `style`
+  holding only `text-align: left|right|center` (what a table's `|:--|` writes).
 
 Everything else is refused: any other element (`<script>`, `<style>`, `<iframe>`, `<object>`,
 `<embed>`, `<link>`, `<meta>`, `<base>`, `<form>`, `<svg>`, but also `<u>`, `<font>`,
@@ -52,8 +52,8 @@ where it stands, so a message names the line: raw HTML (an HTML block, or an inl
 `raw_html(html, file, line, root=pub.root, open_tags=...)`, and the attributes Markdown writes
 (links, images, attribute lists `{: ... }`) with `attributes(tag, attrs, file, line, root)`.
 The components' HTML comes from our templates and is not checked. The check runs for the
-languages being built. typeset.py makes its fetcher with `fetch.fetcher_class()`, which serves the project's
-own content/: an image in a content tree outside the project (`--content elsewhere/`) passes
+languages being built. typeset.py makes its fetcher with `fetch.fetcher_class()`, which
+serves the project's own content/: an image in a content tree outside the project (`--content elsewhere/`) passes
 here but is refused at typeset time unless typeset passes `content=pub.root` to it.
 """
 from __future__ import annotations
