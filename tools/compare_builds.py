@@ -2,8 +2,8 @@
 """Compare two builds: python tools/compare_builds.py OLD_OUTPUT NEW_OUTPUT [--dpi 50]
 
 For every PDF (by its path inside the output folder): the page count (pypdf), the extracted
-text (pdftotext) and every page rendered at --dpi (pdftoppm), compared pixel by pixel with
-Pillow. The other files of the web edition (web/: HTML, CSS, fonts) are compared byte for
+text (pdftotext), the texts only assistive technology reads (/Alt, /ActualText, /T, /Title:
+pikepdf) and every page rendered at --dpi (pdftoppm), compared pixel by pixel with Pillow. The other files of the web edition (web/: HTML, CSS, fonts) are compared byte for
 byte, with the first differing lines of a text file. Prints one line per difference and a
 summary; exit code 0 when the builds are the same, 1 when they differ, 2 on bad arguments.
 """
@@ -16,10 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pikepdf
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 TEXT_SUFFIXES = (".html", ".css", ".svg", ".txt", ".json", ".js")
+HIDDEN_TEXT_KEYS = ("/Alt", "/ActualText", "/T", "/Title")
 
 
 def main(argv=None) -> int:
@@ -69,6 +71,9 @@ def compare_pdf(name: str, old: Path, new: Path, dpi: int) -> list:
     text = [pdftotext(old), pdftotext(new)]
     if text[0] != text[1]:
         found.append(f"{name}: the text differs: {first_difference(*text)}")
+    hidden = [hidden_texts(old), hidden_texts(new)]
+    if hidden[0] != hidden[1]:
+        found.append(f"{name}: the alternative texts differ: {first_difference(*hidden)}")
     with tempfile.TemporaryDirectory() as tmp:
         for number, (a, b) in enumerate(zip(render(old, Path(tmp) / "old", dpi),
                                             render(new, Path(tmp) / "new", dpi)), start=1):
@@ -81,6 +86,17 @@ def compare_pdf(name: str, old: Path, new: Path, dpi: int) -> list:
 def pdftotext(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           check=True).stdout.decode("utf-8")
+
+
+def hidden_texts(pdf: Path) -> str:
+    """The /Alt, /ActualText, /T and /Title strings of every object, one a line, in order."""
+    lines = []
+    with pikepdf.open(pdf) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                lines += [f"{key} {obj[key]}" for key in HIDDEN_TEXT_KEYS
+                          if key in obj and isinstance(obj[key], pikepdf.String)]
+    return "\n".join(lines)
 
 
 def render(pdf: Path, prefix: Path, dpi: int) -> list:
