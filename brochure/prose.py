@@ -137,12 +137,16 @@ class _Page:
         elif token.type == "html_block":
             open_tags = []
             token.content = (sanitize.raw_html(token.content, self.file,
-                                               self._line(token.map[0]), self.root, open_tags)
+                                               self._line(token.map[0]), self.root, open_tags,
+                                               smarten=self._smarten)
                              + sanitize.close_tags(open_tags))
         elif token.type == "inline":
             self._check_component_lines(token)
             self._inline(token)
         return token
+
+    def _smarten(self, parts) -> list[str]:
+        return typography.smarten_run(parts, self.lang)
 
     def _attributes(self, tag, attrs, token_line) -> dict:
         return sanitize.attributes(tag, attrs, self.file, self._line(token_line), self.root)
@@ -216,8 +220,7 @@ class _Page:
         for child in children + [None]:
             if child is None or child.type in BREAKS or (
                     child.type == "html_inline" and INLINE_RAW_BREAK.match(child.content)):
-                texts = typography.smarten_run(
-                    [(t.content, t.type == "code_inline") for t in run], self.lang)
+                texts = self._smarten([(t.content, t.type == "code_inline") for t in run])
                 for t, text in zip(run, texts):
                     if t.type == "text":
                         t.content = text

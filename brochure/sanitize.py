@@ -74,6 +74,9 @@ TAGS = frozenset((
     "code", "pre", "blockquote", "hr", "div", "table", "thead", "tbody", "tr", "th", "td")
     + INLINE_RAW)
 VOID = frozenset(("br", "hr", "img"))
+# Tags a line of text runs through (the typography rules see across them); code is frozen.
+INLINE = frozenset(("a", "em", "strong", "code", "span", "sup", "sub"))
+CODE = frozenset(("code", "pre"))
 GLOBAL_ATTRIBUTES = ("class", "id", "lang")
 ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "ol": ("start",),
               "th": ("align", "style"), "td": ("align", "style")}
@@ -100,7 +103,8 @@ RESERVED_ID_PREFIXES = ("part-", "tl-", "pl-", "en-", "divider-")
 RESERVED_IDS = ("cover", "back-cover", "contents")
 
 
-def raw_html(html: str, file: str, line: int, root=None, open_tags=None) -> str:
+def raw_html(html: str, file: str, line: int, root=None, open_tags=None,
+             smarten=None) -> str:
     """Raw HTML an editor typed (an HTML block, or one inline tag of a paragraph) checked
     against the policy above; a ContentError otherwise. Text is re-escaped, comments dropped,
     and end tags balanced against `open_tags` (the tags still open in this block: a stray end
@@ -108,7 +112,8 @@ def raw_html(html: str, file: str, line: int, root=None, open_tags=None) -> str:
 
     file: the Markdown file as messages name it ("content/pl/01-pim.md"); line: the line the
     HTML starts on; root: the content folder, to check and resolve image paths (without it, an
-    image path is only checked to be relative).
+    image path is only checked to be relative); smarten([(text, frozen), ...]) -> texts: the
+    typography of the text of an HTML block, one line of text (up to a block tag) at a time.
     """
     cleaner = _Cleaner(file, line, root, [] if open_tags is None else open_tags)
     try:
@@ -119,6 +124,8 @@ def raw_html(html: str, file: str, line: int, root=None, open_tags=None) -> str:
     except Exception as err:     # html.parser is lenient, but never let a crash through
         raise ContentError(file, line, f"the HTML in this text cannot be read ({err}); "
                                        f"{HINT}") from None
+    if smarten is not None:
+        cleaner.smarten(smarten)
     return "".join(cleaner.out)
 
 
@@ -143,6 +150,7 @@ class _Cleaner(HTMLParser):
         self.file, self.first_line = str(file), line
         self.root = Path(root).resolve() if root is not None else None
         self.out, self.open = [], open_tags
+        self.runs, self.code = [[]], 0      # the text of each line: (index in out, text, code)
 
     # --- the parser's events ------------------------------------------------------------
 
@@ -160,7 +168,20 @@ class _Cleaner(HTMLParser):
         self._end(tag)
 
     def handle_data(self, data):
+        self.runs[-1].append((len(self.out), data, self.code > 0))
         self.out.append(html_lib.escape(data, quote=False))
+
+    def smarten(self, smarten) -> None:
+        for run in filter(None, self.runs):
+            texts = smarten([(text, code) for _, text, code in run])
+            for (i, _, _), text in zip(run, texts):
+                self.out[i] = html_lib.escape(text, quote=False)
+
+    def _text_ends(self, tag, opening) -> None:
+        if tag in CODE:
+            self.code += 1 if opening else -1
+        if tag not in INLINE:
+            self.runs.append([])
 
     def handle_comment(self, data):
         pass                                            # an editor's note: not printed
@@ -190,6 +211,9 @@ class _Cleaner(HTMLParser):
         self.out.append(f"<{tag}{''.join(kept)}>")
         if tag not in VOID:
             self.open.append(tag)
+            self._text_ends(tag, True)
+        elif tag not in INLINE:
+            self.runs.append([])
 
     def _end(self, tag):
         if tag in VOID or tag not in self.open:
@@ -197,6 +221,7 @@ class _Cleaner(HTMLParser):
         while self.open:
             top = self.open.pop()
             self.out.append(f"</{top}>")
+            self._text_ends(top, False)
             if top == tag:
                 break
 

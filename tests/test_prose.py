@@ -97,3 +97,10 @@ def test_links_are_checked_not_dropped():
 def test_the_lint_sees_the_same_tokens():
     tokens = prose.tokens('!!! sidebar\n    Tekst *ramki*.\n\n[[box]]')
     assert [t.content for t in tokens if t.type == "inline"] == ["Tekst *ramki*.", "[[box]]"]
+
+
+def test_the_text_of_a_raw_html_block_is_typeset_line_by_line():
+    assert html('<div>\n"cytat" w domu <code>"x"</code>\n</div>') == (
+        f'<div>\n„cytat” w{NB}domu <code>"x"</code>\n</div>')
+    assert NB not in html("<div><p>w</p>\n<p>domu</p></div>")
+    assert html("<div>\na < b\n</div>") == f"<div>\na{NB}&lt; b\n</div>"
