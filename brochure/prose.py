@@ -194,14 +194,15 @@ class _Page:
                                                   self.root, open_tags)
             elif child.type in ("link_open", "image"):
                 child.attrs.update(self._attributes(child.tag, _own_attrs(child), line))
+            child.meta["line"] = line
             children.append(child)
         if open_tags:
             children.append(Token("html_inline", "", 0,
                                   content=sanitize.close_tags(open_tags)))
-        token.children = self._inline_attr_lists(children, token.map[0])
+        token.children = self._inline_attr_lists(children)
         self._typeset(token.children)
 
-    def _inline_attr_lists(self, children, token_line) -> list[Token]:
+    def _inline_attr_lists(self, children) -> list[Token]:
         """`[x](url){: ... }`, `*x*{: ... }`: attributes of the element just closed."""
         for i, child in enumerate(children):
             if child.type != "text" or i == 0:
@@ -211,7 +212,7 @@ class _Page:
             if target is None:
                 continue
             target.attrs.update(self._attributes(target.tag, parse_attrs(found.group(1)),
-                                                 token_line))
+                                                 child.meta["line"]))
             child.content = child.content[found.end():]
         return children
 

@@ -71,6 +71,7 @@ def test_attribute_list_errors_name_their_line():
     err = error("Jeden.\n\nDwa\ni trzy\n{: onclick=x }")
     assert err.line == 9 and "event attribute onclick=" in err.message
     assert error("# Tytuł {: #part-pl }", 3).line == 3
+    assert error("Jeden\ni [dwa](https://x.pl){: rel=x }", 3).line == 4
 
 
 def test_raw_html_errors_name_the_line_inside_a_block():
