@@ -362,11 +362,11 @@ def serve(args, progress) -> int:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    print(f"preview: {url}  (English: {url}en/; the PDFs' pages: {url}a4, {url}a4-en, "
-          f"{url}a4-pl-en)\nwatching "
-          f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ after "
-          f"each change. Ctrl-C stops.", flush=True)
-    try:
+    try:       # a Ctrl-C right after the address is printed stops cleanly too
+        print(f"preview: {url}  (English: {url}en/; the PDFs' pages: {url}a4, {url}a4-en, "
+              f"{url}a4-pl-en)\nwatching "
+              f"{root}/, templates/ and styles/; the PDFs are rebuilt into {args.output}/ "
+              f"after each change. Ctrl-C stops.", flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
