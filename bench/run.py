@@ -13,7 +13,7 @@ run, on this machine, into temporary folders (output/ and content/ are never tou
 5. size and page count of every PDF; the web edition's page weights
 6. scale series: synthetic ~10, ~50 and ~200 page publications (the pl edition, cold)
    and the emphasis series: one paragraph of 1,000 / 2,000 / 4,000 emphasised words through
-   Markdown, the sanitiser and the typography pass (`bench/run.py --emphasis` runs it alone)
+   the Markdown front end (`bench/run.py --emphasis` runs it alone)
 7. summary of the targets
 
 Memory is measured two ways for each build: "tree peak" polls /proc every 50 ms and sums the
@@ -554,39 +554,27 @@ EMPHASIS_WORDS = (1000, 2000, 4000)
 
 
 def emphasis_series() -> list:
-    """Seconds to render one paragraph of n **emphasised** words, by stage (Python-Markdown,
-    the sanitiser, the typography pass), for each n; linear when the time ratio follows the
-    size ratio."""
-    import markdown
-
-    from brochure import render, sanitize, typography
+    """Seconds to render one paragraph of n **emphasised** words through the Markdown front
+    end (brochure/prose.py: parse, checks, typography, HTML), for each n; linear when the time
+    ratio follows the size ratio."""
+    from brochure import prose
 
     heading("6b. Emphasis series: one paragraph of n emphasised words (HTML rendering)")
     rows, times = [], []
     for n in EMPHASIS_WORDS:
         source = " ".join(f"**słowo{i}** w *tekście* {i}" if i % 2 else f"**słowo{i}**"
                           for i in range(n))
-        best = [float("inf")] * 3
+        best = float("inf")
         for _ in range(3):
             t0 = time.perf_counter()
-            html = markdown.markdown(source, extensions=render.MARKDOWN_EXTENSIONS)
-            t1 = time.perf_counter()
-            html = sanitize.clean(html, "content/pl/x.md", 1, source=source)
-            t2 = time.perf_counter()
-            typography.smarten_html(html, "pl")
-            t3 = time.perf_counter()
-            best = [min(b, x) for b, x in zip(best, (t1 - t0, t2 - t1, t3 - t2))]
+            prose.to_html(source, "content/pl/x.md", 1, "pl")
+            best = min(best, time.perf_counter() - t0)
         times.append(best)
-        first = times[0]
-        rows.append((n, f"{n / EMPHASIS_WORDS[0]:.0f}x",
-                     *(f"{fmt(b)} ({b / f:.2f}x)" for b, f in zip(best, first)),
-                     f"{fmt(sum(best))} ({sum(best) / sum(first):.2f}x)"))
-    table(rows, ("words", "size ratio", "Markdown", "sanitiser", "typography", "total"))
+        rows.append((n, f"{n / EMPHASIS_WORDS[0]:.0f}x", f"{fmt(best)} ({best / times[0]:.2f}x)"))
+    table(rows, ("words", "size ratio", "Markdown front end"))
     ratio = EMPHASIS_WORDS[-1] / EMPHASIS_WORDS[0]
     print(f"\n  {EMPHASIS_WORDS[-1]} vs {EMPHASIS_WORDS[0]} words (size ratio {ratio:.0f}x): "
-          f"typography {times[-1][2] / times[0][2]:.2f}x, sanitiser "
-          f"{times[-1][1] / times[0][1]:.2f}x, Python-Markdown {times[-1][0] / times[0][0]:.2f}x"
-          f" (its inline pass copies the paragraph at each match; issue #12 replaces it)")
+          f"{times[-1] / times[0]:.2f}x")
     return times
 
 

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, translation, typography
+from . import content, prose, translation, typography
 
 WORDLIST = "wordlist.txt"
 DICTIONARIES = {"pl": "pl_PL", "en": "en_GB"}
@@ -90,42 +90,39 @@ def layout_lint(pub) -> list:
 
 # --- the texts ----------------------------------------------------------------------------
 
-_COMPONENT = re.compile(r"^\s*\[\[[\w-]+(?: [\w-]+)?\]\]\s*$")
-_BOX = re.compile(r'^(\s*)!!!\s*[\w-]+(?:[ \t]+[\w-]+)*\s*(?:"(.*)")?\s*$')
-_HEADING = re.compile(r"^(\s*)#{1,6}\s+")
-_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
-_BLOCK_START = re.compile(r"^\s*(?:!!!|#{1,6}\s|[-*+]\s|\d+[.)]\s)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_CODE = re.compile(r"`[^`]*`|<(?:https?://|mailto:)[^>]*>")
 HIDDEN = "§"               # stands for a URL or code: not a word, not a space
 
 
-def strip_markdown(line: str) -> str:
-    """The prose of one Markdown line: no markup, URLs and code as HIDDEN, same line."""
-    if _COMPONENT.match(line):
-        return ""
-    box = _BOX.match(line)
-    if box:
-        return box.group(1) + (box.group(2) or "")
-    line = _ITEM.sub(r"\1", _HEADING.sub(r"\1", line))
-    line = _CODE.sub(HIDDEN, _LINK.sub(r"\1", line))
-    line = typography._PROTECTED.sub(HIDDEN, line)
-    return line.replace("**", "").replace("__", "").replace("*", "")
-
-
 def paragraphs(file, lang, body, first_line) -> list:
-    """The blocks of a Markdown body: paragraphs, list items, headings, boxes."""
-    blocks, current = [], None
-    for number, raw in enumerate(body.split("\n"), start=first_line):
-        prose = strip_markdown(raw)
-        if not prose.strip() or _BLOCK_START.match(raw):
-            current = None
-        if prose.strip():
-            if current is None:
-                current = Text(file, number, lang, [])
-                blocks.append(current)
-            current.lines.append(prose)
+    """The prose of a Markdown body as the build parses it (brochure/prose.py), one Text per
+    paragraph, heading, list item, box title or table cell, each line at its line; no markup,
+    URLs and code as HIDDEN, [[component]] lines left out."""
+    blocks = []
+    for token in prose.tokens(body):
+        if token.type != "inline" or prose.COMPONENT.fullmatch(token.content):
+            continue
+        lines = prose_lines(token.children or [])
+        if any(line.strip() for line in lines):
+            blocks.append(Text(file, first_line + token.map[0], lang, lines))
     return blocks
+
+
+def prose_lines(children) -> list:
+    """The lines of text of one inline token's children."""
+    lines, hidden = [""], False
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append("")
+        elif child.type == "link_open" and child.markup == "autolink":
+            hidden = True                          # <https://...>: the URL is the text
+            lines[-1] += HIDDEN
+        elif child.type == "link_close":
+            hidden = False
+        elif child.type == "code_inline":
+            lines[-1] += HIDDEN
+        elif child.type == "text" and not hidden:
+            lines[-1] += typography.PROTECTED.sub(HIDDEN, child.content)
+    return lines
 
 
 def markdown_texts(pub) -> list:
@@ -147,7 +144,7 @@ def data_texts(root: Path, languages) -> list:
         display = f"{root.name}/{path.relative_to(root).as_posix()}"
         data = content.parse_yaml(content.read_text(path, display, root), display)
         for line, lang, text in keyed_texts(data, languages):
-            prose = typography._PROTECTED.sub(HIDDEN, text)
+            prose = typography.PROTECTED.sub(HIDDEN, text)
             texts.append(Text(display, line, lang, prose.split("\n")))
     return texts
 
@@ -261,7 +258,7 @@ _NB = "[ \u00a0]"
 _NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
 # ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
 _MONTH_RANGE = {lang: re.compile(rf"(?<!\w){m}(?:{_NB}\d{{4}})?{_NB}*-{_NB}*{m}(?!\w)")
-                for lang, m in typography._MONTHS.items()}
+                for lang, m in typography.MONTHS.items()}
 # "i)", "ii)", "a)", "1)" with no "(" open: an enumeration label, not a closing parenthesis.
 _LABEL = re.compile(r"(?<!\S)(?:[ivx]+|[a-z]|\d+)\)")
 

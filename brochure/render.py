@@ -1,15 +1,16 @@
 """Publication + edition -> HTML: Jinja2 layouts, Markdown prose, data components, typography."""
 from __future__ import annotations
 
+import contextvars
 import copy
+import functools
 import re
 from pathlib import Path
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 
-from . import dates, sanitize, typography
+from . import dates, prose, typography
 from .content import ContentError
 from .graphics import map as map_graphic, monthstrip, shapes
 from .model import UNKNOWN
@@ -18,22 +19,22 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 STYLES = PROJECT / "styles"
 CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
-MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
-COMPONENT_LINE = re.compile(r"^\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]\s*$", re.M)
-COMPONENT_HTML = re.compile(r"<p>\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]</p>")
-TAG = re.compile(r"(<[^>]*>)")
-UNTITLED_BOX = re.compile(r'^(!!! [a-z-]+)[ \t]*$', re.M)   # "!!! sidebar": a box with no title
+# The language of the section being rendered: the text a section's layout writes is set in
+# its typography (see `environment`); outside a section, `|typo(lang)` says so.
+SECTION_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("lang", default=None)
 
 HTML_LANG = {"pl": "pl", "en": "en-GB"}    # lang attributes: hyphenation rules and tagging
 
 
 def environment() -> jinja2.Environment:
+    """Every `{{ text }}` of a section's layout and of the components is set in the section's
+    typography as it is written (the Markdown body is set by prose.py): the HTML is never
+    parsed again."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_section_typography)
     env.filters["dates"] = dates.format_dates
-    env.filters["typo"] = lambda value, lang: Markup(
-        typography.smarten_html(quotes_as_text(str(escape(value))), lang))
+    env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
                        shape_unknown=shapes.unknown_marker, identity=identity)
     return env
@@ -54,13 +55,17 @@ def identity(pub, lang, others=()) -> Markup:
         + "</p>" for name in (pub.publisher, pub.partner)) + "</div>")
 
 
-def quotes_as_text(html: str) -> str:
-    """Quote marks that Jinja escaped in text (not in attributes) back as characters, so the
-    typography pass can turn them into „…” or “…”; in text they need no escaping."""
-    pieces = TAG.split(html)
-    for i in range(0, len(pieces), 2):
-        pieces[i] = pieces[i].replace("&#39;", "'").replace("&#34;", '"')
-    return "".join(pieces)
+def _section_typography(value):
+    lang = SECTION_LANG.get()
+    if lang is None or not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    return _smarten(str(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _smarten(text: str, lang: str) -> str:
+    """The labels and data of the layouts recur in every edition: set each once."""
+    return typography.smarten(text, lang)
 
 
 def render(pub, edition, env=None) -> str:
@@ -90,33 +95,40 @@ def render_part(pub, lang, env, edition) -> dict:
     contents += [{"id": f"divider-{other}", "title": pub.labels[lang]["other_part"], "lang": lang,
                   "other": True} for other in edition.languages[1:] if lang == edition.languages[0]]
     sections = []
-    for section in pub.sections:
-        body = _section_body(pub, section, lang, env, edition)
-        html = env.get_template(f"sections/{section.layout}.html").render(
-            pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
-            network=pub.network(section.network) if section.network else None,
-            id=f"{lang}-{section.file}", contents=contents)
-        sections.append({"id": f"{lang}-{section.file}", "title": section.title(lang),
-                         "html": Markup(typography.smarten_html(quotes_as_text(html), lang)),
-                         "section": section})
+    token = SECTION_LANG.set(lang)
+    try:
+        for section in pub.sections:
+            sections.append(_section(pub, section, lang, env, edition, contents))
+    finally:
+        SECTION_LANG.reset(token)
     return {"lang": lang, "sections": sections, "labels": pub.labels[lang],
             "hyphen_lang": HTML_LANG[lang]}
 
 
-def _section_body(pub, section, lang, env, edition) -> str:
-    source = section.bodies[lang]
-    file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
-    for match in COMPONENT_LINE.finditer(source):
-        line = section.body_lines[lang] + source.count("\n", 0, match.start())
-        problem = _component_problem(pub, section, match.group(1), match.group(2))
-        if problem:
-            raise ContentError(file, line, problem)
-    source = UNTITLED_BOX.sub(r'\1 ""', source)
-    html = markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    html = sanitize.clean(html, file, section.body_lines[lang], source=source, root=pub.root)
+def _section(pub, section, lang, env, edition, contents) -> dict:
     context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
                "edition": edition}
-    return COMPONENT_HTML.sub(lambda m: COMPONENTS[m.group(1)](context, m.group(2)), html)
+    body = prose.to_html(section.bodies[lang], f"{Path(pub.root).name}/{lang}/{section.file}.md",
+                         section.body_lines[lang], lang, pub.root, _Components(context))
+    html = env.get_template(f"sections/{section.layout}.html").render(
+        pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
+        network=pub.network(section.network) if section.network else None,
+        id=f"{lang}-{section.file}", contents=contents)
+    return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
+            "section": section}
+
+
+class _Components:
+    """The components a section's [[name]] lines place (prose.Components)."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def problem(self, name, argument) -> str | None:
+        return _component_problem(self.context["pub"], self.context["section"], name, argument)
+
+    def html(self, name, argument) -> str:
+        return COMPONENTS[name](self.context, argument)
 
 
 def _component_problem(pub, section, name, argument) -> str | None:

@@ -1,14 +1,14 @@
 """Per-language typography for every text of the brochure.
 
-smarten() fixes plain text, smarten_html() the text nodes of an HTML fragment:
+smarten() fixes plain text, smarten_run() the text tokens of one Markdown paragraph:
 quotes, apostrophes, ellipses, en dashes in ranges, spaced dashes and
 non-breaking spaces that keep short words and numbers with the next word.
 
 Each language has an ordered table of named rules. The text is cut into
-pieces: editable text, and frozen pieces (URLs, e-mail addresses, character
-references, code) that are never changed. A rule edits one editable piece at a
-time but sees the text on both sides of it, so that "w <em>Lublinie</em>"
-still binds the "w" although its space ends a text node. Matches that would
+pieces: editable text, and frozen pieces (URLs, e-mail addresses, code) that are
+never changed. A rule edits one editable piece at a
+time but sees the text on both sides of it, so that "w *Lublinie*" still
+binds the "w" although its space ends a text token. Matches that would
 cross into a neighbouring piece are left alone.
 
 A rule sees only CONTEXT characters on either side of the piece: every pattern's
@@ -19,7 +19,6 @@ carries its count from piece to piece instead.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -35,7 +34,7 @@ _GAP = r"(?:[ \t]*\r?\n[ \t]*|[ \t]+)"
 # The same, also accepting non-breaking spaces (around dashes).
 _GAP_NB = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"
 
-_MONTHS = {
+MONTHS = {
     "pl": r"(?i:stycz(?:eń|nia|niu)|lut(?:y|ego|ym)|mar(?:zec|ca|cu)"
           r"|kwie(?:cień|tnia|tniu)|maj[au]?|czerw(?:iec|ca|cu)|lip(?:iec|ca|cu)"
           r"|sierp(?:ień|nia|niu)|wrze(?:sień|śnia|śniu)|październik[au]?"
@@ -172,7 +171,7 @@ _NUMBER_WORD = Rule("number-word", _sub(
 def _month_year(lang: str) -> Rule:
     """ "lutego 2022", "February 2022" """
     return Rule("month-year", _sub(
-        rf"(?<!\w) ({_MONTHS[lang]}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
+        rf"(?<!\w) ({MONTHS[lang]}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
 
 
 # Order matters: quotes come before the dash rule (which looks for closing
@@ -190,7 +189,7 @@ RULES: dict[str, list[Rule]] = {
 class _Piece:
     text: str
     frozen: bool = False
-    seen: str = ""     # what the rules see of a frozen piece (entities decoded)
+    seen: str = ""     # what the rules see of a frozen piece
 
     def context(self) -> str:
         return self.seen if self.frozen else self.text
@@ -234,21 +233,20 @@ def _scan(pieces: list[_Piece], scan) -> None:
 
 
 # URLs (without trailing punctuation) and e-mail addresses.
-_PROTECTED = re.compile(r"""
+PROTECTED = re.compile(r"""
       (?<!\w) (?:(?:https?|ftp)://|www\.) \S*? (?=[.,;:!?)\]}'"’”»…]*(?:\s|\Z))
     | [\w.+-]+ @ [\w-]+ (?:\.[\w-]+)+
 """, re.VERBOSE | re.IGNORECASE)
-_ENTITY = re.compile(r"&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-def _split(text: str, pattern: re.Pattern, editable, decode=str) -> list[_Piece]:
-    """Pieces of `text`: matches of `pattern` frozen, the rest via `editable`."""
+def _split(text: str) -> list[_Piece]:
+    """Pieces of `text`: URLs and e-mail addresses frozen, the rest editable."""
     pieces, last = [], 0
-    for m in pattern.finditer(text):
-        pieces += editable(text[last:m.start()])
-        pieces.append(_Piece(m.group(), True, decode(m.group())))
+    for m in PROTECTED.finditer(text):
+        pieces += _plain(text[last:m.start()])
+        pieces.append(_Piece(m.group(), True, m.group()))
         last = m.end()
-    return pieces + editable(text[last:])
+    return pieces + _plain(text[last:])
 
 
 def _plain(text: str) -> list[_Piece]:
@@ -257,61 +255,16 @@ def _plain(text: str) -> list[_Piece]:
 
 def smarten(text: str, lang: str) -> str:
     """Plain text (no HTML) -> typographically correct text in `lang`."""
+    return smarten_run([(text, False)], lang)[0]
+
+
+def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
+    """The texts of one line of text (a paragraph, a heading, a table cell: the text tokens
+    of Markdown's inline token) made typographically correct together, so that a rule sees
+    across emphasis and links: "w *Lublinie*". Each part is (text, frozen): frozen text
+    (code) is never changed, but the rules see it. Returns the parts' new texts, in order."""
     _check(lang)
-    pieces = _split(text, _PROTECTED, _plain)
-    _run(pieces, lang)
-    return "".join(p.text for p in pieces)
-
-
-_ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
-_HTML_TOKEN = re.compile(rf"""
-      (?P<comment> <!--.*?(?:-->|\Z) )
-    | (?P<raw> <(?P<rawname>script|style)\b{_ATTRS}>.*?(?:</(?P=rawname)\s*>|\Z) )
-    | (?P<tag> </?(?P<name>[A-Za-z][A-Za-z0-9:-]*) (?:{_ATTRS}>|[^>]*>) )
-    | (?P<decl> <[!?][^>]*> )
-""", re.VERBOSE | re.IGNORECASE | re.DOTALL)
-
-# Elements whose text is code: never changed.
-_FROZEN = {"code", "pre"}
-# Elements that do not interrupt a line of text. Any other tag (p, li, br...)
-# ends the text the rules see, so "„” are paired and words bound within it.
-_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del",
-           "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "samp",
-           "small", "span", "strong", "sub", "sup", "time", "u", "var"}
-
-
-def _html_text(text: str) -> list[_Piece]:
-    def entities(t: str) -> list[_Piece]:
-        return _split(t, _ENTITY, _plain, html.unescape)
-    return _split(text, _PROTECTED, entities, html.unescape)
-
-
-def smarten_html(fragment: str, lang: str) -> str:
-    """Applies smarten() to the text nodes of an HTML fragment only."""
-    _check(lang)
-    out: list = []                 # tag strings and text pieces, in order
-    runs: list[list[_Piece]] = [[]]
-    in_code = 0
-    last = 0
-
-    def text(t: str) -> None:
-        if not t:
-            return
-        pieces = [_Piece(t, True, html.unescape(t))] if in_code else _html_text(t)
-        out.extend(pieces)
-        runs[-1].extend(pieces)
-
-    for m in _HTML_TOKEN.finditer(fragment):
-        text(fragment[last:m.start()])
-        last = m.end()
-        out.append(m.group())
-        name = (m.group("name") or "").lower()
-        if name in _FROZEN and not m.group().endswith("/>"):
-            in_code = max(in_code + (-1 if m.group().startswith("</") else 1), 0)
-        if not m.group("comment") and name not in _INLINE:
-            runs.append([])
-    text(fragment[last:])
-
-    for run in runs:
-        _run(run, lang)
-    return "".join(p.text if isinstance(p, _Piece) else p for p in out)
+    groups = [[_Piece(text, True, text)] if frozen else _split(text)
+              for text, frozen in parts]
+    _run([piece for group in groups for piece in group], lang)
+    return ["".join(piece.text for piece in group) for group in groups]

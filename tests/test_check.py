@@ -286,7 +286,12 @@ def test_markdown_is_stripped_but_keeps_its_lines():
     blocks = check.paragraphs("f.md", "pl", body, 5)
     assert [(b.line, b.lines) for b in blocks] == [
         (5, ["Tekst gruby."]), (9, ["Nagłówek"]), (11, ["punkt listy"]),
-        (12, ["Tytuł", "    treść ramki link §"])]
+        (12, ["Tytuł"]), (13, ["treść ramki link §"])]
+
+
+def test_autolinks_and_soft_wraps_in_the_lint():
+    blocks = check.paragraphs("f.md", "en", "See <https://x.pl/a> and\n`code` *here*", 1)
+    assert [(b.line, b.lines) for b in blocks] == [(1, ["See § and", "§ here"])]
 
 
 # --- the real content -------------------------------------------------------------------------
