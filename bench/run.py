@@ -283,12 +283,13 @@ def schedule_in_order(durations: list, workers: int) -> float:
 
 
 def layout_groups(all_editions, built) -> list:
-    """The build's jobs in the order it submits them: editions of the same languages and page
-    size share one layout (pipeline._layout_groups); each job named 'pl+pl-print'."""
-    from brochure import pipeline
-
-    chosen = [e for e in all_editions if e.id in built]
-    return ["+".join(e.id for e in group) for group in pipeline._layout_groups(chosen, CORES)]
+    """The build's jobs: editions of the same languages and page size share one layout
+    (pipeline._layout_groups); each job named 'pl+pl-print'."""
+    groups = {}
+    for e in all_editions:
+        if e.id in built:
+            groups.setdefault((e.languages, e.size), []).append(e.id)
+    return ["+".join(ids) for ids in groups.values()]
 
 
 def best_split(durations: dict, workers: int = 2):
@@ -343,7 +344,7 @@ def main() -> int:
         groups = layout_groups(all_editions, order)
         jobs = {g: sum(typeset_times[i] + finish_times.get(i, 0) for i in g.split("+"))
                 for g in groups}
-        in_order = schedule_in_order([jobs[g] for g in groups], min(CORES, len(jobs)))
+        in_order = schedule_in_order(sorted(jobs.values(), reverse=True), min(CORES, len(jobs)))
         best, best_groups = best_split(jobs, min(CORES, len(jobs)))
         print(f"\n  where the time goes ({cold.wall:.2f} s wall):")
         print(f"    in the main process, one after the other (look + load + render HTML x"
@@ -357,8 +358,8 @@ def main() -> int:
               f"process pool, pickling results, cache write): "
               f"{max(0.0, cold.wall - serial - in_order):.2f} s (wall - main-process stages - "
               f"simulated pool makespan)")
-        print(f"    pool schedule with these job times: jobs taken in the order the build submits "
-              f"them ({', '.join(groups)}) -> makespan {in_order:.2f} s; best split "
+        print(f"    pool schedule with these job times: jobs taken longest first, as the build "
+              f"does ({', '.join(groups)}) -> makespan {in_order:.2f} s; best split "
               f"{' | '.join('+'.join(g) for g in best_groups)} -> {best:.2f} s")
         booklets = impose_cost(cold_out / "print" / "pim-pl-print.pdf")
         print(f"    finish (pypdf) of a print edition = imposing its two booklets; imposed again "
@@ -614,7 +615,7 @@ def summary(f: dict) -> None:
         print(f"    CPU {cold.cpu:.2f} s in {cold.wall:.2f} s wall: {cold.cpu / cold.wall:.2f} of "
               f"{CORES} cores used by the build; other processes used {cold.other_cores:.2f}")
         print(f"    main process, serial: {f['serial']:.2f} s; worker pool, jobs in edition "
-              f"in the build's order: makespan {f['in_order']:.2f} s (best split "
+              f"longest first: makespan {f['in_order']:.2f} s (best split "
               f"{' | '.join('+'.join(g) for g in f['best_groups'])}: {f['best']:.2f} s)")
         print(f"    finish (pypdf) = booklet imposition: {finish:.2f} s of worker time "
               f"({100 * finish / f['alone_sum']:.0f}% of WeasyPrint alone for all editions); "

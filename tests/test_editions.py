@@ -111,22 +111,3 @@ def test_reviewed_follows_the_folder_of_the_file_and_warnings_give_a_working_com
     again = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
                            cwd=PROJECT, capture_output=True, text=True, timeout=300)
     assert "stale translation" not in again.stdout + again.stderr
-
-
-def test_the_layouts_are_sent_in_the_order_that_ends_soonest():
-    from brochure import pipeline
-
-    groups = pipeline._layout_groups(EDITIONS, 2)
-    assert sorted(e.id for g in groups for e in g) == sorted(e.id for e in EDITIONS)
-    assert all(len({(e.languages, e.size) for e in g}) == 1 for g in groups)
-
-    def makespan(order):
-        costs = [len(g[0].languages) * (1 + pipeline.WRITE_COST * len(g)) for g in order]
-        return pipeline._makespan(costs, [pipeline.RENDER_COST * len(g[0].languages)
-                                          for g in order], 2)
-    longest_first = sorted(groups, key=lambda g: -len(g[0].languages) * (1 + 0.5 * len(g)))
-    assert makespan(groups) < makespan(longest_first)
-    # measured job times (bench, 2 cores): pl+print 5.28, en+print 4.73, pl-en 6.88, A5 3.82/3.59
-    measured = {"pl": 5.28, "en": 4.73, "pl-en": 6.88, "pl-a5": 3.82, "en-a5": 3.59}
-    real = pipeline._makespan([measured[g[0].id] for g in groups], [0.0] * len(groups), 2)
-    assert real <= 12.2      # the best split of those times is 12.16 s; longest first gave 13.60
