@@ -312,7 +312,9 @@ def inline(draw, depth=0):
 @FAST
 @given(st.lists(inline(), max_size=4), LANG)
 def test_markdown_keeps_every_code_span(parts, lang):
-    out = md("".join(m for m, _ in parts), lang)
+    # no line indented by four spaces: that is an indented code block in any Markdown
+    source = "\n".join(line.lstrip() for line in "".join(m for m, _ in parts).split("\n"))
+    out = md(source, lang)
     pos = 0
     for code in (c for _, cs in parts for c in cs):
         found = out.find(code, pos)
