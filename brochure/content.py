@@ -29,8 +29,8 @@ SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # bidirectional overrides and isolates (they reorder what a reader sees), a byte order mark
 # inside the text.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-# How deep Markdown may nest: beyond this Python-Markdown slows down and then hits the
-# recursion limit (1,000 nested list items take 20 s and end in RecursionError).
+# How deep Markdown may nest: deeper nesting only slows parsing and rendering down (with the
+# old Python-Markdown front end, 1,000 nested list items took 20 s and hit the recursion limit).
 MAX_INDENT = 24          # columns of indentation (6 levels of nested lists or boxes)
 MAX_QUOTES = 8           # '>' markers on one line
 MAX_BRACKETS = 8         # '[' open at once within a paragraph

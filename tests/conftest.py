@@ -1,4 +1,5 @@
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,26 @@ def built(tmp_path_factory):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     return {"dir": out, "stdout": run.stdout, "stderr": run.stderr}
+
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the small bilingual publication tests/fixtures/mini, as tmp/content."""
+    root = tmp_path / "content"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def load_error(root):
+    """The ContentError that loading the content folder raises."""
+    from brochure.content import ContentError
+
+    with pytest.raises(ContentError) as info:
+        _content.load(root)
+    return info.value
 
 
 def normalise(text: str) -> str:

@@ -1,29 +1,14 @@
 """Loading validates the content and names file, line and fix for every kind of mistake."""
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, load_error
 
 from brochure import content
-from brochure.content import ContentError
-
-MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(MINI, root)
-    return root
-
-
-def error_of(root) -> ContentError:
-    with pytest.raises(ContentError) as info:
-        content.load(root)
-    return info.value
+error_of = load_error
 
 
 def test_mini_fixture_loads(tree):

@@ -1,24 +1,13 @@
 """Editions are data: publication.yaml may list them and name their files; without a list the
 standard set for the languages is built, under the publication's name."""
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from brochure import content, editions
 from brochure.content import ContentError
 from conftest import EDITIONS, PROJECT, edit
-
-MINI = Path(__file__).parent / "fixtures" / "mini"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(MINI, root)
-    return root
 
 
 def with_editions(root, block: str):

@@ -1,30 +1,17 @@
 """content/labels.yaml: every word of the layouts comes from it, and a mistake in it is named
 with its file and line."""
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
 
 from brochure import content, render
-from brochure.content import ContentError
-from conftest import EDITIONS, edit
+from conftest import EDITIONS, edit, load_error
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
 PL = next(e for e in EDITIONS if e.id == "pl")
 
 
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(MINI, root)
-    return root
-
-
-def error_of(root) -> ContentError:
-    with pytest.raises(ContentError) as info:
-        content.load(root)
-    return info.value
+error_of = load_error
 
 
 def line_of(root, needle) -> int:
