@@ -49,6 +49,16 @@ def load_error(root):
     return info.value
 
 
+# the screen editions of the real content and their languages
+SCREEN = {"pim-pl.pdf": ("pl",), "pim-en.pdf": ("en",), "pim-pl-en.pdf": ("pl", "en")}
+
+
+@pytest.fixture(scope="module", params=sorted(SCREEN))
+def screen_edition(request, built):
+    """(path, languages) of each built screen edition in turn."""
+    return built["dir"] / request.param, SCREEN[request.param]
+
+
 def normalise(text: str) -> str:
     """Extracted PDF text as words: hyphenation at line ends undone, spaces folded."""
     text = text.replace("\u00ad", "").replace("\u2060", "")

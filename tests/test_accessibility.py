@@ -15,13 +15,12 @@ from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
-SCREEN = {"pim-pl.pdf": ("pl",), "pim-en.pdf": ("en",), "pim-pl-en.pdf": ("pl", "en")}
 STYLES = PROJECT / "styles"
 
 
-@pytest.fixture(scope="module", params=sorted(SCREEN))
-def edition(request, built):
-    return built["dir"] / request.param, SCREEN[request.param]
+@pytest.fixture(scope="module")
+def edition(screen_edition):
+    return screen_edition
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,14 @@ from brochure.pdfcheck import walk
 from conftest import page_texts
 from test_bilingual import FOOTER_BAND, crop_text, footer_of
 
-SCREEN = {"pim-pl.pdf": ("pl",), "pim-en.pdf": ("en",), "pim-pl-en.pdf": ("pl", "en")}
 UA1 = page.ValidationProfile("ua1")
 WORDS = {"pl": {"i", "w", "na", "z", "się", "oraz", "do", "dla", "jest", "miast"},
          "en": {"the", "and", "of", "to", "in", "for", "with", "is", "cities", "city"}}
 
 
-@pytest.fixture(scope="module", params=sorted(SCREEN))
-def screen(request, built):
-    return built["dir"] / request.param, SCREEN[request.param]
+@pytest.fixture(scope="module")
+def screen(screen_edition):
+    return screen_edition
 
 
 @pytest.fixture(scope="module")
