@@ -1,7 +1,7 @@
 """python build.py check: everything that can be known about the content without typesetting.
 
-One `file:line: level: message` line per finding (level: error or warning), then a summary
-line. The exit code is 1 when there is an error, 0 with warnings only. The checks:
+One `file:line: level: message` line per finding (a diagnostics.Diagnostic; level: error,
+warning or info), then a summary line. The exit code is 1 when there is an error, 0 with warnings only. The checks:
 
 1. schema (content.load), 2. translations (translation.problems), 3. missing data
 (content.missing_data), 4. spelling with hunspell (words in content/wordlist.txt and the place
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import content, prose, translation, typography
+from .diagnostics import ERROR, INFO, WARNING, Diagnostic, count
 
 WORDLIST = "wordlist.txt"
 DICTIONARIES = {"pl": "pl_PL", "en": "en_GB"}
 SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
-LEVEL = re.compile(r"^\S+: (error|warning|info): ")
 
 
 @dataclass
@@ -36,31 +36,25 @@ class Text:
 def run(content_dir, progress, layout=True) -> int:
     findings = check(Path(content_dir), layout)
     for finding in findings:
-        (progress.info if _level(finding) == "info" else progress.warn)(finding)
-    errors = sum(1 for f in findings if _level(f) == "error")
-    warnings = sum(1 for f in findings if _level(f) == "warning")
+        progress.report(finding)
+    errors, warnings = count(findings, ERROR), count(findings, WARNING)
     progress.info(f"check: {errors} errors, {warnings} warnings")
     return 1 if errors else 0
 
 
-def _level(finding: str) -> str:
-    match = LEVEL.match(finding)
-    return match.group(1) if match else "warning"
-
-
 def check(root: Path, layout=False) -> list:
-    """Every finding about the content in `root`, as `file:line: level: message` lines.
+    """Every finding about the content in `root`, as Diagnostics.
     With layout, the single-language editions are also typeset and their layout linted."""
     try:
         pub = content.load(root)
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
     except content.ContentError as err:
-        return [f"{err.file}:{err.line}: error: {err.message}"]
+        return [err.diagnostic]
     findings = (translation.problems(pub) + content.missing_data(pub)
                 + spelling(texts, read_wordlist(root / WORDLIST, root) + place_names(pub),
                            pub.languages)
                 + typography_lint(texts))
-    if layout and not any(_level(f) == "error" for f in findings):
+    if layout and not count(findings, ERROR):
         findings += layout_lint(pub)
     return findings
 
@@ -78,12 +72,13 @@ def layout_lint(pub) -> list:
         try:
             document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
         except (typeset.TypesetError, content.ContentError) as err:
-            found.append(f"{pub.root}: error: {err}")
+            found.append(err.diagnostic if isinstance(err, content.ContentError)
+                         else Diagnostic(edition.pdf, None, ERROR, str(err)))
             continue
-        sections = [lint.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
+        sections = [lint.Section(f"{lang}-{s.file}", pub.text_file(s, lang),
                                  s.pages) for s in pub.sections]
         found += lint.lint(document, sections, lang)
-        found += [f"{edition.pdf}:{f.number}: info: {f.summary()}"
+        found += [Diagnostic(edition.pdf, f.number, INFO, f.summary())
                   for f in lint.page_figures(document)]
     return found
 
@@ -130,7 +125,7 @@ def markdown_texts(pub) -> list:
     texts = []
     for section in pub.sections:
         for lang in pub.languages:
-            file = f"{Path(pub.root).name}/{lang}/{section.file}.md"
+            file = pub.text_file(section, lang)
             meta = section.meta[lang]
             texts.append(Text(file, meta.key_lines["title"], lang, [str(meta["title"])]))
             texts += paragraphs(file, lang, section.bodies[lang], section.body_lines[lang])
@@ -197,7 +192,7 @@ def wordlist_pattern(words):
 def spelling(texts, words, languages) -> list:
     """Unknown words of every text, one hunspell process per language."""
     if shutil.which("hunspell") is None:
-        return ["check: warning: hunspell not installed; spelling skipped"]
+        return [Diagnostic("check", None, WARNING, "hunspell not installed; spelling skipped")]
     accepted = wordlist_pattern(words)
     found = []
     for lang in languages:
@@ -207,17 +202,19 @@ def spelling(texts, words, languages) -> list:
                   for _, _, l in lines]
         results = hunspell(DICTIONARIES[lang], masked)
         if results is None:
-            found.append(f"check: warning: hunspell {DICTIONARIES[lang]} dictionary not "
-                         f"installed; spelling skipped")
+            found.append(Diagnostic("check", None, WARNING, f"hunspell {DICTIONARIES[lang]} "
+                                                            f"dictionary not installed; spelling "
+                                                            f"skipped"))
             continue
         for (file, number, _), misses in zip(lines, results):
             found += [unknown_word(file, number, lang, word, hints) for word, hints in misses]
     return found
 
 
-def unknown_word(file, line, lang, word, hints) -> str:
-    message = f'{file}:{line}: warning: unknown word "{word}" ({lang})'
-    return message + (f"; did you mean: {', '.join(hints[:SUGGESTIONS])}?" if hints else "")
+def unknown_word(file, line, lang, word, hints) -> Diagnostic:
+    message = f'unknown word "{word}" ({lang})'
+    return Diagnostic(file, line, WARNING, message + (
+        f"; did you mean: {', '.join(hints[:SUGGESTIONS])}?" if hints else ""))
 
 
 def hunspell(dictionary, lines):
@@ -267,9 +264,9 @@ def typography_lint(texts) -> list:
     found = []
     for text in texts:
         for i, line in enumerate(text.lines):
-            found += [f"{text.file}:{text.line + i}: warning: {m}"
+            found += [Diagnostic(text.file, text.line + i, WARNING, m)
                       for m in line_problems(line, text.lang)]
-        found += [f"{text.file}:{text.line + i}: warning: {m}"
+        found += [Diagnostic(text.file, text.line + i, WARNING, m)
                   for i, m in balance_problems(text.lines)]
     return found
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import cache, content, output, translation, web
+from .diagnostics import ERROR, Diagnostic, errors
 from .editions import select
 from .typeset import TypesetError
 
@@ -19,10 +20,11 @@ MAX_TIMEOUT = 86_400
 
 
 class Progress:
-    """One line per stage with its time; --quiet keeps errors and warnings only."""
+    """One line per stage with its time; --quiet keeps the diagnostics only; --json prints each
+    diagnostic as a JSON object a line (for editors' tools and `watch`) and nothing else."""
 
-    def __init__(self, quiet=False, verbose=False):
-        self.quiet, self.verbose = quiet, verbose
+    def __init__(self, quiet=False, verbose=False, json=False):
+        self.quiet, self.verbose, self.json = quiet or json, verbose, json
 
     def stage(self, label, start):
         self.took(label, time.perf_counter() - start)
@@ -39,9 +41,27 @@ class Progress:
         if self.verbose:
             print(f"    {text}", flush=True)
 
-    @staticmethod
-    def warn(text):
-        print(text, file=sys.stderr, flush=True)
+    def report(self, diagnostic: Diagnostic):
+        if self.json:
+            print(diagnostic.as_json(), flush=True)
+        elif diagnostic.level == "info":
+            self.info(str(diagnostic))
+        else:
+            print(diagnostic, file=sys.stderr, flush=True)
+
+    def error(self, text):
+        """An error of the build itself, about no file: `error: text`."""
+        self.report(Diagnostic(None, None, ERROR, text))
+
+    def warn(self, text):
+        """A line the user must see, as it is (with --json, as an error diagnostic)."""
+        if self.json:
+            self.error(text)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def nothing_written(self, output_dir):
+        self.error(f"nothing was written; the files in {output_dir}/ are unchanged")
 
 
 COMMANDS = ("build", "check", "reviewed", "watch", "new")
@@ -56,6 +76,8 @@ def parse_args(argv):
     shared.add_argument("--content", default="content", help="content folder (default: content)")
     shared.add_argument("--quiet", action="store_true")
     shared.add_argument("--verbose", action="store_true")
+    shared.add_argument("--json", action="store_true",
+                        help="print each error and warning as a JSON object a line, nothing else")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--output", default="output", help="output folder (default: output)")
     output.add_argument("--lang", action="append", choices=("pl", "en"),
@@ -112,7 +134,7 @@ def _terminated(signum, frame):
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    progress = Progress(args.quiet, args.verbose)
+    progress = Progress(args.quiet, args.verbose, args.json)
     previous = None
     if args.command == "build" and threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminated)
@@ -138,15 +160,16 @@ def _command(args, progress) -> int:
             return scaffold.create(args.files, progress)
         return translation.mark_reviewed(args.content, args.files, progress)
     except content.ContentError as err:
-        progress.warn(f"{err}")
-        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        progress.report(err.diagnostic)
+        if args.command == "build":
+            progress.nothing_written(args.output)
         return EXIT_CONTENT
     except TypesetError as err:
-        progress.warn(f"error: {err}")
-        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        progress.error(f"{err}")
+        progress.nothing_written(args.output)
         return EXIT_CONTENT
     except output.OutputError as err:
-        progress.warn(f"error: {err}")
+        progress.error(f"{err}")
         return EXIT_CONTENT
     except KeyboardInterrupt:
         progress.warn(f"interrupted; the files in {args.output}/ are unchanged")
@@ -176,8 +199,8 @@ def build(args, progress) -> int:
         built = previous
     messages, results, site = built
     site = site + web.fonts()         # not in the cache: the same files every build
-    for line in messages + [w for r in results for w in r.warnings]:
-        progress.warn(line)
+    for diagnostic in messages + [w for r in results for w in r.warnings]:
+        progress.report(diagnostic)
     for note in (n for r in results for n in r.notes):
         progress.info(note)
     t = time.perf_counter()
@@ -208,29 +231,28 @@ def _build(args, progress, store):
     pub = content.load(args.content)
     findings = translation.problems(pub)
     progress.stage("load and validate content", t)
-    errors = [f for f in findings if ": error: " in f]
-    if errors:
-        for line in errors:
-            progress.warn(line)
-        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+    if errors(findings):
+        for diagnostic in errors(findings):
+            progress.report(diagnostic)
+        progress.nothing_written(args.output)
         return EXIT_CONTENT
     editions = select(pub.editions, args.lang)
     if not editions:
-        progress.warn(f"error: the publication has no edition in {', '.join(args.lang)} (its "
+        progress.error(f"the publication has no edition in {', '.join(args.lang)} (its "
                       f"languages: {', '.join(pub.languages)}); nothing was written")
         return EXIT_CONTENT
     try:
         results = pipeline.build_editions(pub, editions, progress, store,
                                           timeout=args.timeout, jobs=args.jobs)
     except pipeline.EditionTimeout as err:
-        progress.warn(f"error: {err}")
-        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        progress.error(f"{err}")
+        progress.nothing_written(args.output)
         return EXIT_CONTENT
     over = _budget_errors(pub, results)
     if over:
-        for line in over:
-            progress.warn(line)
-        progress.warn(f"error: nothing was written; the files in {args.output}/ are unchanged")
+        for diagnostic in over:
+            progress.report(diagnostic)
+        progress.nothing_written(args.output)
         return EXIT_CONTENT
     t = time.perf_counter()
     site = web.site(pub, [f for r in results for f in r.files],
@@ -249,7 +271,7 @@ def _budget_errors(pub, results) -> list:
         if len(edition.languages) != 1 or edition.print or edition.size != "A4":
             continue
         lang = edition.languages[0]
-        sections = [layout.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
+        sections = [layout.Section(f"{lang}-{s.file}", pub.text_file(s, lang),
                                    s.pages) for s in pub.sections]
         pages = next(p for path, _, p in result.files if path == edition.pdf)
         errors += [layout.budget_message(section, used)

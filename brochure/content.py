@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 import yaml
 
+from .diagnostics import ERROR, WARNING, Diagnostic, at
+
 from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Publication,
-                    Section, Source, Stage)
+                    Section, Source, Stage, text_file)
 
 PROJECT = Path(__file__).resolve().parent.parent
 KINDS = ("online", "in-person", "study-visit", "conference")
@@ -42,6 +44,10 @@ class ContentError(Exception):
     def __init__(self, file, line, message):
         super().__init__(f"{file}:{line}: {message}")
         self.file, self.line, self.message = str(file), line, message
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.file, self.line, ERROR, self.message)
 
 
 # --- YAML with line numbers ---------------------------------------------------------------
@@ -709,7 +715,7 @@ def _check_section_meta(root, section):
     for lang, meta in section.meta.items():
         for key in ("layout", "network"):
             if meta.get(key) != first.get(key):
-                raise ContentError(f"{root.name}/{lang}/{section.file}.md",
+                raise ContentError(text_file(root, lang, section.file),
                                    meta.key_lines.get(key, 1),
                                    f'{key} "{meta.get(key)}" differs from the Polish file '
                                    f'{root.name}/{next(iter(section.meta))}/{section.file}.md '
@@ -720,7 +726,7 @@ def _check_section_networks(root, sections, ids):
     for section in sections:
         for lang, meta in section.meta.items():
             network, line = meta.get("network"), meta.key_lines.get("network", 1)
-            file = f"{root.name}/{lang}/{section.file}.md"
+            file = text_file(root, lang, section.file)
             if network is not None and network not in ids:
                 raise ContentError(file, line, f'network "{network}" is not in '
                                                f'content/data/networks.yaml; expected one of: '
@@ -750,31 +756,34 @@ def split_front_matter(text: str, display: str):
 
 
 def missing_data(pub) -> list:
-    """Warnings about facts the content does not have yet (file:line: warning: ...)."""
+    """Warnings (Diagnostics) about facts the content does not have yet."""
     warnings = []
     for network in pub.networks:
         listed = len(pub.cities_of(network.id))
         candidates = [c.name for c in pub.candidates if c.network == network.id]
         also = f" (candidates, not printed: {', '.join(candidates)})" if candidates else ""
+        cities_file = Path(network.source.file).with_name("cities.yaml").as_posix()
         if listed < network.cities_expected:
-            warnings.append(f"{network.source}: warning: network \"{network.id}\" lists {listed} "
-                            f"of {network.cities_expected} cities{also}; add the missing cities to "
-                            f"content/data/cities.yaml")
+            warnings.append(at(network.source, WARNING,
+                               f"network \"{network.id}\" lists {listed} of "
+                               f"{network.cities_expected} cities{also}; add the missing cities "
+                               f"to {cities_file}"))
     for city in pub.cities:
         if city.lat is None:
-            warnings.append(f"{city.source}: warning: city \"{city.name}\" has no coordinates "
-                            f"(lat, lon); it is left off the map")
+            warnings.append(at(city.source, WARNING, f"city \"{city.name}\" has no coordinates "
+                                                     f"(lat, lon); it is left off the map"))
         if city.mid is None:
-            warnings.append(f"{city.source}: warning: city \"{city.name}\" has no known MID "
-                            f"topic; the MID table says it is unknown")
+            warnings.append(at(city.source, WARNING, f"city \"{city.name}\" has no known MID "
+                                                     f"topic; the MID table says it is unknown"))
     for city in pub.candidates:
-        warnings.append(f"{city.source}: warning: city \"{city.name}\" is only a candidate "
-                        f"for network \"{city.network}\" ({city.evidence}); it is not printed "
-                        f"until a source confirms it")
+        warnings.append(at(city.source, WARNING,
+                           f"city \"{city.name}\" is only a candidate for network "
+                           f"\"{city.network}\" ({city.evidence}); it is not printed until a "
+                           f"source confirms it"))
     for what, events in (("network", [e for e in pub.events if e.network == UNKNOWN]),
                          ("end date", [e for e in pub.events if e.end == UNKNOWN])):
         if events:
             dates = ", ".join(f"{e.start:%d.%m.%Y} (line {e.source.line})" for e in events)
-            warnings.append(f"{events[0].source}: warning: {len(events)} events have no known "
-                            f"{what}: {dates}")
+            warnings.append(at(events[0].source, WARNING,
+                               f"{len(events)} events have no known {what}: {dates}"))
     return warnings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import adapters
+from .diagnostics import ERROR, WARNING, Diagnostic
 
 HEADINGS = ("h2", "h3", "h4")
 HYPHENS = ("\u2010", "-", "\u00ad")
@@ -24,7 +25,7 @@ class Section:
 
 
 def lint(document, sections, lang) -> list:
-    """'file:line: level: message' lines for one typeset language edition."""
+    """The Diagnostics of one typeset language edition."""
     pages = [_content(adapters.page_box(page)) for page in document.pages]
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
@@ -36,7 +37,8 @@ def lint(document, sections, lang) -> list:
         where = owner.get(number)
         if where is None:
             continue
-        findings += [f"{where.file}:1: {m} (page {number}, {lang})" for m in _page_problems(page)]
+        findings += [Diagnostic(where.file, 1, WARNING, f"{m} (page {number}, {lang})")
+                     for m in _page_problems(page)]
     findings += _split_tables(pages, owner, lang)
     # A section that takes all the pages its budget gives it is a designed page or spread: each
     # of its pages should be full. (A shorter section, such as a test fixture's, is not judged.)
@@ -45,7 +47,7 @@ def lint(document, sections, lang) -> list:
     for figures in page_figures(document):
         where = owner.get(figures.number)
         if where is not None and where.id in planned:
-            findings += [f"{where.file}:1: {m} (page {figures.number}, {lang})"
+            findings += [Diagnostic(where.file, 1, WARNING, f"{m} (page {figures.number}, {lang})")
                          for m in figures.problems()]
     return findings
 
@@ -62,10 +64,10 @@ class PageFigures:
     def problems(self) -> list:
         found = []
         if self.fill is not None and self.fill < TARGET_FILL:
-            found.append(f"warning: the content reaches {self.fill:.0%} of the text block "
+            found.append(f"the content reaches {self.fill:.0%} of the text block "
                          f"(target {TARGET_FILL:.0%}); add content or move some from a full page")
         if self.measure and not MEASURE[0] <= self.measure[0] <= MEASURE[1]:
-            found.append(f"warning: body text has {self.measure[0]:.0f} characters a line "
+            found.append(f"body text has {self.measure[0]:.0f} characters a line "
                          f"(target {MEASURE[0]}–{MEASURE[1]})")
         return found
 
@@ -147,12 +149,13 @@ def over_budget(sections, anchors, page_count) -> list:
     return found
 
 
-def budget_message(section, used, lines=None) -> str:
+def budget_message(section, used, lines=None) -> Diagnostic:
     extra = len(used) - section.budget
     about = f" (about {lines} lines)" if lines is not None else ""
-    return (f"{section.file}:1: error: the section takes {len(used)} pages, its budget is "
-            f"{section.budget}: {extra} page(s) over{about}; shorten the text or raise "
-            f"'pages' in content/publication.yaml")
+    return Diagnostic(section.file, 1, ERROR,
+                      f"the section takes {len(used)} pages, its budget is {section.budget}: "
+                      f"{extra} page(s) over{about}; shorten the text or raise 'pages' in "
+                      f"{section.file.split('/')[0]}/publication.yaml")
 
 
 def _budgets(sections, anchors, pages) -> list:
@@ -166,14 +169,14 @@ def _page_problems(page) -> list:
     for parent, box in _walk_pairs(page):
         if type(box).__name__ == "LineBox" and _overflows(box, parent):
             text = _line_text(box).strip()[:40]
-            problems.append(f"warning: text overflows its box: \"{text}\"")
+            problems.append(f"text overflows its box: \"{text}\"")
     last = _last_block(page)
     if last is not None and last.element_tag in HEADINGS:
-        problems.append(f"warning: heading \"{_text(last).strip()[:50]}\" is alone at the page "
+        problems.append(f"heading \"{_text(last).strip()[:50]}\" is alone at the page "
                         f"bottom")
     run = _longest_hyphen_run(page)
     if run > MAX_HYPHEN_RUN:
-        problems.append(f"warning: {run} hyphenated line ends in a row (more than "
+        problems.append(f"{run} hyphenated line ends in a row (more than "
                         f"{MAX_HYPHEN_RUN})")
     return problems
 
@@ -187,8 +190,9 @@ def _split_tables(pages, owner, lang) -> list:
     findings = []
     for element, numbers in seen.values():
         if len(set(numbers)) > 1 and owner.get(numbers[0]):
-            findings.append(f"{owner[numbers[0]].file}:1: warning: a table is cut across pages "
-                            f"{numbers[0]}–{numbers[-1]} ({lang})")
+            findings.append(Diagnostic(owner[numbers[0]].file, 1, WARNING,
+                                       f"a table is cut across pages {numbers[0]}–{numbers[-1]} "
+                                       f"({lang})"))
     return findings
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # A human-readable text in several languages: {"pl": "...", "en": "..."}.
 Text = dict
@@ -139,3 +140,12 @@ class Publication:
 
     def cities_of(self, network_id: str) -> list:
         return [c for c in self.cities if c.network == network_id]
+
+    def text_file(self, section: Section, lang: str) -> str:
+        """The section's Markdown file in one language, as messages name it."""
+        return text_file(self.root, lang, section.file)
+
+
+def text_file(root, lang: str, name: str) -> str:
+    """`<content folder>/<lang>/<name>.md`: the one home of that path, for messages."""
+    return f"{Path(root).name}/{lang}/{name}.md"

@@ -15,7 +15,6 @@ import ctypes
 import io
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -26,7 +25,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import cache, finish, impose, render, typeset
+from . import cache, finish, impose, prose, render, sanitize, typeset
+from .diagnostics import WARNING, Diagnostic
 from .content import ContentError
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
@@ -159,26 +159,23 @@ def _job(pub, edition, env, rendered=None) -> Job:
                pub.labels[edition.languages[0]]["notes"])
 
 
-ID_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
-
-
 def _check_unique_ids(pub, edition, html: str) -> None:
     """An id written in a text that the layout, or another text, also uses in this edition is
     an error at the line that wrote it (sanitize.py refuses the reserved names earlier)."""
-    seen, twice = set(), []
-    for name in ID_ATTRIBUTE.findall(html):
-        if name in seen:
-            twice.append(name)
-        seen.add(name)
-    for name in twice:
-        for lang in edition.languages:
-            for section in pub.sections:
-                body = section.bodies[lang]
-                found = re.search(rf"(?:#|id=[\"']?){re.escape(name)}(?![\w-])", body)
-                if found:
+    seen, twice = set(), set()
+    for name, _ in sanitize.element_ids(html):
+        (twice if name in seen else seen).add(name)
+    if not twice:
+        return
+    for lang in edition.languages:
+        for section in pub.sections:
+            written = []
+            prose.to_html(section.bodies[lang], pub.text_file(section, lang),
+                          section.body_lines[lang], lang, pub.root, ids=written)
+            for name, line in written:
+                if name in twice:
                     raise ContentError(
-                        f"{Path(pub.root).name}/{lang}/{section.file}.md",
-                        section.body_lines[lang] + body.count("\n", 0, found.start()),
+                        pub.text_file(section, lang), line,
                         f'the id "{name}" is used twice in the edition {edition.id} (by the '
                         f'layout or another text); ids must be unique: choose another name')
 
@@ -308,7 +305,8 @@ def _finish_job(job, typeset_result) -> EditionResult:
     if edition.html:
         result.files.append((edition.html, preview_html(job.html), None))
     result.timings["finish (pydyf)"] = typeset_result.finishing
-    result.warnings += [f"weasyprint [{edition.id}]: warning: {w}" for w in typeset_result.warnings]
+    result.warnings += [Diagnostic(edition.pdf, None, WARNING, f"WeasyPrint: {w}")
+                        for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
         result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "

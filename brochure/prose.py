@@ -49,14 +49,17 @@ def _parser() -> MarkdownIt:
 
 
 def to_html(source: str, file: str, first_line: int, lang: str, root=None,
-            components: Components | None = None) -> str:
+            components: Components | None = None, ids: list | None = None) -> str:
     """The HTML of one Markdown body, checked and typeset; a ContentError at its line else.
 
     file: the file as messages name it; first_line: the file's line of the body's first line;
     root: the content folder (images); components: what [[name]] lines stand for (without
-    them, such a line stays text)."""
+    them, such a line stays text); ids: a list that receives (id, line) of every element id the
+    text writes."""
     page = _Page(file, first_line, lang, root, components)
     tokens = page.walk(_untitled_boxes(MD.parse(source)))
+    if ids is not None:
+        ids += page.ids
     return MD.renderer.render(tokens, MD.options, {})
 
 
@@ -111,6 +114,7 @@ class _Page:
     def __init__(self, file, first_line, lang, root, components):
         self.file, self.first_line, self.lang = file, first_line, lang
         self.root, self.components = root, components
+        self.ids = []          # (id, line) of the elements this text names
 
     def walk(self, tokens: list[Token]) -> list[Token]:
         out, i = [], 0
@@ -140,6 +144,7 @@ class _Page:
                                                self._line(token.map[0]), self.root, open_tags,
                                                smarten=self._smarten)
                              + sanitize.close_tags(open_tags))
+            self._raw_ids(token.content, token.map[0])
         elif token.type == "inline":
             self._check_component_lines(token)
             self._inline(token)
@@ -149,7 +154,14 @@ class _Page:
         return typography.smarten_run(parts, self.lang)
 
     def _attributes(self, tag, attrs, token_line) -> dict:
-        return sanitize.attributes(tag, attrs, self.file, self._line(token_line), self.root)
+        checked = sanitize.attributes(tag, attrs, self.file, self._line(token_line), self.root)
+        if checked.get("id"):
+            self.ids.append((checked["id"], self._line(token_line)))
+        return checked
+
+    def _raw_ids(self, html, token_line) -> None:
+        self.ids += [(name, self._line(token_line + offset))
+                     for name, offset in sanitize.element_ids(html)]
 
     # --- components
 
@@ -192,6 +204,7 @@ class _Page:
             elif child.type == "html_inline":
                 child.content = sanitize.raw_html(child.content, self.file, self._line(line),
                                                   self.root, open_tags)
+                self._raw_ids(child.content, line)
             elif child.type in ("link_open", "image"):
                 child.attrs.update(self._attributes(child.tag, _own_attrs(child), line))
             child.meta["line"] = line

@@ -108,7 +108,7 @@ def render_part(pub, lang, env, edition) -> dict:
 def _section(pub, section, lang, env, edition, contents) -> dict:
     context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
                "edition": edition}
-    body = prose.to_html(section.bodies[lang], f"{Path(pub.root).name}/{lang}/{section.file}.md",
+    body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                          section.body_lines[lang], lang, pub.root, _Components(context))
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],

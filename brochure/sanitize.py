@@ -129,6 +129,26 @@ def raw_html(html: str, file: str, line: int, root=None, open_tags=None,
     return "".join(cleaner.out)
 
 
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(value, self.getpos()[0] - 1) for name, value in attrs
+                       if name == "id" and value]
+
+    handle_startendtag = handle_starttag
+
+
+def element_ids(html: str) -> list:
+    """(id, line index in `html`) of every element with an id, in document order."""
+    parser = _Ids()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
 def close_tags(open_tags: list) -> str:
     """The end tags of the raw tags left open at the end of a block (they are then closed)."""
     closing = "".join(f"</{tag}>" for tag in reversed(open_tags))

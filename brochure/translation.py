@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 from .content import read_text, split_front_matter
+from .diagnostics import ERROR, WARNING, Diagnostic
+from .model import text_file
 
 HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
 
@@ -22,7 +24,7 @@ def source_hash(meta, body: str) -> str:
 
 
 def problems(pub) -> list:
-    """Warnings about stale translations, errors about orphan translations (file:line lines)."""
+    """Warnings about stale translations, errors about orphan translations (Diagnostics)."""
     found = []
     root = Path(pub.root)
     for section in pub.sections:
@@ -32,24 +34,27 @@ def problems(pub) -> list:
         named = {f"{s.file}.md" for s in pub.sections}
         for path in sorted((root / lang).glob("*.md")):
             if path.name not in named:
-                found.append(f"{root.name}/{lang}/{path.name}:1: error: no section of "
-                             f"content/publication.yaml uses this file; add it or delete it")
+                found.append(Diagnostic(f"{root.name}/{lang}/{path.name}", 1, ERROR,
+                                        f"no section of {root.name}/publication.yaml uses this "
+                                        f"file; add it or delete it"))
     return found
 
 
 def _stale(root, section, lang) -> list:
-    display = f"{root.name}/{lang}/{section.file}.md"
+    display = text_file(root, lang, section.file)
     meta = section.meta[lang]
     expected = source_hash(section.meta["pl"], section.bodies["pl"])
     recorded = meta.get("source-hash")
     line = meta.key_lines.get("source-hash", 1)
     command = f"python build.py reviewed {_as_given(root / lang / f'{section.file}.md')}"
     if recorded is None:
-        return [f"{display}:1: warning: the translation records no source-hash; after checking "
-                f"it against the Polish text run: {command}"]
+        return [Diagnostic(display, 1, WARNING,
+                           f"the translation records no source-hash; after checking it against "
+                           f"the Polish text run: {command}")]
     if str(recorded) != expected:
-        return [f"{display}:{line}: warning: stale translation: {root.name}/pl/{section.file}.md "
-                f"changed since this text was reviewed; update it, then run: {command}"]
+        return [Diagnostic(display, line, WARNING,
+                           f"stale translation: {root.name}/pl/{section.file}.md changed since "
+                           f"this text was reviewed; update it, then run: {command}")]
     return []
 
 

@@ -29,6 +29,7 @@ import jinja2
 import watchfiles
 
 from . import content, render, web
+from .diagnostics import Diagnostic
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
 /* python build.py watch only (never in the PDF): the document as A4 sheets on a grey desk.
@@ -117,10 +118,10 @@ class Preview:
                                f"{time.perf_counter() - t:.2f} s")
         return error is None
 
-    def _error_page(self, error: str) -> bytes:
-        return ERROR_PAGE.format(title=html.escape(error.split(": ")[0]),
+    def _error_page(self, error: Diagnostic) -> bytes:
+        return ERROR_PAGE.format(title=html.escape(error.file or "the build"),
                                  reload=RELOAD.format(version=self.version),
-                                 message=html.escape(error, quote=False)).encode("utf-8")
+                                 message=html.escape(str(error), quote=False)).encode("utf-8")
 
     def routes(self) -> dict:
         """URL path -> id of a screen edition with an HTML preview: /a4 for the first,
@@ -174,13 +175,25 @@ class Preview:
             self.changed.notify_all()
 
 
-def _problem(err: Exception) -> str:
-    """What the preview shows instead of the page: file:line: message when known."""
+def _problem(err: Exception) -> Diagnostic:
+    """What the preview shows instead of the page: file, line and message when known."""
     if isinstance(err, content.ContentError):
-        return str(err)
+        return err.diagnostic
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return f"{_display(err.filename or err.name)}:{err.lineno}: {err.message}"
-    return f"internal error: {type(err).__name__}: {err}"
+        return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message)
+    return Diagnostic(None, None, "error", f"internal error: {type(err).__name__}: {err}")
+
+
+def _diagnostics(out: str):
+    """The build's --json output: (its diagnostics, the lines that are not one)."""
+    found, other = [], []
+    for line in out.splitlines():
+        try:
+            found.append(Diagnostic.from_json(line))
+        except (ValueError, TypeError):
+            if line.strip():
+                other.append(line)
+    return found, other
 
 
 def _with_reload(page: bytes, reload: str) -> bytes:
@@ -276,17 +289,22 @@ def _handler(preview: Preview):
 
 
 class Builder:
-    """The normal build in a subprocess, one at a time: a request during a build queues one."""
+    """The normal build in a subprocess, one at a time: a request during a build queues one.
+    The build runs with --json, so its diagnostics arrive as objects, not lines to parse."""
 
     def __init__(self, command, output, progress, on_built=None):
         self.command, self.output, self.progress = command, output, progress
         self.on_built = on_built       # after a build that succeeded (the new PDF sizes)
         self.wanted, self.lock = threading.Event(), threading.Lock()
-        self.stopping, self.process = False, None
+        self.stopping, self.process, self.pending = False, None, []
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
 
-    def request(self):
+    def request(self, what=""):
+        """Build again for a change (`what` names it, for the line that says it is built)."""
+        with self.lock:
+            if what and what not in self.pending:
+                self.pending.append(what)
         self.wanted.set()
 
     def _loop(self):
@@ -296,6 +314,7 @@ class Builder:
                 if self.stopping:
                     return
                 self.wanted.clear()
+                changes, self.pending = self.pending, []
                 started = time.perf_counter()
                 self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
                                                 stderr=subprocess.STDOUT, text=True,
@@ -303,17 +322,25 @@ class Builder:
             out, _ = self.process.communicate()
             if self.stopping:
                 return
-            clock, took = time.strftime("%H:%M:%S"), time.perf_counter() - started
-            if self.process.returncode == 0:
-                warnings = sum(": warning: " in line for line in out.splitlines())
-                self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
-                                   + (f" ({warnings} warnings: run the build to see them)"
-                                      if warnings else ""))
-                if self.on_built:
-                    self.on_built()
-            else:
-                self.progress.warn(f"  {clock}  PDF rebuild failed after {took:.1f} s "
-                                   f"(exit {self.process.returncode}):\n{out.rstrip()}")
+            self._report(out, changes, time.perf_counter() - started)
+
+    def _report(self, out: str, changes: list, took: float):
+        clock = time.strftime("%H:%M:%S")
+        after = f" after {'; '.join(changes)}" if changes else ""
+        diagnostics, other = _diagnostics(out)
+        if self.process.returncode == 0:
+            warnings = [d for d in diagnostics if d.level == "warning"]
+            self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
+                               f"{after}" + (f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})"
+                                  if warnings else ""))
+            for diagnostic in warnings:
+                self.progress.warn(f"            {diagnostic}")
+            if self.on_built:
+                self.on_built()
+        else:
+            shown = "\n".join([str(d) for d in diagnostics] + other)
+            self.progress.warn(f"  {clock}  PDF rebuild{after} failed after {took:.1f} s "
+                               f"(exit {self.process.returncode}):\n{shown}")
 
     def stop(self):
         with self.lock:
@@ -341,7 +368,7 @@ def serve(args, progress) -> int:
         progress.warn(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror}; "
                       f"choose another port with --port N")
         return 1
-    command = [sys.executable, str(render.PROJECT / "build.py"), "build", "--quiet",
+    command = [sys.executable, str(render.PROJECT / "build.py"), "build", "--json",
                "--content", str(args.content), "--output", str(args.output)]
     command += [arg for lang in args.lang or () for arg in ("--lang", lang)]
     builder = Builder(command, args.output, progress,
@@ -353,7 +380,7 @@ def serve(args, progress) -> int:
                        or {_display(path) for _, path in changes})
         what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         if preview.refresh(f"{what}: "):
-            builder.request()
+            builder.request(what)
 
     def watch():
         try:

@@ -8,6 +8,7 @@ from conftest import edit
 
 from brochure import check, translation
 from brochure.check import balance_problems, line_problems
+from brochure.diagnostics import INFO, Diagnostic
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 REAL = Path(__file__).resolve().parent.parent / "content"
@@ -19,14 +20,21 @@ needs_hunspell = pytest.mark.skipif(shutil.which("hunspell") is None,
 
 
 class FakeProgress:
+    """Records what cli.Progress would print: the diagnostics (errors and warnings as their
+    printed lines), the layout figures (info diagnostics) and the plain lines."""
+
     def __init__(self):
-        self.infos, self.warnings = [], []
+        self.infos, self.warnings, self.figures = [], [], []
 
     def info(self, text):
         self.infos.append(text)
 
     def warn(self, text):
         self.warnings.append(text)
+
+    def report(self, diagnostic):
+        assert isinstance(diagnostic, Diagnostic), diagnostic
+        (self.figures if diagnostic.level == INFO else self.warnings).append(str(diagnostic))
 
 
 @pytest.fixture
@@ -42,8 +50,7 @@ def tree(tmp_path):
 def run(root):
     progress = FakeProgress()
     code = check.run(root, progress)
-    summary = [i for i in progress.infos if ": info: " not in i]    # not the layout figures
-    return code, progress.warnings, summary
+    return code, progress.warnings, progress.infos
 
 
 def finding(warnings, prefix):

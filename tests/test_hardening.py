@@ -106,7 +106,7 @@ def test_an_unreadable_file_is_a_content_error(tmp_path, monkeypatch, capsys):
     code = cli.main(["--content", str(root), "--output", str(tmp_path / "out"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2, err
-    assert err.startswith("content/data/timeline.yaml:1: cannot read the file "
+    assert err.startswith("content/data/timeline.yaml:1: error: cannot read the file "
                           "(Permission denied)"), err
     assert "internal error" not in err
 
@@ -117,7 +117,7 @@ def test_the_word_list_may_not_link_outside(tmp_path):
     done = subprocess.run(BUILD + ["check", "--content", str(root)], cwd=PROJECT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert "wordlist.txt:1: the file is a link to /etc/hostname" in done.stderr, done.stderr
+    assert "wordlist.txt:1: error: the file is a link to /etc/hostname" in done.stderr, done.stderr
 
 
 def test_only_cmyk_icc_profiles_pass(tmp_path):

@@ -11,8 +11,11 @@ SECTION = [layout.Section("s1", "content/pl/01-x.md", 1)]
 
 
 def lint(body: str, sections=SECTION) -> list:
+    """The findings as printed (each a Diagnostic at the section's file)."""
     html = f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>{body}</section></body></html>"
-    return layout.lint(typeset.lay_out(html), sections, "pl")
+    findings = layout.lint(typeset.lay_out(html), sections, "pl")
+    assert all(f.file == "content/pl/01-x.md" and f.line == 1 for f in findings), findings
+    return [str(f) for f in findings]
 
 
 FULL = "<style>p { margin: 0 }</style><h2>Tytuł</h2>" + "<p>Zdanie o mieście i sieci.</p>" * 23
@@ -86,5 +89,5 @@ def test_check_reports_an_overlong_section(tmp_path):
     md.write_text(md.read_text(encoding="utf-8") + ("\nDługi akapit o miastach. " * 1500),
                   encoding="utf-8")
     findings = check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))
-    over = [f for f in findings if "budget" in f]
+    over = [str(f) for f in findings if "budget" in f.message]
     assert over and over[0].startswith("content/pl/01-wstep.md:1: error: the section takes")

@@ -166,7 +166,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     page = server.page_with("watch-error")
     assert page, server.log()
     assert f"{error.file}:{error.line}: " in html.unescape(page)
-    assert str(error) in html.unescape(page)
+    assert str(error.diagnostic) in html.unescape(page)
     assert "section-title" not in page
     assert "watch-error" in server.get("index.html") and "watch-error" in server.get("a4-en")
 
@@ -188,7 +188,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     assert server.stop() == 0, server.log()
     log = server.log()
     assert f"preview: {server.url}" in log
-    assert str(error) in log                       # the terminal shows the error too
+    assert str(error.diagnostic) in log            # the terminal shows the error too
     assert "01-pim.md: preview rendered in" in log
     assert not list(server.output.rglob("*.tmp")), "an interrupted PDF build left temporary files"
 
