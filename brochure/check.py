@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import content, prose, translation, typography
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic, count
+from .languages import get as get_language
 
 WORDLIST = "wordlist.txt"
-DICTIONARIES = {"pl": "pl_PL", "en": "en_GB"}
 SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
 
 
@@ -147,7 +147,7 @@ def data_texts(root: Path, languages) -> list:
 def keyed_texts(node, languages):
     """(line, lang, text) of every {pl: ..., en: ...} mapping in a parsed YAML tree."""
     if isinstance(node, content.Map):
-        if node and set(node) <= set(content.SUPPORTED) \
+        if node and set(node) <= set(languages) \
                 and all(isinstance(v, str) for v in node.values()):
             for lang in languages:
                 if lang in node:
@@ -200,10 +200,11 @@ def spelling(texts, words, languages) -> list:
                  for i, line in enumerate(t.lines)]
         masked = [accepted.sub(lambda m: " " * len(m.group()), l) if accepted else l
                   for _, _, l in lines]
-        results = hunspell(DICTIONARIES[lang], masked)
+        dictionary = get_language(lang).hunspell
+        results = hunspell(dictionary, masked)
         if results is None:
-            found.append(Diagnostic("check", None, WARNING, f"hunspell {DICTIONARIES[lang]} "
-                                                            f"dictionary not installed; spelling "
+            found.append(Diagnostic("check", None, WARNING, f"hunspell {dictionary} dictionary "
+                                                            f"not installed; spelling of {lang} "
                                                             f"skipped"))
             continue
         for (file, number, _), misses in zip(lines, results):
@@ -254,8 +255,14 @@ _NB = "[ \u00a0]"
 # After smarten(): a hyphen still between two numbers ("2021 -2023", "10- 12") ...
 _NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
 # ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
-_MONTH_RANGE = {lang: re.compile(rf"(?<!\w){m}(?:{_NB}\d{{4}})?{_NB}*-{_NB}*{m}(?!\w)")
-                for lang, m in typography.MONTHS.items()}
+_MONTH_RANGE = {}          # lang -> pattern, made when a language is first checked
+
+
+def _month_range(lang: str):
+    if lang not in _MONTH_RANGE:
+        m = typography.months(lang)
+        _MONTH_RANGE[lang] = re.compile(rf"(?<!\w){m}(?:{_NB}\d{{4}})?{_NB}*-{_NB}*{m}(?!\w)")
+    return _MONTH_RANGE[lang]
 # "i)", "ii)", "a)", "1)" with no "(" open: an enumeration label, not a closing parenthesis.
 _LABEL = re.compile(r"(?<!\S)(?:[ivx]+|[a-z]|\d+)\)")
 
@@ -277,7 +284,7 @@ def line_problems(line: str, lang: str) -> list:
     problems += [f'space before "{m.group()[-1]}" in "{m.group()}"'
                  for m in _SPACE_BEFORE.finditer(line)]
     smart = typography.smarten(line, lang)
-    for rx in (_NUMBER_RANGE, _MONTH_RANGE[lang]):
+    for rx in (_NUMBER_RANGE, _month_range(lang)):
         problems += [f'hyphen in the range "{m.group()}"; write an en dash (–) or put '
                      f'spaces on both sides of the hyphen'
                      for m in rx.finditer(smart.replace("\u00a0", " "))]

@@ -80,8 +80,9 @@ def parse_args(argv):
                         help="print each error and warning as a JSON object a line, nothing else")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--output", default="output", help="output folder (default: output)")
-    output.add_argument("--lang", action="append", choices=("pl", "en"),
-                        help="build only this language (repeatable); default: all")
+    output.add_argument("--lang", action="append", metavar="CODE",
+                        help="build only the editions in this language (repeatable; a code of "
+                             "publication.yaml's languages, e.g. pl); default: all")
     output.add_argument("--timeout", type=seconds, default=300,
                         help="seconds allowed for rendering and typesetting (default: 300)")
     parser = argparse.ArgumentParser(prog="build.py", description="Build a publication: "

@@ -14,6 +14,7 @@ import yaml
 
 from .diagnostics import ERROR, WARNING, Diagnostic, at
 
+from .languages import define as define_language
 from .model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Publication,
                     Section, Source, Stage, text_file)
 
@@ -24,7 +25,6 @@ LAYOUTS = ("text", "summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")
 CONFIDENCES = ("confirmed", "inferred")
-SUPPORTED = ("pl", "en")
 FONTS = PROJECT / "styles" / "fonts"
 SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # Characters no content file may hold: C0 and C1 controls (tab and line breaks apart), DEL,
@@ -325,9 +325,10 @@ class Record:
                 self.fail(key, f'"{key}" of {self.what} has no {lang} text; '
                                f'add "{lang}: ..." (translation missing)')
         for lang in value:
-            if lang not in SUPPORTED:
-                self.fail(key, f'"{key}" of {self.what} has text in "{lang}"; the supported '
-                               f'languages are: {", ".join(SUPPORTED)}')
+            if lang not in self.languages:
+                self.fail(key, f'"{key}" of {self.what} has text in "{lang}"; the languages '
+                               f'of the publication are: {", ".join(self.languages)} (add '
+                               f'"{lang}" to languages: in publication.yaml, or remove the text)')
         return {lang: value[lang].strip() for lang in self.languages}
 
     def date(self, key, required=True):
@@ -376,7 +377,7 @@ def load(root="content") -> Publication:
 
     root = Path(root)
     data, file = load_yaml(root, "publication.yaml")
-    pub_rec = Record(data, file, "the publication", ["pl"])
+    pub_rec = Record(data, file, "the publication", [])
     languages = _languages(pub_rec)
     pub_rec.languages = languages
     pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
@@ -475,16 +476,21 @@ def _is_cmyk_profile(path: Path) -> bool:
 
 
 def _languages(rec: Record) -> list:
-    langs = rec.get("languages", list)
-    for lang in langs:
-        if lang not in SUPPORTED:
-            rec.fail("languages", f'language "{lang}" is not supported; use pl and/or en')
-    if not langs or langs[0] != "pl":
-        rec.fail("languages", "the first language must be pl: the Polish text is the source")
-    if len(set(langs)) != len(langs):
-        rec.fail("languages", f"a language is listed twice ({', '.join(map(str, langs))}); "
-                              f"list each once")
-    return list(langs)
+    """The codes of the publication's languages (languages.py knows each from then on); the
+    first is the source language, the others are translated from it."""
+    specs = rec.get("languages", list)
+    if not specs:
+        rec.fail("languages", "list the languages of the publication, the source first, "
+                              "e.g. [pl, en]")
+    codes = []
+    for spec in specs:
+        try:
+            codes.append(define_language(spec).code)
+        except ValueError as err:
+            rec.fail("languages", str(err))
+    if len(set(codes)) != len(codes):
+        rec.fail("languages", f"a language is listed twice ({', '.join(codes)}); list each once")
+    return codes
 
 
 def _networks(root, languages) -> list:

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .languages import get as get_language
 from .model import UNKNOWN
 
-IN_FIGURES = {"pl"}     # languages whose house style writes the month in figures
+
+def _in_figures(lang: str) -> bool:
+    """The house style of the language writes the month in figures (languages.py: dates)."""
+    return get_language(lang).dates == "figures"
 
 
 def end_of(event):
@@ -35,7 +39,7 @@ def format_dates(event, labels) -> str:
         return labels["open_date"].format(date=_day(start, labels))
     if end is None:
         return _day(start, labels)
-    if labels.lang in IN_FIGURES:
+    if _in_figures(labels.lang):
         if start.year != end.year:
             return f"{_day(start, labels)}–{_day(end, labels)}"
         if start.month != end.month:
@@ -49,6 +53,6 @@ def format_dates(event, labels) -> str:
 
 
 def _day(d: dt.date, labels, year=True) -> str:
-    if labels.lang in IN_FIGURES:
+    if _in_figures(labels.lang):
         return f"{d.day}.{d.month:02d}.{d.year}" if year else f"{d.day}.{d.month:02d}"
     return f"{d.day} {labels.month(d.month)}" + (f" {d.year}" if year else "")

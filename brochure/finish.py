@@ -9,8 +9,7 @@ import time
 import pydyf
 
 from . import adapters
-
-LANG_TAGS = {"pl": "pl-PL", "en": "en-GB"}
+from .languages import get as get_language
 
 
 def part_languages(languages, part_starts, back_cover):
@@ -28,14 +27,14 @@ def part_languages(languages, part_starts, back_cover):
         for element in _top_level_elements(pdf):
             lang = page_langs.get(element.get("Pg"))
             if lang is not None:
-                element["Lang"] = pydyf.String(LANG_TAGS[lang])
+                element["Lang"] = pydyf.String(get_language(lang).tag)
         on_cover = {}
         for obj in _art_elements(pdf):
             page = obj.get("Pg")
             if page_langs.get(page) is None:     # a cover: its articles come one per language
                 order = on_cover.setdefault(page, 0)
                 on_cover[page] = order + 1
-                obj["Lang"] = pydyf.String(LANG_TAGS[languages[order % len(languages)]])
+                obj["Lang"] = pydyf.String(get_language(languages[order % len(languages)]).tag)
     return finisher if len(languages) > 1 else None
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from . import dates, prose, typography
 from .content import ContentError
+from .languages import get as get_language
 from .graphics import map as map_graphic, monthstrip, shapes
 from .model import UNKNOWN
 
@@ -23,7 +24,10 @@ CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
 # its typography (see `environment`); outside a section, `|typo(lang)` says so.
 SECTION_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("lang", default=None)
 
-HTML_LANG = {"pl": "pl", "en": "en-GB"}    # lang attributes: hyphenation rules and tagging
+
+def html_lang(lang: str) -> str:
+    """The lang attribute of a language's text: it picks the hyphenation and the tagging."""
+    return get_language(lang).html_lang
 
 
 def environment() -> jinja2.Environment:
@@ -50,7 +54,7 @@ def identity(pub, lang, others=()) -> Markup:
             for logo in pub.logos) + "</div>")
     return Markup('<div class="identity">' + "".join(
         f'<p class="org">{escape(name[lang])}' + "".join(
-            f'<span class="translation" lang="{HTML_LANG[other]}">{escape(name[other])}</span>'
+            f'<span class="translation" lang="{html_lang(other)}">{escape(name[other])}</span>'
             for other in others)
         + "</p>" for name in (pub.publisher, pub.partner)) + "</div>")
 
@@ -82,7 +86,7 @@ def render(pub, edition, env=None) -> str:
 def render_notes(pub, edition, count, env=None) -> str:
     """A document of `count` blank "Notatki" / "Notes" pages styled like the edition."""
     env = env or environment()
-    parts = [{"lang": lang, "hyphen_lang": HTML_LANG[lang]} for lang in edition.languages]
+    parts = [{"lang": lang, "hyphen_lang": html_lang(lang)} for lang in edition.languages]
     return env.get_template("notes.html").render(
         pub=pub, edition=edition, parts=parts, labels=pub.labels, count=count,
         style=stylesheet(pub, edition))
@@ -102,7 +106,7 @@ def render_part(pub, lang, env, edition) -> dict:
     finally:
         SECTION_LANG.reset(token)
     return {"lang": lang, "sections": sections, "labels": pub.labels[lang],
-            "hyphen_lang": HTML_LANG[lang]}
+            "hyphen_lang": html_lang(lang)}
 
 
 def _section(pub, section, lang, env, edition, contents) -> dict:

@@ -1,8 +1,9 @@
-"""Translation integrity: every Polish text has an English one, and none is out of date.
+"""Translation integrity: every text of the source language (the first of publication.yaml,
+Polish here) has its translations, and none is out of date.
 
-Each English section records the version of the Polish text it translates as `source-hash:` in
-its front matter. When the Polish text changes, the build warns that the English is stale until
-an editor updates it and runs `python build.py reviewed content/en/FILE.md`.
+Each translated section records the version of the source text it translates as `source-hash:`
+in its front matter. When the source text changes, the build warns that the translation is
+stale until an editor updates it and runs `python build.py reviewed content/en/FILE.md`.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from .content import read_text, split_front_matter
+from .content import ContentError, load_yaml, read_text, split_front_matter
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .model import text_file
 
@@ -18,7 +19,7 @@ HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
 
 
 def source_hash(meta, body: str) -> str:
-    """A short fingerprint of a Polish section: its title and its text."""
+    """A short fingerprint of a source section: its title and its text."""
     text = meta["title"].strip() + "\n" + "\n".join(l.rstrip() for l in body.strip().split("\n"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
@@ -29,7 +30,7 @@ def problems(pub) -> list:
     root = Path(pub.root)
     for section in pub.sections:
         for lang in pub.languages[1:]:
-            found += _stale(root, section, lang)
+            found += _stale(root, section, lang, pub.languages[0])
     for lang in pub.languages[1:]:
         named = {f"{s.file}.md" for s in pub.sections}
         for path in sorted((root / lang).glob("*.md")):
@@ -40,22 +41,34 @@ def problems(pub) -> list:
     return found
 
 
-def _stale(root, section, lang) -> list:
+def _stale(root, section, lang, source) -> list:
     display = text_file(root, lang, section.file)
     meta = section.meta[lang]
-    expected = source_hash(section.meta["pl"], section.bodies["pl"])
+    expected = source_hash(section.meta[source], section.bodies[source])
     recorded = meta.get("source-hash")
     line = meta.key_lines.get("source-hash", 1)
     command = f"python build.py reviewed {_as_given(root / lang / f'{section.file}.md')}"
     if recorded is None:
         return [Diagnostic(display, 1, WARNING,
                            f"the translation records no source-hash; after checking it against "
-                           f"the Polish text run: {command}")]
+                           f"{text_file(root, source, section.file)} run: {command}")]
     if str(recorded) != expected:
         return [Diagnostic(display, line, WARNING,
-                           f"stale translation: {root.name}/pl/{section.file}.md changed since "
+                           f"stale translation: {text_file(root, source, section.file)} changed since "
                            f"this text was reviewed; update it, then run: {command}")]
     return []
+
+
+def source_language(root: Path) -> str:
+    """The code of the first language of a publication.yaml: the one the others translate."""
+    data, display = load_yaml(root, "publication.yaml")
+    first = (data.get("languages") or [None])[0] if isinstance(data, dict) else None
+    code = first.get("code") if isinstance(first, dict) else first
+    if not isinstance(code, str):
+        raise ContentError(display, getattr(data, "key_lines", {}).get("languages", 1),
+                           "list the languages of the publication, the source first, "
+                           "e.g. [pl, en]")
+    return code
 
 
 def _as_given(path: Path) -> str:
@@ -67,17 +80,18 @@ def _as_given(path: Path) -> str:
 
 
 def mark_reviewed(content_dir, files, progress) -> int:
-    """Record the current Polish version in each English file named. Each file's Polish
-    original is looked for beside it (../pl/ of its folder), whatever --content says."""
+    """Record the current version of the source text in each translation named. Each file's
+    original is looked for beside it (../<source language>/ of its folder, the first language
+    of that publication.yaml), whatever --content says."""
     if not files:
-        progress.warn("name the English files you have checked against the Polish text, e.g. "
-                      "python build.py reviewed content/en/01-pim.md")
+        progress.warn("name the translated files you have checked against the source text, "
+                      "e.g. python build.py reviewed content/en/01-pim.md")
         return 2
     for path in (Path(f) for f in files):
         root = path.resolve().parent.parent
-        if not (root / "pl" / path.name).is_file():
+        if not (root / "publication.yaml").is_file():
             root = Path(content_dir).resolve()
-        original = root / "pl" / path.name
+        original = root / source_language(root) / path.name
         pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original), root),
                                                 str(original))
         text = read_text(path, str(path))

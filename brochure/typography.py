@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-LANGS = ("pl", "en")
+from .languages import REFERENCE
+
+LANGS = ("pl", "en")      # the reference languages, with rule tables of their own
 
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"    # no line break after the en dash of a range: "2021–2023" stays whole
@@ -157,8 +159,6 @@ _SINGLE_QUOTES = {
 }
 # Polish one-letter words must not end a line: "w\u00a0domu", "(i\u00a0w\u00a0tym)".
 # Only the gap is replaced, so the word may end the previous piece: "<em>w</em> domu".
-_ONE_LETTER = Rule("one-letter", _sub(
-    rf"(?<= (?<![^\s(\[{{„“«‘\"']) [aiouwzAIOUWZ] ) {_GAP} (?=\S)", NBSP))
 # "i/lub": no line break after the slash.
 _AND_OR = Rule("and-or", _sub(r"(?<![^\W\d_]) i/ (?=lub\b)", "i/" + WORD_JOINER))
 # "i) planowaniu", "ii) …": an enumeration label stays with its first word.
@@ -168,10 +168,28 @@ _NUMBER_WORD = Rule("number-word", _sub(
     rf"(?<!\w) (\d{{1,4}}) {_GAP} (?=[^\W\d_]|%)", r"\1" + NBSP))
 
 
+def months(lang: str) -> str:
+    """A pattern of the month names of `lang` (for another language than the reference ones,
+    the CLDR names in their format and stand-alone forms)."""
+    if lang in MONTHS:
+        return MONTHS[lang]
+    from .labels import month_names
+
+    names = {n for form in ("wide", "abbreviated") for context in ("format", "stand-alone")
+             for n in month_names(lang, form, context) if len(n.rstrip(".")) > 2}
+    return "(?i:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")"
+
+
 def _month_year(lang: str) -> Rule:
     """ "lutego 2022", "February 2022" """
     return Rule("month-year", _sub(
-        rf"(?<!\w) ({MONTHS[lang]}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
+        rf"(?<!\w) ({months(lang)}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
+
+
+def _one_letter(letters: str) -> Rule:
+    """Single-letter words that must not end a line (Polish: a i o u w z)."""
+    return Rule("one-letter", _sub(
+        rf"(?<= (?<![^\s(\[{{„“«‘\"']) [{re.escape(letters)}] ) {_GAP} (?=\S)", NBSP))
 
 
 # Order matters: quotes come before the dash rule (which looks for closing
@@ -179,7 +197,7 @@ def _month_year(lang: str) -> Rule:
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
-           _RANGES, _DASHES, _ONE_LETTER, _LABEL, _AND_OR, _month_year("pl"), _NUMBER_WORD],
+           _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR, _month_year("pl"), _NUMBER_WORD],
     "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
            _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
 }
@@ -195,9 +213,21 @@ class _Piece:
         return self.seen if self.frozen else self.text
 
 
+def _general_rules(language) -> list[Rule]:
+    """The rules of a language listed in publication.yaml (languages.py) other than pl, en."""
+    opening, closing = language.quotes
+    one_letter = [_one_letter(language.one_letter_words)] if language.one_letter_words else []
+    return [_SPACES, _ELLIPSIS, Rule("open-quote", _sub(_OPENS + '"', opening)),
+            Rule("close-quote", _sub('"', closing)), Rule("apostrophe", _sub("'", "’")),
+            _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD]
+
+
 def _check(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
+    """The rules of `lang` are known (a ValueError for a language nobody listed)."""
+    if lang not in RULES:
+        from .languages import get
+
+        RULES[lang] = _general_rules(get(lang))
 
 
 def _run(pieces: list[_Piece], lang: str) -> None:

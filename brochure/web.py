@@ -87,7 +87,7 @@ def page(pub, lang, languages, downloads, env) -> str:
     part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
     for section in part["sections"]:
         section["html"] = scrollable_tables(section["html"], section["title"])
-    switch = [{"lang": other, "code": render.HTML_LANG[other], "current": other == lang,
+    switch = [{"lang": other, "code": render.html_lang(other), "current": other == lang,
                "name": pub.labels[other]["language"],
                "href": root + page_path(other, languages)} for other in languages]
     return env.get_template("web/page.html").render(
@@ -148,7 +148,7 @@ def download_groups(downloads, labels, editions) -> list:
     order = [e.id for e in editions] + list(texts["files"])
     downloads = sorted(downloads, key=lambda d: (order.index(d.edition), order.index(d.kind)))
     for printing, title in ((False, texts["screen"]), (True, texts["print"])):
-        files = [{"href": d.path, "hreflang": render.HTML_LANG[d.lang], "label": label(d, labels),
+        files = [{"href": d.path, "hreflang": render.html_lang(d.lang), "label": label(d, labels),
                   "details": details(d, labels)} for d in downloads if d.print == printing]
         if files:
             groups.append({"title": title, "files": files})

@@ -1,4 +1,5 @@
 """python build.py check: every finding names file and line; errors give exit 1, never a crash."""
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import pytest
 
 from conftest import edit
 
-from brochure import check, translation
+from brochure import check, languages, translation
 from brochure.check import balance_problems, line_problems
 from brochure.diagnostics import INFO, Diagnostic
 
@@ -151,11 +152,12 @@ def test_wordlist_entry_with_capitals_matches_exactly(tree):
 def test_missing_hunspell_dictionary_is_said_once(tree, monkeypatch):
     if shutil.which("hunspell") is None:
         pytest.skip("hunspell is not installed")
-    monkeypatch.setitem(check.DICTIONARIES, "pl", "xx_XX")
+    monkeypatch.setitem(languages._defined, "pl",
+                        dataclasses.replace(languages.REFERENCE["pl"], hunspell="xx_XX"))
     code, warnings, _ = run(tree)
     assert code == 0
     assert warnings == [PPP_MISSING, "check: warning: hunspell xx_XX dictionary not installed; "
-                                     "spelling skipped"]
+                                     "spelling of pl skipped"]
 
 
 def test_missing_hunspell_is_said_once(tree, monkeypatch):

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from brochure import languages
 from brochure.dates import format_dates
 from brochure.labels import Labels
 from brochure.model import Event
@@ -36,6 +37,7 @@ def test_the_open_end_is_the_editors_wording():
 
 
 def test_month_names_come_from_cldr_for_any_language():
+    languages.define({"code": "de", "tag": "de-DE", "hunspell": "de_DE", "quotes": "„“"})
     de = Labels("de", dict(LABELS["en"]))
     assert format_dates(ev(D(2022, 3, 1), D(2022, 3, 4)), de) == "1–4 März 2022"
     assert LABELS["pl"].month(5) == "maj" and LABELS["pl"].month(5, context="format") == "maja"
