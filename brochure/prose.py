@@ -13,6 +13,7 @@ import re
 from typing import Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
@@ -57,7 +58,7 @@ def to_html(source: str, file: str, first_line: int, lang: str, root=None,
     them, such a line stays text); ids: a list that receives (id, line) of every element id the
     text writes."""
     page = _Page(file, first_line, lang, root, components)
-    tokens = page.walk(_untitled_boxes(MD.parse(source)))
+    tokens = _pictures(page.walk(_untitled_boxes(MD.parse(source))))
     if ids is not None:
         ids += page.ids
     return MD.renderer.render(tokens, MD.options, {})
@@ -207,6 +208,8 @@ class _Page:
                 self._raw_ids(child.content, line)
             elif child.type in ("link_open", "image"):
                 child.attrs.update(self._attributes(child.tag, _own_attrs(child), line))
+            if child.type == "image":
+                self._picture(child, line)
             child.meta["line"] = line
             children.append(child)
         if open_tags:
@@ -214,6 +217,19 @@ class _Page:
                                   content=sanitize.close_tags(open_tags)))
         token.children = self._inline_attr_lists(children)
         self._typeset(token.children)
+
+    def _picture(self, image: Token, line: int) -> None:
+        """An image says what it shows (its alt text, which screen readers read) and its
+        caption (the title, "...") is typeset as text."""
+        if not image.content.strip():
+            raise ContentError(self.file, self._line(line),
+                               f'the image {image.attrs.get("src", "")} has no description: '
+                               f'write what it shows between the brackets, e.g. '
+                               f'![Mapa miast sieci](img/mapa.png "Podpis pod obrazem"); '
+                               f'screen readers read it to people who cannot see the picture')
+        self._typeset(image.children or [])
+        if image.attrs.get("title"):
+            image.attrs["title"] = self._smarten([(str(image.attrs["title"]), False)])[0]
 
     def _inline_attr_lists(self, children) -> list[Token]:
         """`[x](url){: ... }`, `*x*{: ... }`: attributes of the element just closed."""
@@ -241,6 +257,50 @@ class _Page:
                 run = []
             elif child.type in ("text", "code_inline"):
                 run.append(child)
+
+
+PICTURE_SIZES = ("small", "half", "full")    # a third, half, all of the text column
+
+
+def _pictures(tokens: list[Token]) -> list[Token]:
+    """A paragraph holding only an image is a picture: <figure> with the image at its size
+    class (`{: .half }`; full width without one) and its title as the caption."""
+    out, i = [], 0
+    while i < len(tokens):
+        image = _lone_image(tokens, i)
+        if image is None:
+            out.append(tokens[i])
+            i += 1
+            continue
+        block = Token("html_block", "", 0, map=tokens[i].map)
+        block.content = _figure(image) + "\n"
+        out.append(block)
+        i += 3
+    return out
+
+
+def _lone_image(tokens, i) -> Token | None:
+    if tokens[i].type != "paragraph_open" or i + 2 >= len(tokens):
+        return None
+    children = [c for c in tokens[i + 1].children or []
+                if not (c.type == "text" and not c.content.strip())]
+    if len(children) != 1 or children[0].type != "image":
+        return None
+    image = children[0]
+    block_classes = tokens[i].attrs.get("class")       # {: .half } on the line below
+    if block_classes:
+        image.attrs["class"] = f'{block_classes} {image.attrs.get("class", "")}'.strip()
+    return image
+
+
+def _figure(image: Token) -> str:
+    classes = str(image.attrs.pop("class", "")).split()
+    size = next((c for c in classes if c in PICTURE_SIZES), "full")
+    others = " ".join(c for c in classes if c not in PICTURE_SIZES)
+    caption = image.attrs.pop("title", None)
+    img = MD.renderer.renderInline([image], MD.options, {})
+    figcaption = f"<figcaption>{escapeHtml(str(caption))}</figcaption>" if caption else ""
+    return f'<figure class="picture {size}{" " + others if others else ""}">{img}{figcaption}</figure>'
 
 
 def _own_attrs(token: Token) -> dict:

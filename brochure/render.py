@@ -255,7 +255,7 @@ def stylesheet(pub, edition) -> Markup:
     has the bleed of print (the screen PDFs are cut to the trim), and the colours are sRGB
     (the print PDFs are painted in device CMYK, see adapters.device_cmyk_colours).
     """
-    names = ["tokens.css", "brochure.css"]
+    names = ["tokens.css", "brochure.css", "pictures.css"]
     bleed = pub.print_options["bleed_mm"]
     css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
            f"src: url({pub.print_options['icc']}) }}\n@page {{ bleed: {bleed}mm }}\n"

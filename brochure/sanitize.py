@@ -345,8 +345,9 @@ class _Cleaner(HTMLParser):
             self._fail(f'the image {shown} is a link to {resolved}, outside the content '
                               f'folder; copy the image itself into {shown_root}/')
         if not exists:
-            self._fail(f"image not found: {shown}; check the name (letters' case "
-                              f"counts) or add the file")
+            self._fail(f"image not found: {shown} (an image's path is relative to the "
+                       f"folder of its Markdown file); check the name (letters' case counts) "
+                       f"or add the file")
         if not is_file:
             self._fail(f"the image {shown} is not a regular file")
         if not resolved.name.lower().endswith(IMAGE_SUFFIXES):
