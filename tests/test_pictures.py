@@ -1,5 +1,6 @@
 """Pictures in the texts: a caption, a size class, always inside the text column, and a
 description (alt text) that screen readers read, required."""
+import page
 import pikepdf
 import pytest
 from PIL import Image
@@ -91,3 +92,6 @@ def test_the_pdf_describes_each_picture_and_prints_its_caption(pictured, tmp_pat
                 if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
                 and "/Alt" in obj}
     assert {"Schemat sieci miast od północy do południa", "Wykres udziału miast"} <= alts, alts
+    report = page.validate_pdf(str(out / "pim-pl.pdf"), profile=page.ValidationProfile("ua1"))
+    assert report.rules.total >= 100 and report.rules.failed == 0, \
+        [f.message for f in report.failures][:5]
