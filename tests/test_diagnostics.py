@@ -1,12 +1,10 @@
 """One Diagnostic type for the build, `check` and `watch`: printed as `file:line: level:
 message`, or as JSON with --json, and read back as objects, never as lines to parse."""
 import json
-import sys
-import time
 
 import pytest
 
-from brochure import check, cli, watch
+from brochure import check, cli
 from brochure.diagnostics import Diagnostic, count, errors
 from conftest import edit
 
@@ -54,37 +52,3 @@ def test_build_with_json_prints_one_object_a_line(tree, tmp_path, capsys):
     assert first.line and "cities_expected" in first.message
     assert found[-1] == Diagnostic(None, None, "error", f"nothing was written; the files in "
                                                         f"{tmp_path / 'out'}/ are unchanged")
-
-
-class Lines:
-    def __init__(self):
-        self.lines = []
-
-    def info(self, text):
-        self.lines.append(text)
-
-    warn = info
-
-
-def until(condition, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def test_watch_prints_the_rebuild_warnings_and_the_change_they_follow():
-    warning = Diagnostic("content/pl/01.md", 4, "warning", 'unknown word "Kraków"')
-    script = f"print({warning.as_json()!r})"
-    lines = Lines()
-    builder = watch.Builder([sys.executable, "-c", script], "out", lines)
-    try:
-        builder.request("content/pl/01.md")
-        assert until(lambda: len(lines.lines) >= 2, timeout=10), lines.lines
-    finally:
-        builder.stop()
-    assert "PDFs rebuilt" in lines.lines[0] and "after content/pl/01.md" in lines.lines[0]
-    assert "(1 warning)" in lines.lines[0]
-    assert lines.lines[1].strip() == str(warning)

@@ -25,6 +25,7 @@ import pytest
 
 from brochure import content, watch
 from brochure.content import ContentError
+from brochure.diagnostics import Diagnostic
 
 from conftest import pdf_text
 
@@ -224,6 +225,21 @@ def test_rebuilds_never_overlap_and_changes_during_a_build_queue_one(tmp_path):
     spans = [tuple(map(float, line.split())) for line in runs.read_text().splitlines()]
     assert len(spans) == 2 and spans[0][1] <= spans[1][0], spans
     assert all("PDFs rebuilt in" in line and "into out/" in line for line in lines.lines)
+
+
+def test_watch_prints_the_rebuild_warnings_and_the_change_they_follow():
+    warning = Diagnostic("content/pl/01.md", 4, "warning", 'unknown word "Kraków"')
+    script = f"print({warning.as_json()!r})"
+    lines = Lines()
+    builder = watch.Builder([sys.executable, "-c", script], "out", lines)
+    try:
+        builder.request("content/pl/01.md")
+        assert until(lambda: len(lines.lines) >= 2, timeout=10), lines.lines
+    finally:
+        builder.stop()
+    assert "PDFs rebuilt" in lines.lines[0] and "after content/pl/01.md" in lines.lines[0]
+    assert "(1 warning)" in lines.lines[0]
+    assert lines.lines[1].strip() == str(warning)
 
 
 def test_a_failed_rebuild_says_why_and_stop_ends_a_running_build(tmp_path):
