@@ -735,8 +735,8 @@ def _check_section_networks(root, sections, ids):
             file = text_file(root, lang, section.file)
             if network is not None and network not in ids:
                 raise ContentError(file, line, f'network "{network}" is not in '
-                                               f'content/data/networks.yaml; expected one of: '
-                                               f'{", ".join(ids)}')
+                                               f'{root.name}/data/networks.yaml; expected one '
+                                               f'of: {", ".join(ids)}')
             if meta["layout"] == "network" and network is None:
                 raise ContentError(file, meta.key_lines.get("layout", 1),
                                    "layout network needs a network: line in the front matter "

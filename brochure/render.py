@@ -146,8 +146,9 @@ def _component_problem(pub, section, name, argument) -> str | None:
     if name == "key-figures":
         groups = sorted({f.group for f in pub.figures})
         if (argument or "main") not in groups:
-            return (f'no key figures in group "{argument or "main"}"; content/data/figures.yaml '
-                    f'has the groups: {", ".join(groups)}')
+            return (f'no key figures in group "{argument or "main"}"; '
+                    f'{Path(pub.root).name}/data/figures.yaml has the groups: '
+                    f'{", ".join(groups)}')
     elif argument:
         return f"[[{name}]] takes no word after its name; write [[{name}]]"
     needs = {"timeline": (pub.events, "data/timeline.yaml", "meetings"),
