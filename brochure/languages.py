@@ -87,7 +87,14 @@ def _from_fields(spec: dict) -> Language:
     for name in ("tag", "hunspell", "quotes"):
         if not spec.get(name):
             raise ValueError(f'language "{code}" needs "{name}"')
-    tag, html_lang = spec["tag"], spec.get("html_lang", spec["tag"])
+    html_lang = spec.get("html_lang", spec["tag"])
+    _check_tags(code, spec["tag"], html_lang)
+    _check_style(code, spec["quotes"], spec.get("dates", "words"))
+    return Language(code, spec["tag"], html_lang, spec["hunspell"], spec["quotes"],
+                    spec.get("one_letter_words", ""), spec.get("dates", "words"))
+
+
+def _check_tags(code: str, tag: str, html_lang: str) -> None:
     for value in (tag, html_lang):
         if not _TAG.fullmatch(value):
             raise ValueError(f'"{value}" (language "{code}") is not a BCP 47 tag such as de-DE')
@@ -98,11 +105,11 @@ def _from_fields(spec: dict) -> Language:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         raise ValueError(f'Babel (CLDR) does not know the language "{code}"') from None
-    if len(spec["quotes"]) != 2 or not all(unicodedata.category(q)[0] == "P"
-                                           for q in spec["quotes"]):
+
+
+def _check_style(code: str, quotes: str, dates: str) -> None:
+    if len(quotes) != 2 or not all(unicodedata.category(q)[0] == "P" for q in quotes):
         raise ValueError(f'"quotes" of language "{code}" must be the 2 quotation marks, '
                          f'opening and closing, e.g. „“ or «»')
-    if spec.get("dates", "words") not in DATES:
+    if dates not in DATES:
         raise ValueError(f'"dates" of language "{code}" is "figures" or "words"')
-    return Language(code, tag, html_lang, spec["hunspell"], spec["quotes"],
-                    spec.get("one_letter_words", ""), spec.get("dates", "words"))
