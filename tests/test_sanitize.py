@@ -205,7 +205,7 @@ def test_line_is_the_first_line_without_source():
 def test_an_image_in_content_is_resolved(root):
     html = clean("![Mapa](img/mapa.png \"Polska\")", root=root)
     # relative to the documents' base URL: no absolute path of this computer in the HTML
-    assert '<img src="content/pl/img/mapa.png" alt="Mapa" title="Polska">' in html
+    assert '<img src="content/pl/img/mapa.png" alt="Mapa"><figcaption>Polska</figcaption>' in html
     assert str(root) not in html
 
 
