@@ -1,4 +1,4 @@
-"""The map of Poland (brochure/graphics/map.py): geometry, labels, legend, accessibility."""
+"""The map of Poland (brochure/graphics/map*.py): geometry, labels, legend, accessibility."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from brochure.graphics import map as gmap  # noqa: E402
-from brochure.graphics.map import (  # noqa: E402
-    boxes_overlap, layout_map, legend_count, map_alt_text, place_labels,
-    point_in_polygon, polish_key, project, render_map, segments_cross,
+from brochure.graphics import maplabels, maplayout  # noqa: E402
+from brochure.graphics.map import render_cover_map, render_map  # noqa: E402
+from brochure.graphics.mapgeometry import (  # noqa: E402
+    box_hits_polyline, boxes_overlap, point_in_polygon, project, segments_cross,
 )
+from brochure.graphics.maplabels import place_labels  # noqa: E402
+from brochure.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
 from brochure.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
 from conftest import LABELS  # noqa: E402
@@ -238,7 +240,7 @@ def test_labels_sit_next_to_their_cities(layout):
 
 def test_label_width_comes_from_the_font(layout):
     lb = next(lb for lb in layout.labels if lb.name == "Ruda Śląska")
-    assert lb.width == pytest.approx(text_width("Ruda Śląska", gmap.LABEL_SIZE))
+    assert lb.width == pytest.approx(text_width("Ruda Śląska", maplabels.LABEL_SIZE))
     assert text_width("Międzyrzec Podlaski", 2.6) > text_width("Żory", 2.6)
     assert text_width("Łódź", 5.2) == pytest.approx(2 * text_width("Łódź", 2.6))
     w, asc, desc = text_extents("Żory", 2.6)
@@ -389,7 +391,7 @@ def test_real_content_if_present():
 
 
 def test_cover_map_shows_every_city_without_labels(pub):
-    root = ET.fromstring(gmap.render_cover_map(pub, "pl"))
+    root = ET.fromstring(render_cover_map(pub, "pl"))
     shapes = [e for e in root.iter() if e.tag.split("}")[-1] in ("circle", "rect", "polygon")]
     with_coordinates = [c for c in pub.cities if c.lat is not None]
     assert len(shapes) == len(with_coordinates)
@@ -430,12 +432,12 @@ def test_real_map_labels_stand_apart_and_inside_the_outline_box(lang):
                     max(x for r in L.rings for x, _ in r), max(y for r in L.rings for _, y in r))
         for i, a in enumerate(L.labels):
             for b in L.labels[i + 1:]:
-                assert _gap(a.box, b.box) >= gmap.LABEL_SEPARATION, (name, a.name, b.name)
+                assert _gap(a.box, b.box) >= maplabels.LABEL_SEPARATION, (name, a.name, b.name)
             for m in L.markers:
                 if m.city != a.name:
-                    assert _gap(a.box, m.box) >= gmap.OTHER_MARKER_GAP, (name, a.name, m.city)
-            assert ring_box[0] - gmap.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + gmap.MARGIN, (name, a.name)
-            assert ring_box[1] - gmap.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + gmap.MARGIN, (name, a.name)
+                    assert _gap(a.box, m.box) >= maplabels.OTHER_MARKER_GAP, (name, a.name, m.city)
+            assert ring_box[0] - maplayout.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + maplayout.MARGIN, (name, a.name)
+            assert ring_box[1] - maplayout.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + maplayout.MARGIN, (name, a.name)
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
@@ -446,5 +448,5 @@ def test_cities_map_labels_do_not_cross_the_border(lang):
             continue
         L = layout_map(pub, lang, width)
         edges = [(r[i], r[(i + 1) % len(r)]) for r in L.rings for i in range(len(r))]
-        crossing = [lb.name for lb in L.labels if gmap.box_hits_polyline(lb.box, edges)]
+        crossing = [lb.name for lb in L.labels if box_hits_polyline(lb.box, edges)]
         assert not crossing, (name, crossing)
