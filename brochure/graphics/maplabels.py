@@ -88,8 +88,9 @@ class Ink(NamedTuple):
 
 
 def candidates(px: float, py: float, mbox: Box, ink: Ink):
-    """Label positions round the marker at (px, py) with box mbox (its ring included), in
-    rising base cost: beside the marker first, then on leader lines."""
+    """Label positions round the marker at (px, py) with box mbox (its ring included): beside
+    the marker in rising base cost, then on leader lines, each distance dearer than the last
+    (within one distance the cost rises and falls again with the direction)."""
     yield from _beside_marker(px, py, mbox, ink)
     yield from _on_leaders(px, py, mbox, ink)
 
@@ -262,7 +263,9 @@ def _best_label(scene: _Scene, i: int, order, size, style) -> Label | None:
     best, best_cost = None, None
     for candidate in candidates(px, py, inflate(mbox, MARKER_STROKE / 2), ink):
         if best_cost is not None and candidate.cost >= best_cost:
-            break                      # candidates come in rising base cost
+            # Costs rise from one group of candidates to the next, not always within a leader
+            # distance: this stop is a shortcut the maps are tuned to (searching on changes the A5 map).
+            break
         box = label_box(candidate, ink)
         if not scene.box_is_free(i, box):
             continue
