@@ -513,12 +513,21 @@ def test_densest_first_starts_in_the_crowd_and_ends_with_the_loner():
     assert maplabels.densest_first(twins) == [1, 0]
 
 
-def test_a_label_avoids_a_neighbours_free_slot_when_it_can():
-    """Two cities side by side: the left one's label does not take the right one's place."""
-    pts = [("Lewe", 30, 30, (29, 29, 31, 31)), ("Prawe", 36, 30, (35, 29, 37, 31))]
-    labels = place_labels(pts, (0, 0, 80, 60))
-    assert [lb.position for lb in labels] == ["left", "right"]
-    assert not boxes_overlap(labels[0].box, labels[1].box)
+def test_cost_counts_each_unlabelled_neighbours_slot_and_the_border():
+    """A label costs more for each unlabelled neighbour whose right or left place it takes
+    (NEIGHBOUR_SLOT mm each side of the marker, a cap height up and down) and for crossing
+    the border; a neighbour already labelled no longer counts."""
+    pts = [("A", 30, 30, (29, 29, 31, 31)), ("B", 44, 30, (43, 29, 45, 31)), ("C", 44, 31, (43, 30, 45, 32))]
+    scene = maplabels.Scene(pts, (0, 0, 80, 60), (), (((38.0, 0.0), (38.0, 60.0)),), 1.9,
+                            [p[3] for p in pts])
+    order = [0, 1, 2]
+    near_b_and_c = (32.0, 29.0, 37.0, 31.0)                # inside both slots, short of the border
+    assert scene.cost(0, near_b_and_c, 1.0, order) == pytest.approx(1.0 + 2 * maplabels.NEIGHBOUR_COST)
+    assert scene.cost(0, (32.0, 40.0, 37.0, 42.0), 1.0, order) == pytest.approx(1.0)   # below the slots
+    across = (32.0, 40.0, 40.0, 42.0)
+    assert scene.cost(0, across, 1.0, order) == pytest.approx(1.0 + maplabels.BORDER_COST)
+    scene.add(1, maplabels.Label("B", 46, 31, 3, (46, 29, 49, 31), (44, 30)))
+    assert scene.cost(0, near_b_and_c, 1.0, order) == pytest.approx(1.0 + maplabels.NEIGHBOUR_COST)
 
 
 def test_border_crossing_is_avoided_when_a_short_move_helps():

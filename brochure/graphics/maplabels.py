@@ -148,7 +148,7 @@ def label_box(candidate: Candidate, ink: Ink) -> Box:
 
 
 @dataclass
-class _Scene:
+class Scene:
     """What a new label must keep clear of; grows as labels are placed."""
     points: list
     inner: Box                          # the bounds less the clearance
@@ -245,7 +245,7 @@ def _crowding(points, i: int) -> float:
 def _place_in_order(points, order, bounds, obstacles, soft_lines, size, style):
     """(labels in the order of points, None), or (None, index of the first that found no room)."""
     cap = cap_height(size, style)
-    scene = _Scene(points, inflate(bounds, -CLEARANCE), tuple(obstacles), tuple(soft_lines), cap,
+    scene = Scene(points, inflate(bounds, -CLEARANCE), tuple(obstacles), tuple(soft_lines), cap,
                    [inflate(p[3], MARKER_STROKE / 2) for p in points])
     for i in order:
         label = _best_label(scene, i, order, size, style)
@@ -255,7 +255,7 @@ def _place_in_order(points, order, bounds, obstacles, soft_lines, size, style):
     return [scene.placed[i] for i in range(len(points))], None
 
 
-def _best_label(scene: _Scene, i: int, order, size, style) -> Label | None:
+def _best_label(scene: Scene, i: int, order, size, style) -> Label | None:
     """The cheapest free position for point i's label, None if there is none."""
     name, px, py, mbox = scene.points[i]
     w, asc, desc = text_extents(name, size, style)
