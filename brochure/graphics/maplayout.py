@@ -24,8 +24,19 @@ LEGEND_CLEARANCE = 0.6      # labels keep this from the legend
 BAND_GAP = 2.0              # a legend band under the map: the gap above it
 COLUMN_GAP, ROW_GAP = 6.0, 2.2
 SYMBOL_WIDTH = 2 * MARKER_R + 1.6   # a legend entry's marker and the space after it
+SYMBOL_INSET = 0.4          # the marker's edge from the entry's left
+NAME_DROP = 0.3             # the entry's top to the name's cap height
+COUNT_LEADING = 1.25        # the name's baseline to the count's, times the count's size
+ENTRY_FOOT = 0.35           # below the count's baseline, times its size
 SCALE_MAX = 30              # mm: the scale bar's longest length
 SCALE_KM = (200, 100, 50, 25, 10, 5)
+SCALE_ABOVE = 0.8           # room above the bar (its ticks)
+SCALE_TEXT_DROP = 1.2       # the bar to the cap height of "100 km"
+SCALE_TEXT_NUDGE = 0.2      # ... and on to its baseline
+SCALE_BELOW = 0.8           # room under the text
+SCALE_SIDE = 0.6            # room beside the bar or text, whichever is longer
+SCALE_INSET = 0.4           # in a column: the bar's left end from the legend's left
+BAND_SCALE_DROP = 1.0       # in a band: the row's top to the bar
 KM = "km"
 
 
@@ -242,16 +253,18 @@ def _legend_items(pub, lang, shown) -> list:
 
 
 def _entry_height() -> float:
-    return cap_height(LEGEND_NAME_SIZE, "Bold") + 0.3 + LEGEND_COUNT_SIZE * 1.25 + LEGEND_COUNT_SIZE * 0.35
+    return (cap_height(LEGEND_NAME_SIZE, "Bold") + NAME_DROP + LEGEND_COUNT_SIZE * COUNT_LEADING
+            + LEGEND_COUNT_SIZE * ENTRY_FOOT)
 
 
 def _entry(n, name, count, x, y) -> LegendEntry:
     """A legend entry whose block starts at (x, y): the marker, the name, the count under it."""
     name_cap = cap_height(LEGEND_NAME_SIZE, "Bold")
-    b1 = y + name_cap + 0.3
-    b2 = b1 + LEGEND_COUNT_SIZE * 1.25
-    return LegendEntry(n.id, name, count, n.shape, n.colour, (x + MARKER_R + 0.4, b1 - name_cap / 2),
-                       (x + SYMBOL_WIDTH, b1), (x + SYMBOL_WIDTH, b2))
+    name_baseline = y + name_cap + NAME_DROP
+    count_baseline = name_baseline + LEGEND_COUNT_SIZE * COUNT_LEADING
+    return LegendEntry(n.id, name, count, n.shape, n.colour,
+                       (x + MARKER_R + SYMBOL_INSET, name_baseline - name_cap / 2),
+                       (x + SYMBOL_WIDTH, name_baseline), (x + SYMBOL_WIDTH, count_baseline))
 
 
 def _scale_bar(mm_per_km: float) -> ScaleBar:
@@ -262,14 +275,15 @@ def _scale_bar(mm_per_km: float) -> ScaleBar:
 
 def _scale_size(scale: ScaleBar) -> tuple:
     """Width and height of the scale bar with its text."""
-    width = max(scale.length, text_width(f"{scale.km} {KM}", LEGEND_COUNT_SIZE)) + 0.6
-    height = 0.8 + 1.2 + cap_height(LEGEND_COUNT_SIZE) + 0.8
+    width = max(scale.length, text_width(f"{scale.km} {KM}", LEGEND_COUNT_SIZE)) + SCALE_SIDE
+    height = SCALE_ABOVE + SCALE_TEXT_DROP + cap_height(LEGEND_COUNT_SIZE) + SCALE_BELOW
     return width, height
 
 
 def _scale_at(scale: ScaleBar, x: float, y: float) -> ScaleBar:
     """The scale bar with its left end at (x, y) and its text under it."""
-    return replace(scale, x=x, y=y, text_xy=(x, y + 1.2 + cap_height(LEGEND_COUNT_SIZE) + 0.2))
+    return replace(scale, x=x, y=y,
+                   text_xy=(x, y + SCALE_TEXT_DROP + cap_height(LEGEND_COUNT_SIZE) + SCALE_TEXT_NUDGE))
 
 
 def _legend_column(items, scale: ScaleBar) -> Legend:
@@ -280,7 +294,7 @@ def _legend_column(items, scale: ScaleBar) -> Legend:
         width = max(width, w)
         y += _entry_height() + ROW_GAP
     scale_w, scale_h = _scale_size(scale)
-    scale = _scale_at(scale, 0.4, y + 0.8)
+    scale = _scale_at(scale, SCALE_INSET, y + SCALE_ABOVE)
     return Legend(entries, scale, max(width, scale.x + scale_w), y + scale_h)
 
 
@@ -295,5 +309,5 @@ def _legend_band(items, scale: ScaleBar, row_width: float) -> Legend:
     scale_w, scale_h = _scale_size(scale)
     if x > 0 and x + scale_w > row_width:
         x, y = 0.0, y + _entry_height() + ROW_GAP
-    scale = _scale_at(scale, row_width - scale_w + 0.3, y + 1.0)
-    return Legend(entries, scale, row_width, max(y + _entry_height(), scale.y - 0.8 + scale_h))
+    scale = _scale_at(scale, row_width - scale_w + SCALE_SIDE / 2, y + BAND_SCALE_DROP)
+    return Legend(entries, scale, row_width, max(y + _entry_height(), scale.y - SCALE_ABOVE + scale_h))
