@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for, project,
                           projected_rings)
 from .maplabels import HALO, LABEL_SIZE, SEA_SIZE
-from .maplayout import LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, KM, shown_cities, layout_map
+from .maplayout import KM, LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, layout_map, shown_cities
 from .tokens import colours
 
 FONT = "Lato"

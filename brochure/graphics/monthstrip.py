@@ -19,6 +19,15 @@ from .tokens import colours
 
 MARKER_R = 1.55              # mm
 STEP = 3.9                   # vertical pitch of stacked markers, mm
+RING_INSET = 0.3             # a ring (all networks, unknown network) is this much smaller than a marker
+ALL_RING = 0.55              # its stroke width
+UNKNOWN_RING, UNKNOWN_DASHES = 0.4, "0.6 0.45"
+AXIS_WIDTH = 0.3
+ABOVE_STACK, BELOW_STACK = 1.2, 0.6   # room over the tallest stack of markers, and under it
+NAME_DROP = 1.4              # the axis to the month names' cap height
+LINES_UNDER_AXIS = 2.6       # month name and year, in month-name sizes
+FOOT = 1.0
+YEAR_LEADING = 1.25          # month name's baseline to the year's, times the size
 COLOURS = ("ink", "muted", "tint", "paper", "strip-all", "strip-unknown")
 
 
@@ -34,11 +43,12 @@ def months_of(events) -> list:
 
 def _marker(pub, event, x, y, r, ink) -> str:
     if event.network == "all":
-        return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - 0.3:.2f}" fill="{ink["paper"]}" '
-                f'stroke="{ink["strip-all"]}" stroke-width="0.55"/>')
+        return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - RING_INSET:.2f}" fill="{ink["paper"]}" '
+                f'stroke="{ink["strip-all"]}" stroke-width="{ALL_RING}"/>')
     if event.network == UNKNOWN:
-        return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - 0.3:.2f}" fill="{ink["paper"]}" '
-                f'stroke="{ink["strip-unknown"]}" stroke-width="0.4" stroke-dasharray="0.6 0.45"/>')
+        return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - RING_INSET:.2f}" fill="{ink["paper"]}" '
+                f'stroke="{ink["strip-unknown"]}" stroke-width="{UNKNOWN_RING}" '
+                f'stroke-dasharray="{UNKNOWN_DASHES}"/>')
     n = pub.network(event.network)
     return marker_svg(n.shape, x, y, n.colour, r=r)
 
@@ -54,7 +64,7 @@ class _Grid:
 
     @property
     def height(self) -> float:
-        return self.axis + self.label * 2.6 + 1.0
+        return self.axis + self.label * LINES_UNDER_AXIS + FOOT
 
 
 def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
@@ -67,7 +77,7 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
                  for m in months}
     tallest = max(len(v) for v in per_month.values())
     r, step = MARKER_R * scale, STEP * scale
-    grid = _Grid(width_mm / len(months), r, step, pt(label_pt), 1.2 + tallest * step + 0.6)
+    grid = _Grid(width_mm / len(months), r, step, pt(label_pt), ABOVE_STACK + tallest * step + BELOW_STACK)
     ink = colours(*COLOURS)
     names = [pub.labels[lang].month(m, "abbreviated") for m in range(1, 13)]
     title = pub.labels[lang]["strip_title"].format(
@@ -79,7 +89,7 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
     for i, m in enumerate(months):
         out += _month(pub, i, m, per_month[m], names, grid, ink)
     out.append(f'<line fill="none" x1="0" y1="{grid.axis:.2f}" x2="{width_mm:.2f}" y2="{grid.axis:.2f}" '
-               f'stroke="{ink["muted"]}" stroke-width="0.3"/>')
+               f'stroke="{ink["muted"]}" stroke-width="{AXIS_WIDTH}"/>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -89,17 +99,17 @@ def _month(pub, i: int, month, events, names, grid: _Grid, ink) -> list:
     the first month and every January."""
     x0, label = i * grid.column, grid.label
     middle = x0 + grid.column / 2
-    name_y = grid.axis + 1.4 + cap_height(label)
+    name_y = grid.axis + NAME_DROP + cap_height(label)
     out = []
     if i % 2 == 0:
         out.append(f'<rect x="{x0:.2f}" y="0" width="{grid.column:.2f}" height="{grid.axis:.2f}" '
                    f'fill="{ink["tint"]}"/>')
     for j, e in enumerate(events):
-        out.append(_marker(pub, e, middle, grid.axis - 0.6 - grid.r - j * grid.step, grid.r, ink))
+        out.append(_marker(pub, e, middle, grid.axis - BELOW_STACK - grid.r - j * grid.step, grid.r, ink))
     out.append(f'<text x="{middle:.2f}" y="{name_y:.2f}" font-size="{label:.3f}" '
                f'text-anchor="middle" fill="{ink["ink"]}">{escape(names[month.month - 1])}</text>')
     if i == 0 or month.month == 1:
-        out.append(f'<text x="{middle:.2f}" y="{name_y + label * 1.25:.2f}" '
+        out.append(f'<text x="{middle:.2f}" y="{name_y + label * YEAR_LEADING:.2f}" '
                    f'font-size="{label:.3f}" font-weight="bold" text-anchor="middle" '
                    f'fill="{ink["muted"]}">{month.year}</text>')
     return out
