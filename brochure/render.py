@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import jinja2
-import tinycss2
 from markupsafe import Markup, escape
 
 from . import dates, prose, typography
@@ -293,21 +292,6 @@ A5_PAGE = """
 .cover-bands { left: 0; right: 0; top: 0; height: 7mm; }
 .back-cover .cover-bands.bottom { top: auto; bottom: 0; }
 """
-
-
-@functools.lru_cache(maxsize=1)
-def design_tokens() -> dict:
-    """The custom properties of styles/tokens.css (`--navy: #14304f` -> {"navy": "#14304f"}):
-    the one home of the colours the Python side draws with (the web icon, the maps)."""
-    text = (STYLES / "tokens.css").read_text(encoding="utf-8")
-    tokens = {}
-    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
-            for item in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
-                                                        skip_whitespace=True):
-                if item.type == "declaration" and item.name.startswith("--"):
-                    tokens[item.name[2:]] = tinycss2.serialize(item.value).strip()
-    return tokens
 
 
 def _css_file(name) -> str:

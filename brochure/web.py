@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from . import render
 from .editions import Edition
-from .graphics import map as map_graphic
+from .graphics import map as map_graphic, tokens
 
 FOLDER = "web"                                    # under output/
 STYLESHEET = render.STYLES / "web.css"
@@ -122,7 +122,7 @@ def favicon(pub) -> str:
     bands = "".join(f'<rect x="{i * width:g}" y="22" width="{width:g}" height="10" '
                     f'fill="{n.colour}"/>' for i, n in enumerate(pub.networks))
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-            f'<rect width="32" height="32" fill="{render.design_tokens()["navy"]}"/>{bands}</svg>\n')
+            f'<rect width="32" height="32" fill="{tokens.colours("navy")["navy"]}"/>{bands}</svg>\n')
 
 
 # --------------------------------------------------------------------------- downloads

@@ -1,4 +1,4 @@
-"""The map of Poland (brochure/graphics/map.py): geometry, labels, legend, accessibility."""
+"""The map of Poland (brochure/graphics/map*.py): geometry, labels, legend, accessibility."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from brochure.graphics import map as gmap  # noqa: E402
-from brochure.graphics.map import (  # noqa: E402
-    boxes_overlap, layout_map, legend_count, map_alt_text, place_labels,
-    point_in_polygon, polish_key, project, render_map, segments_cross,
+from brochure.graphics import maplabels, maplayout  # noqa: E402
+from brochure.graphics.map import render_cover_map, render_map  # noqa: E402
+from brochure.graphics.mapgeometry import (  # noqa: E402
+    box_hits_polyline, boxes_overlap, point_in_polygon, project, segments_cross,
 )
+from brochure.graphics.maplabels import place_labels  # noqa: E402
+from brochure.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
 from brochure.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
 from conftest import LABELS  # noqa: E402
@@ -238,7 +240,7 @@ def test_labels_sit_next_to_their_cities(layout):
 
 def test_label_width_comes_from_the_font(layout):
     lb = next(lb for lb in layout.labels if lb.name == "Ruda Śląska")
-    assert lb.width == pytest.approx(text_width("Ruda Śląska", gmap.LABEL_SIZE))
+    assert lb.width == pytest.approx(text_width("Ruda Śląska", maplabels.LABEL_SIZE))
     assert text_width("Międzyrzec Podlaski", 2.6) > text_width("Żory", 2.6)
     assert text_width("Łódź", 5.2) == pytest.approx(2 * text_width("Łódź", 2.6))
     w, asc, desc = text_extents("Żory", 2.6)
@@ -389,7 +391,7 @@ def test_real_content_if_present():
 
 
 def test_cover_map_shows_every_city_without_labels(pub):
-    root = ET.fromstring(gmap.render_cover_map(pub, "pl"))
+    root = ET.fromstring(render_cover_map(pub, "pl"))
     shapes = [e for e in root.iter() if e.tag.split("}")[-1] in ("circle", "rect", "polygon")]
     with_coordinates = [c for c in pub.cities if c.lat is not None]
     assert len(shapes) == len(with_coordinates)
@@ -430,12 +432,12 @@ def test_real_map_labels_stand_apart_and_inside_the_outline_box(lang):
                     max(x for r in L.rings for x, _ in r), max(y for r in L.rings for _, y in r))
         for i, a in enumerate(L.labels):
             for b in L.labels[i + 1:]:
-                assert _gap(a.box, b.box) >= gmap.LABEL_SEPARATION, (name, a.name, b.name)
+                assert _gap(a.box, b.box) >= maplabels.LABEL_SEPARATION, (name, a.name, b.name)
             for m in L.markers:
                 if m.city != a.name:
-                    assert _gap(a.box, m.box) >= gmap.OTHER_MARKER_GAP, (name, a.name, m.city)
-            assert ring_box[0] - gmap.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + gmap.MARGIN, (name, a.name)
-            assert ring_box[1] - gmap.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + gmap.MARGIN, (name, a.name)
+                    assert _gap(a.box, m.box) >= maplabels.OTHER_MARKER_GAP, (name, a.name, m.city)
+            assert ring_box[0] - maplayout.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + maplayout.MARGIN, (name, a.name)
+            assert ring_box[1] - maplayout.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + maplayout.MARGIN, (name, a.name)
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
@@ -446,5 +448,214 @@ def test_cities_map_labels_do_not_cross_the_border(lang):
             continue
         L = layout_map(pub, lang, width)
         edges = [(r[i], r[(i + 1) % len(r)]) for r in L.rings for i in range(len(r))]
-        crossing = [lb.name for lb in L.labels if gmap.box_hits_polyline(lb.box, edges)]
+        crossing = [lb.name for lb in L.labels if box_hits_polyline(lb.box, edges)]
         assert not crossing, (name, crossing)
+
+
+# --------------------------------------------------------------------------- placement, piece by piece
+
+
+INK = maplabels.Ink(width=10.0, ascent=2.0, descent=0.5, cap=1.8)
+MBOX = (48.0, 28.0, 52.0, 32.0)                      # a marker at (50, 30), ring included
+
+
+def test_candidates_come_in_rising_cost_beside_the_marker_first():
+    """_best_label stops at the first candidate dearer than the best found: that needs the
+    candidates in rising base cost, the eight places beside the marker before any leader."""
+    found = list(maplabels.candidates(50.0, 30.0, MBOX, INK))
+    beside = [c.cost for c in found[:8]]
+    assert beside == sorted(beside)
+    rings = [found[8 + i * maplabels.LEADER_DIRECTIONS: 8 + (i + 1) * maplabels.LEADER_DIRECTIONS]
+             for i in range(len(maplabels.LEADER_DISTANCES))]
+    assert max(beside) < min(c.cost for c in rings[0])
+    for nearer, further in zip(rings, rings[1:]):
+        assert max(c.cost for c in nearer) < min(c.cost for c in further)
+    assert [c.position for c in found[:8]] == ["right", "left", "above", "below", "above-right",
+                                               "above-left", "below-right", "below-left"]
+    assert all(c.leader is None for c in found[:8]) and all(c.leader for c in found[8:])
+    assert len(found) == 8 + len(maplabels.LEADER_DISTANCES) * maplabels.LEADER_DIRECTIONS
+
+
+def test_right_and_left_candidates_keep_the_gap_and_centre_the_capitals():
+    found = {c.position: c for c in maplabels.candidates(50.0, 30.0, MBOX, INK)}
+    right, left = found["right"], found["left"]
+    assert right.x == pytest.approx(52.0 + maplabels.LABEL_GAP)
+    assert left.x + INK.width == pytest.approx(48.0 - maplabels.LABEL_GAP)
+    assert right.baseline - INK.cap / 2 == pytest.approx(30.0)     # capitals centred on the marker
+    assert found["above"].baseline + INK.descent < 28.0 < 32.0 < found["below"].baseline - INK.ascent
+
+
+def test_a_leader_label_sits_beyond_its_leader_end():
+    for c in maplabels.candidates(50.0, 30.0, MBOX, INK):
+        if c.leader is None:
+            continue
+        (sx, sy), (ex, ey) = c.leader
+        box = maplabels.label_box(c, INK)
+        assert not (box[0] < ex < box[2] and box[1] < ey < box[3]), c    # the text does not cover the end
+        assert not boxes_overlap(box, MBOX), c                           # nor the marker
+        assert ((sx - 50) ** 2 + (sy - 30) ** 2) ** 0.5 < 3.0 < ((ex - 50) ** 2 + (ey - 30) ** 2) ** 0.5
+
+
+def test_label_box_is_the_ink_grown_by_the_halo():
+    c = maplabels.Candidate("right", 0, 10.0, 20.0, None)
+    half = maplabels.HALO / 2
+    assert maplabels.label_box(c, INK) == pytest.approx((10.0 - half, 18.0 - half, 20.0 + half, 20.5 + half))
+
+
+def test_densest_first_starts_in_the_crowd_and_ends_with_the_loner():
+    pts = [("Samotne", 5, 5, (4, 4, 6, 6)), ("B", 50, 50, (49, 49, 51, 51)),
+           ("A", 52, 50, (51, 49, 53, 51)), ("C", 51, 53, (50, 52, 52, 54))]
+    order = maplabels.densest_first(pts)
+    assert order[-1] == 0
+    assert {pts[i][0] for i in order[:3]} == {"A", "B", "C"}
+    # equally crowded: by name
+    twins = [("Zet", 10, 10, (9, 9, 11, 11)), ("Alfa", 14, 10, (13, 9, 15, 11))]
+    assert maplabels.densest_first(twins) == [1, 0]
+
+
+def test_cost_counts_each_unlabelled_neighbours_slot_and_the_border():
+    """A label costs more for each unlabelled neighbour whose right or left place it takes
+    (NEIGHBOUR_SLOT mm each side of the marker, a cap height up and down) and for crossing
+    the border; a neighbour already labelled no longer counts."""
+    pts = [("A", 30, 30, (29, 29, 31, 31)), ("B", 44, 30, (43, 29, 45, 31)), ("C", 44, 31, (43, 30, 45, 32))]
+    scene = maplabels.Scene(pts, (0, 0, 80, 60), (), (((38.0, 0.0), (38.0, 60.0)),), 1.9,
+                            [p[3] for p in pts])
+    order = [0, 1, 2]
+    near_b_and_c = (32.0, 29.0, 37.0, 31.0)                # inside both slots, short of the border
+    assert scene.cost(0, near_b_and_c, 1.0, order) == pytest.approx(1.0 + 2 * maplabels.NEIGHBOUR_COST)
+    assert scene.cost(0, (32.0, 40.0, 37.0, 42.0), 1.0, order) == pytest.approx(1.0)   # below the slots
+    across = (32.0, 40.0, 40.0, 42.0)
+    assert scene.cost(0, across, 1.0, order) == pytest.approx(1.0 + maplabels.BORDER_COST)
+    scene.add(1, maplabels.Label("B", 46, 31, 3, (46, 29, 49, 31), (44, 30)))
+    assert scene.cost(0, near_b_and_c, 1.0, order) == pytest.approx(1.0 + maplabels.NEIGHBOUR_COST)
+
+
+def test_border_crossing_is_avoided_when_a_short_move_helps():
+    """A vertical 'border' just right of the marker: the label goes left instead."""
+    pts = [("Graniczne", 30, 30, (29, 29, 31, 31))]
+    free = place_labels(pts, (0, 0, 80, 60))[0]
+    assert free.position == "right"
+    border = [((33.0, 0.0), (33.0, 60.0))]
+    moved = place_labels(pts, (0, 0, 80, 60), soft_lines=border)[0]
+    assert moved.position == "left" and not box_hits_polyline(moved.box, border)
+
+
+def test_sea_goes_to_its_target_when_free_and_moves_off_what_is_taken():
+    bounds, target = (0, 0, 100, 60), (50.0, 20.0)
+    free = maplabels.place_sea("Morze", target, bounds, [], [], [])
+    assert free["x"] + (free["box"][2] - free["box"][0] - 2 * maplabels.SEA_PAD) / 2 == pytest.approx(50.0)
+    assert free["baseline"] == pytest.approx(20.0)
+    taken = [inflate_box(free["box"], 0.1)]
+    moved = maplabels.place_sea("Morze", target, bounds, taken, [], [])
+    assert moved and not boxes_overlap(moved["box"], taken[0], maplabels.SEA_CLEARANCE)
+    assert moved["baseline"] >= 20.0                       # the search goes south only
+    land = [[(0, 0), (100, 0), (100, 60), (0, 60)]]        # all land: no sea name
+    assert maplabels.place_sea("Morze", target, bounds, [], [], land) is None
+
+
+def inflate_box(b, d):
+    return (b[0] - d, b[1] - d, b[2] + d, b[3] + d)
+
+
+# --------------------------------------------------------------------------- geometry, against brute force
+
+
+def _samples(p, q, n=400):
+    return [(p[0] + (q[0] - p[0]) * t / n, p[1] + (q[1] - p[1]) * t / n) for t in range(n + 1)]
+
+
+def test_segment_hits_box_agrees_with_sampling():
+    import random
+
+    from brochure.graphics.mapgeometry import segment_hits_box
+
+    rng = random.Random(7)
+    box = (10.0, 10.0, 20.0, 15.0)
+    for _ in range(400):
+        p = (rng.uniform(0, 30), rng.uniform(0, 25))
+        q = (rng.uniform(0, 30), rng.uniform(0, 25))
+        sampled = any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in _samples(p, q))
+        if sampled:                                    # sampling can miss a corner, never invent a hit
+            assert segment_hits_box(p, q, box), (p, q)
+        elif segment_hits_box(p, q, box):
+            near = inflate_box(box, 0.2)
+            assert any(near[0] <= x <= near[2] and near[1] <= y <= near[3] for x, y in _samples(p, q))
+
+
+def test_frame_fits_the_outline_to_the_width_and_the_cover_shares_it():
+    from brochure.graphics.mapgeometry import Frame, outline_for, projected_rings
+
+    km_rings = projected_rings(outline_for(make_pub()))
+    framed = Frame.fit(km_rings, 170, 1.5)
+    xs = [framed.page(x, y)[0] for r in km_rings for x, y in r]
+    ys = [framed.page(x, y)[1] for r in km_rings for x, y in r]
+    assert min(xs) == pytest.approx(1.5) and max(xs) == pytest.approx(168.5)
+    assert min(ys) == pytest.approx(1.5) and max(ys) == pytest.approx(framed.height - 1.5)
+    cover = Frame.fit(km_rings, 120)
+    gx, gy = framed.lonlat(18.65, 54.35)              # Gdańsk on both
+    cx, cy = cover.lonlat(18.65, 54.35)
+    assert (gx - 1.5) / 167 == pytest.approx(cx / 120) and (gy - 1.5) / 167 == pytest.approx(cy / 120)
+
+
+# --------------------------------------------------------------------------- colours and shapes
+
+
+def test_every_colour_of_the_maps_is_a_design_token_or_a_network_colour(pub):
+    from brochure.graphics.tokens import design_tokens
+
+    allowed = set(design_tokens().values()) | {n.colour for n in pub.networks} | {"none"}
+    for svg in (render_map(pub, "pl"), render_map(pub, "en", 110), render_cover_map(pub, "pl")):
+        painted = {e.get(a) for e in parse(svg).iter() for a in ("fill", "stroke") if e.get(a)}
+        assert painted and painted <= allowed, painted - allowed
+
+
+def test_the_graphics_code_has_no_colour_literals():
+    """Colours come from styles/tokens.css or the data (docstrings may show examples)."""
+    import ast
+    import re
+
+    hex_colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
+    found = []
+    for path in sorted((ROOT / "brochure" / "graphics").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        found += [f"{path.name}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in docstrings and hex_colour.search(node.value)]
+    assert not found, found
+
+
+def test_a_missing_design_token_is_a_clear_error(tmp_path):
+    from brochure.content import ContentError
+    from brochure.graphics.tokens import colours
+
+    css = tmp_path / "tokens.css"
+    css.write_text(":root { --paper: #ffffff; /* --map-land: #000; */ }\n.x { --map-land: red; }\n")
+    assert colours("paper", path=css) == {"paper": "#ffffff"}
+    with pytest.raises(ContentError, match=r"tokens\.css:1: .*--map-land"):
+        colours("paper", "map-land", path=css)
+
+
+def test_map_text_colours_read_on_paper():
+    from brochure import colour
+    from brochure.graphics.tokens import colours
+
+    t = colours("paper", "map-ink", "map-ink-soft", "map-sea")
+    for name in ("map-ink", "map-ink-soft", "map-sea"):
+        assert colour.contrast(t[name], t["paper"]) >= 4.5, name
+
+
+def test_six_networks_have_six_shapes_with_their_data_on_every_marker():
+    shapes = ["circle", "square", "triangle", "diamond", "frame", "bar"]
+    nets = [Network(f"n{i}", {"pl": f"Sieć {i}", "en": f"Network {i}"}, {"pl": str(i), "en": str(i)},
+                    "#2e7d32", (80, 10, 100, 20), shape, 3) for i, shape in enumerate(shapes)]
+    cities = [City(name, f"n{i % 6}", {}, lat, lon) for i, (name, lat, lon) in enumerate(GREEN + DIGITAL)]
+    pub = make_pub(cities, nets)
+    root = parse(render_map(pub, "pl"))
+    markers = markers_in(root)
+    assert len(markers) == 20 and all(city and net for city, net, _ in markers), markers
+    assert {tag for _, _, tag in markers} == {"circle", "rect", "polygon"}
+    assert set(legend_counts(root)) == {n.id for n in nets}
+    _check_labels(layout_map(pub, "pl"))

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-RING = "#5a6472"             # programme-wide ("all networks"), in the month strip
-PENDING = "#6b7480"          # the network is not known
-
 
 def _span(kind: str) -> Markup:
     return Markup(f'<span class="shape shape-{kind}" aria-hidden="true"></span>')
