@@ -219,15 +219,15 @@ class _Page:
         self._typeset(token.children)
 
     def _picture(self, image: Token, line: int) -> None:
-        """An image says what it shows (its alt text, which screen readers read) and its
-        caption (the title, "...") is typeset as text."""
+        """An image says what it shows (its alt text, which screen readers read as written:
+        no typography, no no-break spaces) and its caption (the title, "...") is typeset as
+        printed text."""
         if not image.content.strip():
             raise ContentError(self.file, self._line(line),
                                f'the image {image.attrs.get("src", "")} has no description: '
                                f'write what it shows between the brackets, e.g. '
                                f'![Mapa miast sieci](img/mapa.png "Podpis pod obrazem"); '
                                f'screen readers read it to people who cannot see the picture')
-        self._typeset(image.children or [])
         if image.attrs.get("title"):
             image.attrs["title"] = self._smarten([(str(image.attrs["title"]), False)])[0]
 
