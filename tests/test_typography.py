@@ -23,15 +23,16 @@ def en(text):
 
 
 def test_langs_and_rule_tables():
-    assert LANGS == ("pl", "en")
-    assert set(RULES) == set(LANGS)
+    assert LANGS == ("pl", "en")        # the reference languages; others are added when listed
+    assert set(LANGS) <= set(RULES)
     for rules in RULES.values():
         names = [r.name for r in rules]
         assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("lang", ["de", "", "PL", None])
+@pytest.mark.parametrize("lang", ["xx", "", "PL", None])
 def test_unknown_lang_raises(lang):
+    """A language no publication.yaml listed (languages.py) has no rules."""
     with pytest.raises(ValueError):
         smarten("a", lang)
     with pytest.raises(ValueError):
