@@ -72,17 +72,18 @@ def layout_lint(pub) -> list:
 
     found = []
     env = render.environment()
-    for edition in (e for e in select(pub.editions) if len(e.languages) == 1
-                    and not e.print and e.size == "A4"):
+    for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         lang = edition.languages[0]
         try:
             document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
         except (typeset.TypesetError, content.ContentError) as err:
             found.append(f"{pub.root}: error: {err}")
             continue
+        a5 = edition.size == "A5"       # the A5 plan is the design's, not the sections' budgets
         sections = [lint.Section(f"{lang}-{s.file}", f"{Path(pub.root).name}/{lang}/{s.file}.md",
-                                 s.pages) for s in pub.sections]
-        found += lint.lint(document, sections, lang)
+                                 None if a5 else s.pages) for s in pub.sections]
+        found += (lint.a5_plan(document, sections, edition.id) if a5
+                  else lint.lint(document, sections, lang))
         found += [f"{edition.pdf}:{f.number}: info: {f.summary()}"
                   for f in lint.page_figures(document)]
     return found

@@ -23,8 +23,13 @@ class Section:
     budget: int | None     # pages allowed
 
 
-def lint(document, sections, lang) -> list:
-    """'file:line: level: message' lines for one typeset language edition."""
+A5_PAGES = 16            # the A5 page plan: cover, summary 2, cities 1, each network 3,
+                         # meetings 2, back cover (styles/brochure.css, "the A5 page plan")
+
+
+def lint(document, sections, lang, every_page=False) -> list:
+    """'file:line: level: message' lines for one typeset language edition. every_page: judge
+    the figures of every inner page (the A5 plan, which has no section budgets)."""
     pages = [_content(adapters.page_box(page)) for page in document.pages]
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
@@ -37,17 +42,29 @@ def lint(document, sections, lang) -> list:
         if where is None:
             continue
         findings += [f"{where.file}:1: {m} (page {number}, {lang})" for m in _page_problems(page)]
-    findings += _split_tables(pages, owner, lang)
+    if not every_page:      # on A5 the long tables run on, their heads repeated: by design
+        findings += _split_tables(pages, owner, lang)
     # A section that takes all the pages its budget gives it is a designed page or spread: each
     # of its pages should be full. (A shorter section, such as a test fixture's, is not judged.)
     planned = {s.id for s in sections
-               if s.budget and sum(1 for o in owner.values() if o is s) == s.budget}
+               if every_page or s.budget and sum(1 for o in owner.values() if o is s) == s.budget}
     for figures in page_figures(document):
         where = owner.get(figures.number)
         if where is not None and where.id in planned:
             findings += [f"{where.file}:1: {m} (page {figures.number}, {lang})"
                          for m in figures.problems()]
     return findings
+
+
+def a5_plan(document, sections, edition) -> list:
+    """The A5 edition against its plan: its page count, then every inner page as lint does."""
+    found = []
+    count = len(document.pages)
+    if count != A5_PAGES:
+        last = sections[-1].file if sections else edition
+        found.append(f"{last}:1: warning: the A5 edition has {count} pages, its plan "
+                     f"{A5_PAGES}; shorten the text or move some ({edition})")
+    return found + lint(document, sections, edition, every_page=True)
 
 
 @dataclass
