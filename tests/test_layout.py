@@ -88,3 +88,30 @@ def test_check_reports_an_overlong_section(tmp_path):
     findings = check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))
     over = [f for f in findings if "budget" in f]
     assert over and over[0].startswith("content/pl/01-wstep.md:1: error: the section takes")
+
+
+def test_the_a5_plan_judges_every_page_and_its_page_count():
+    """On A5 there are no section budgets: every page is judged, and the page count against the
+    plan's 16."""
+    document = typeset.lay_out(f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>"
+                               "<h2>Tytuł</h2><p>Krótki tekst.</p></section></body></html>")
+    unbudgeted = [layout.Section("s1", "content/pl/01-x.md", None)]
+    assert layout.lint(document, unbudgeted, "pl") == []          # A4: not a planned page
+    findings = layout.a5_plan(document, unbudgeted, "pl-a5")
+    assert findings[0] == ("content/pl/01-x.md:1: warning: the A5 edition has 1 pages, its plan "
+                           "16; shorten the text or move some (pl-a5)"), findings
+    assert any(f.startswith("content/pl/01-x.md:1: warning: the content reaches ")
+               and f.endswith("(page 1, pl-a5)") for f in findings), findings
+
+
+def test_check_reports_the_a5_editions_too(tmp_path):
+    """Through the check command: the figures of every page of the A5 editions, and the warning
+    when the A5 edition is not its planned 16 pages."""
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", root)
+    findings = check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))
+    for lang in ("pl", "en"):
+        pages = [f for f in findings if f.startswith(f"a5/") and f"-{lang}-a5.pdf:" in f
+                 and ": info: page " in f]
+        assert pages, findings
+        assert any(f"the A5 edition has" in f and f"({lang}-a5)" in f for f in findings), findings
