@@ -23,13 +23,9 @@ class Section:
     budget: int | None     # pages allowed
 
 
-A5_PAGES = 16            # the A5 page plan: cover, summary 2, cities 1, each network 3,
-                         # meetings 2, back cover (styles/brochure.css, "the A5 page plan")
-
-
-def lint(document, sections, lang, every_page=False) -> list:
-    """'file:line: level: message' lines for one typeset language edition. every_page: judge
-    the figures of every inner page (the A5 plan, which has no section budgets)."""
+def lint(document, sections, lang, a5=False) -> list:
+    """'file:line: level: message' lines for one typeset language edition. a5: the A5 edition,
+    which has no section budgets: a section that runs over two pages or more is judged."""
     pages = [_content(adapters.page_box(page)) for page in document.pages]
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
@@ -42,12 +38,13 @@ def lint(document, sections, lang, every_page=False) -> list:
         if where is None:
             continue
         findings += [f"{where.file}:1: {m} (page {number}, {lang})" for m in _page_problems(page)]
-    if not every_page:      # on A5 the long tables run on, their heads repeated: by design
+    if not a5:              # on A5 the long tables run on, their heads repeated: by design
         findings += _split_tables(pages, owner, lang)
     # A section that takes all the pages its budget gives it is a designed page or spread: each
     # of its pages should be full. (A shorter section, such as a test fixture's, is not judged.)
+    used = {s.id: sum(1 for o in owner.values() if o is s) for s in sections}
     planned = {s.id for s in sections
-               if every_page or s.budget and sum(1 for o in owner.values() if o is s) == s.budget}
+               if (used[s.id] >= 2 if a5 else s.budget and used[s.id] == s.budget)}
     for figures in page_figures(document):
         where = owner.get(figures.number)
         if where is not None and where.id in planned:
@@ -57,14 +54,15 @@ def lint(document, sections, lang, every_page=False) -> list:
 
 
 def a5_plan(document, sections, edition) -> list:
-    """The A5 edition against its plan: its page count, then every inner page as lint does."""
+    """The A5 edition, a booklet: its page count in fours, then its pages as lint does."""
     found = []
     count = len(document.pages)
-    if count != A5_PAGES:
+    if count % 4:
         last = sections[-1].file if sections else edition
-        found.append(f"{last}:1: warning: the A5 edition has {count} pages, its plan "
-                     f"{A5_PAGES}; shorten the text or move some ({edition})")
-    return found + lint(document, sections, edition, every_page=True)
+        found.append(f"{last}:1: warning: the A5 edition has {count} pages, not a multiple of 4 "
+                     f"(the booklet is folded from sheets of four pages); shorten the text or "
+                     f"move some ({edition})")
+    return found + lint(document, sections, edition, a5=True)
 
 
 @dataclass

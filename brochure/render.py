@@ -233,7 +233,7 @@ def _months(pub, lang) -> list:
             for (year, month), events in groups.items()]
 
 
-MAP_MM = {"A4": 132, "A5": 78}   # the map's width on the page
+MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
 STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
 STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
