@@ -143,7 +143,9 @@ def _component_problem(pub, section, name, argument) -> str | None:
         if (argument or "main") not in groups:
             return (f'no key figures in group "{argument or "main"}"; content/data/figures.yaml '
                     f'has the groups: {", ".join(groups)}')
-    elif argument:
+    elif name == "network-map" and argument not in (None, "side"):
+        return f"[[network-map]] takes only the word side (the small map of the side column)"
+    elif argument and name != "network-map":
         return f"[[{name}]] takes no word after its name; write [[{name}]]"
     needs = {"timeline": (pub.events, "data/timeline.yaml", "meetings"),
              "ppp-stages": (pub.ppp_stages, "data/ppp-stages.yaml", "stages"),
@@ -186,13 +188,14 @@ def _alt_with_description(svg: str) -> str:
                                    f"{desc.group(1)}</title>", svg, count=1)
 
 
-def _map(pub, lang, edition, network=None) -> str:
-    """The map of all cities, or (network given) of one network's cities only."""
+def _map(pub, lang, edition, network=None, side=False) -> str:
+    """The map of all cities, or (network given) of one network's cities only, drawn at the
+    width it is printed (its labels keep their size): side, the small one of the side column."""
     width = MAP_MM[edition.size]
     if network is not None:
         pub = copy.copy(pub)
         pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
-        width = NETWORK_MAP_MM[edition.size]
+        width = (SIDE_MAP_MM if side else NETWORK_MAP_MM)[edition.size]
     try:
         return map_graphic.render_map(pub, lang, width_mm=width)
     except ValueError as err:     # too many cities to label without overlaps
@@ -211,8 +214,9 @@ COMPONENTS = {
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
-    "network-map": lambda c, _: _macro(c, "figure", kind="network-map", svg=_svg(
-        c, _map(c["pub"], c["lang"], c["edition"], c["section"].network))),
+    "network-map": lambda c, where: _macro(
+        c, "figure", kind="network-map" + (" side" if where == "side" else ""), svg=_svg(
+            c, _map(c["pub"], c["lang"], c["edition"], c["section"].network, where == "side"))),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
@@ -236,7 +240,9 @@ def _months(pub, lang) -> list:
 MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
 STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
 STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
-NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
+NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
+SIDE_MAP_MM = {"A4": 62, "A5": 62}       # [[network-map side]]: the side column (A5: shown at 46 mm
+                                         # beside the lead; narrower, ten labels no longer fit)
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom
