@@ -66,8 +66,7 @@ def layout_lint(pub) -> list:
 
     found = []
     env = render.environment()
-    for edition in (e for e in select(pub.editions) if len(e.languages) == 1
-                    and not e.print and e.size == "A4"):
+    for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         lang = edition.languages[0]
         try:
             document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
@@ -75,9 +74,11 @@ def layout_lint(pub) -> list:
             found.append(err.diagnostic if isinstance(err, content.ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))
             continue
+        a5 = edition.size == "A5"       # the A5 plan is the design's, not the sections' budgets
         sections = [lint.Section(f"{lang}-{s.file}", pub.text_file(s, lang),
-                                 s.pages) for s in pub.sections]
-        found += lint.lint(document, sections, lang)
+                                 None if a5 else s.pages) for s in pub.sections]
+        found += (lint.a5_plan(document, sections, edition.id) if a5
+                  else lint.lint(document, sections, lang))
         found += [Diagnostic(edition.pdf, f.number, INFO, f.summary())
                   for f in lint.page_figures(document)]
     return found

@@ -24,8 +24,9 @@ class Section:
     budget: int | None     # pages allowed
 
 
-def lint(document, sections, lang) -> list:
-    """The Diagnostics of one typeset language edition."""
+def lint(document, sections, lang, a5=False) -> list:
+    """The Diagnostics of one typeset language edition. a5: the A5 edition, which has no
+    section budgets: a section that runs over two pages or more is judged."""
     pages = [_content(adapters.page_box(page)) for page in document.pages]
     anchors = {}
     for number, page in enumerate(document.pages, start=1):
@@ -39,17 +40,32 @@ def lint(document, sections, lang) -> list:
             continue
         findings += [Diagnostic(where.file, 1, WARNING, f"{m} (page {number}, {lang})")
                      for m in _page_problems(page)]
-    findings += _split_tables(pages, owner, lang)
+    if not a5:              # on A5 the long tables run on, their heads repeated: by design
+        findings += _split_tables(pages, owner, lang)
     # A section that takes all the pages its budget gives it is a designed page or spread: each
     # of its pages should be full. (A shorter section, such as a test fixture's, is not judged.)
+    used = {s.id: sum(1 for o in owner.values() if o is s) for s in sections}
     planned = {s.id for s in sections
-               if s.budget and sum(1 for o in owner.values() if o is s) == s.budget}
+               if (used[s.id] >= 2 if a5 else s.budget and used[s.id] == s.budget)}
     for figures in page_figures(document):
         where = owner.get(figures.number)
         if where is not None and where.id in planned:
             findings += [Diagnostic(where.file, 1, WARNING, f"{m} (page {figures.number}, {lang})")
                          for m in figures.problems()]
     return findings
+
+
+def a5_plan(document, sections, edition) -> list:
+    """The A5 edition, a booklet: its page count in fours, then its pages as lint does."""
+    found = []
+    count = len(document.pages)
+    if count % 4:
+        last = sections[-1].file if sections else edition
+        found.append(Diagnostic(last, 1, WARNING,
+                                f"the A5 edition has {count} pages, not a multiple of 4 (the "
+                                f"booklet is folded from sheets of four pages); shorten the "
+                                f"text or move some ({edition})"))
+    return found + lint(document, sections, edition, a5=True)
 
 
 @dataclass

@@ -148,7 +148,9 @@ def _component_problem(pub, section, name, argument) -> str | None:
             return (f'no key figures in group "{argument or "main"}"; '
                     f'{Path(pub.root).name}/data/figures.yaml has the groups: '
                     f'{", ".join(groups)}')
-    elif argument:
+    elif name == "network-map" and argument not in (None, "side"):
+        return "[[network-map]] takes only the word side (the small map of the side column)"
+    elif argument and name != "network-map":
         return f"[[{name}]] takes no word after its name; write [[{name}]]"
     needs = {"timeline": (pub.events, "data/timeline.yaml", "meetings"),
              "ppp-stages": (pub.ppp_stages, "data/ppp-stages.yaml", "stages"),
@@ -191,13 +193,14 @@ def _alt_with_description(svg: str) -> str:
                                    f"{desc.group(1)}</title>", svg, count=1)
 
 
-def _map(pub, lang, edition, network=None) -> str:
-    """The map of all cities, or (network given) of one network's cities only."""
+def _map(pub, lang, edition, network=None, side=False) -> str:
+    """The map of all cities, or (network given) of one network's cities only, drawn at the
+    width it is printed (its labels keep their size): side, the small one of the side column."""
     width = MAP_MM[edition.size]
     if network is not None:
         pub = copy.copy(pub)
         pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
-        width = NETWORK_MAP_MM[edition.size]
+        width = (SIDE_MAP_MM if side else NETWORK_MAP_MM)[edition.size]
     try:
         return map_graphic.render_map(pub, lang, width_mm=width)
     except ValueError as err:     # too many cities to label without overlaps
@@ -216,8 +219,9 @@ COMPONENTS = {
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
-    "network-map": lambda c, _: _macro(c, "figure", kind="network-map", svg=_svg(
-        c, _map(c["pub"], c["lang"], c["edition"], c["section"].network))),
+    "network-map": lambda c, where: _macro(
+        c, "figure", kind="network-map" + (" side" if where == "side" else ""), svg=_svg(
+            c, _map(c["pub"], c["lang"], c["edition"], c["section"].network, where == "side"))),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
@@ -238,10 +242,12 @@ def _months(pub, lang) -> list:
             for (year, month), events in groups.items()]
 
 
-MAP_MM = {"A4": 132, "A5": 108}   # the map's width on the page
+MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
 STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
 STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
-NETWORK_MAP_MM = {"A4": 105, "A5": 96}   # a network's own map: the main column
+NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
+SIDE_MAP_MM = {"A4": 62, "A5": 62}       # [[network-map side]]: the side column (A5: shown at 46 mm
+                                         # beside the lead; narrower, ten labels no longer fit)
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom
@@ -274,8 +280,8 @@ def stylesheet(pub, edition) -> Markup:
 A5_PAGE = """
 @page { size: A5; margin: 16mm 20mm 16mm 20mm; }
 @page :left { margin: 16mm 20mm 16mm 20mm; }
-/* a 108 mm column: 60-70 characters a line at 10 pt */
-:root { --size-body: 10pt; --leading: 13.8pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 12pt; }
+/* a 108 mm column: 62-72 characters a line at 9.5 pt */
+:root { --size-body: 9.5pt; --leading: 13.2pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 11.5pt; }
 .cover-block { left: 13mm; right: 13mm; top: 22mm; }
 .cover-map { left: 20mm; top: 66mm; width: 112mm; }
 .cover-map svg { width: 112mm; }

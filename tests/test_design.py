@@ -24,11 +24,11 @@ def pub():
 
 @pytest.fixture(scope="module")
 def documents(pub):
-    """The laid-out documents of the Polish, English and Polish A5 editions."""
+    """The laid-out documents of the Polish and English editions, A4 and A5."""
     env = render.environment()
     editions = {e.id: e for e in EDITIONS}
     return {eid: typeset.lay_out(render.render(pub, editions[eid], env), content=pub.root)
-            for eid in ("pl", "en", "pl-a5")}
+            for eid in ("pl", "en", "pl-a5", "en-a5")}
 
 
 def _walk(box):
@@ -60,7 +60,7 @@ def test_print_edition_comes_in_fours_without_filler_pages(built, lang):
     assert "filler" not in built["stdout"] and "Notatki" not in built["stdout"]
 
 
-@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5"])
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5", "en-a5"])
 def test_body_text_measure_is_55_to_75_characters(documents, eid):
     measured = [f for f in layout.page_figures(documents[eid]) if f.measure]
     assert len(measured) >= 5          # the prose pages of the summary and the three networks
@@ -69,7 +69,7 @@ def test_body_text_measure_is_55_to_75_characters(documents, eid):
         assert layout.MEASURE[0] <= mean <= layout.MEASURE[1], figures.summary()
 
 
-@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5"])
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5", "en-a5"])
 def test_at_most_two_hyphenated_lines_in_a_row(documents, eid):
     runs = {f.number: f.hyphen_run for f in layout.page_figures(documents[eid])}
     assert max(runs.values()) <= layout.MAX_HYPHEN_RUN, runs
@@ -118,6 +118,51 @@ def test_network_colours_are_legible_as_text_and_have_their_own_shape(pub):
     for network in pub.networks:
         assert colour.contrast(network.colour, "#ffffff") >= 4.5, network.id
     assert len({n.shape for n in pub.networks}) == len(pub.networks)
+
+
+def _inner_fills(document) -> dict:
+    """Page number -> how far down its text block the content reaches, for the inner pages."""
+    figures = layout.page_figures(document)
+    assert figures[0].fill is None and figures[-1].fill is None      # the covers
+    return {f.number: f.fill for f in figures[1:-1]}
+
+
+@pytest.mark.parametrize("eid", ["pl", "en"])
+def test_every_inner_a4_page_is_at_least_80_percent_full(documents, eid):
+    fills = _inner_fills(documents[eid])
+    assert len(fills) == 10 and None not in fills.values(), fills
+    short = {n: round(f, 3) for n, f in fills.items() if f < layout.TARGET_FILL}
+    assert not short, short
+
+
+@pytest.mark.parametrize("eid", ["pl-a5", "en-a5"])
+def test_a5_has_its_own_plan_of_16_pages_each_inner_page_80_percent_full(documents, eid):
+    document = documents[eid]
+    assert len(document.pages) == 16
+    fills = _inner_fills(document)
+    assert None not in fills.values(), fills       # no divider or blank page inside
+    short = {n: round(f, 3) for n, f in fills.items() if f < layout.TARGET_FILL}
+    assert not short, short
+
+
+A5_PLAN = {"01-pim": 2, "02-miasta": 4, "05-siec-zielona": 5, "04-siec-ppp": 8,
+           "03-siec-cyfrowa": 11, "06-spotkania": 14}     # where each section starts on A5
+
+
+@pytest.mark.parametrize("eid", ["pl-a5", "en-a5"])
+def test_a5_sections_start_where_the_plan_puts_them_and_nothing_is_stranded(pub, documents, eid):
+    lang = eid.split("-")[0]
+    document = documents[eid]
+    starts = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            starts.setdefault(anchor, number)
+    found = {file: starts.get(f"{lang}-{file}") for file in A5_PLAN}
+    assert found == A5_PLAN, found
+    sections = [layout.Section(f"{lang}-{s.file}", f"{lang}/{s.file}.md", None)
+                for s in pub.sections]
+    warnings = [str(f) for f in layout.a5_plan(document, sections, eid) if f.level == "warning"]
+    assert not warnings, warnings     # page count, fill, stranded headings, overflow, hyphens
 
 
 def test_a5_edition_is_typeset_natively(built, documents):

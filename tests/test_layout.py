@@ -91,3 +91,45 @@ def test_check_reports_an_overlong_section(tmp_path):
     findings = check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))
     over = [str(f) for f in findings if "budget" in f.message]
     assert over and over[0].startswith("content/pl/01-wstep.md:1: error: the section takes")
+
+
+def test_the_a5_plan_counts_pages_in_fours_and_judges_sections_of_two_pages_or_more():
+    """On A5 there are no section budgets: a section that runs over two pages or more is judged
+    (its short last page is reported), and the page count must come in fours."""
+    body = FULL + "<p>Zdanie o mieście i sieci.</p>" * 5          # a page and five lines
+    document = typeset.lay_out(f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>"
+                               f"{body}</section></body></html>")
+    assert len(document.pages) == 2
+    unbudgeted = [layout.Section("s1", "content/pl/01-x.md", None)]
+    assert layout.lint(document, unbudgeted, "pl") == []          # A4: not a planned page
+    findings = [str(f) for f in layout.a5_plan(document, unbudgeted, "pl-a5")]
+    assert findings[0] == ("content/pl/01-x.md:1: warning: the A5 edition has 2 pages, not a "
+                           "multiple of 4 (the booklet is folded from sheets of four pages); "
+                           "shorten the text or move some (pl-a5)"), findings
+    short = [f for f in findings if " the content reaches " in f]
+    assert len(short) == 1 and short[0].endswith("(page 2, pl-a5)"), findings
+    # one page of A5: a short section, not judged
+    one = typeset.lay_out(f"<html lang='pl'><head>{PAGE}</head><body><section id='s1'>"
+                          "<h2>Tytuł</h2><p>Krótki tekst.</p></section></body></html>")
+    assert [f for f in layout.a5_plan(one, unbudgeted, "pl-a5") if "reaches" in f.message] == []
+
+
+def test_check_reports_the_a5_editions_too(tmp_path):
+    """Through the check command: the figures of every page of the A5 editions, and a warning
+    when a section grows so that the A5 booklet no longer comes in fours."""
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", root)
+    findings = [str(f) for f in
+                check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))]
+    for lang in ("pl", "en"):
+        pages = [f for f in findings if f.startswith(f"a5/") and f"-{lang}-a5.pdf:" in f
+                 and ": info: page " in f]
+        assert pages, findings
+    assert not [f for f in findings if "A5 edition has" in f], findings    # 4 pages: in fours
+    md = root / "pl" / "01-wstep.md"
+    md.write_text(md.read_text(encoding="utf-8") + ("\nDługi akapit o miastach. " * 120),
+                  encoding="utf-8")
+    findings = [str(f) for f in
+                check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))]
+    assert any("the A5 edition has" in f and "(pl-a5)" in f for f in findings), \
+        [f for f in findings if "a5" in f]
