@@ -293,7 +293,7 @@ A5_PAGE = """
    where a full-bleed cover gets an uneven white rim */
 @page cover { margin: 5mm; background: #fff; }
 @page back { margin: 5mm; background: #fff; }
-.cover, .back-cover { height: 200mm; background: #14304f; }
+.cover, .back-cover { height: 200mm; background: var(--navy); }
 /* inside the frame: the bands keep to the navy page, off the bleed */
 .cover-bands { left: 0; right: 0; top: 0; height: 7mm; }
 .back-cover .cover-bands.bottom { top: auto; bottom: 0; }
