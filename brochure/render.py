@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from . import dates, prose, typography
 from .content import ContentError
 from .languages import get as get_language
-from .graphics import map as map_graphic, monthstrip, shapes
+from .graphics import map as map_graphic, monthstrip, shapes, tokens
 from .model import UNKNOWN
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -210,8 +210,14 @@ def _map(pub, lang, edition, network=None, side=False) -> str:
 
 
 def known_colours(pub) -> dict:
-    """Screen colour -> the designed CMYK of the print editions (percentages), per network."""
-    return {n.colour.lower(): n.cmyk for n in pub.networks}
+    """Screen colour -> the designed CMYK of the print editions (percentages): per network (the
+    data), and for the text colours of the design tokens that give one (`--ink-print`)."""
+    found = {}
+    for name, value in tokens.design_tokens().items():
+        if name.endswith("-print"):
+            colour = tokens.colours(name.removesuffix("-print"))[name.removesuffix("-print")]
+            found[colour.lower()] = tuple(float(v) for v in value.split())
+    return found | {n.colour.lower(): n.cmyk for n in pub.networks}
 
 
 COMPONENTS = {

@@ -184,6 +184,23 @@ def test_cover_is_painted_in_cmyk(pub, reader):
     assert not RGB_OPERATOR.findall(content), RGB_OPERATOR.findall(content)
 
 
+TEXT_FILL = re.compile(r"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) scn\s*BT\b")
+
+
+def test_small_text_prints_on_the_black_plate_only(pub, reader):
+    """The text colours of the design tokens carry their print inks (--ink-print: 0 0 0 90):
+    body and table text is black ink only, never spread over four plates a press can
+    misregister."""
+    fills = Counter()
+    for page in reader.pages[1:-1]:
+        content = page.get_contents().get_data().decode("latin-1")
+        fills.update(tuple(float(v) for v in m.groups()) for m in TEXT_FILL.finditer(content))
+    body = fills.most_common(1)[0][0]
+    assert body == (0, 0, 0, 0.9), fills.most_common(4)
+    plain = colour.cmyk("#1c2430", {})                 # what a plain conversion would give
+    assert plain[0] > 0.3 and all(not close(f, plain) for f in fills), plain
+
+
 def test_no_device_rgb_anywhere(reader):
     """PDF/X-4 with a CMYK output intent: no DeviceRGB colour may be set (preflight reports
     every rg/RG, even for an invisible fill), in page content or in form XObjects."""
