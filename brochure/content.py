@@ -710,8 +710,9 @@ def _read_section(root, section, lang, rec):
     check_nesting(body, display, body_line)
     section.meta[lang], section.bodies[lang], section.body_lines[lang] = meta, body, body_line
     meta_rec = Record(meta, display, "the front matter", [lang])
-    meta_rec.only("title", "layout", "network", "source-hash")
+    meta_rec.only("title", "running-head", "layout", "network", "source-hash")
     meta_rec.get("title", str)
+    meta_rec.get("running-head", str, required=False)
     meta_rec.choice("layout", LAYOUTS, required=False)
     meta.setdefault("layout", "text")
 

@@ -100,6 +100,10 @@ class Section:
     def title(self, lang: str) -> str:
         return self.meta[lang]["title"]
 
+    def running_head(self, lang: str) -> str | None:
+        """A shorter title for the running head, where the title does not fit on its line."""
+        return self.meta[lang].get("running-head")
+
     @property
     def layout(self) -> str:
         return next(iter(self.meta.values()))["layout"]

@@ -117,7 +117,9 @@ def _section(pub, section, lang, env, edition, contents) -> dict:
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
-        id=f"{lang}-{section.file}", contents=contents)
+        id=f"{lang}-{section.file}", contents=contents,
+        # A4's running heads fit their titles; A5's take the shorter running-head: where given
+        running_head=section.running_head(lang) if edition.size == "A5" else None)
     return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
             "section": section}
 
@@ -170,8 +172,27 @@ def _macro(context, name, **kwargs) -> str:
 
 def _mid_table(context, _=None):
     network = context["pub"].network(context["section"].network)
-    return _macro(context, "mid_table", network=network,
-                  cities=context["pub"].cities_of(network.id))
+    side_map = _network_map(context, "side") if _beside_mid_table(context) else ""
+    return side_map + _macro(context, "mid_table", network=network,
+                             cities=context["pub"].cities_of(network.id))
+
+
+def _network_map(context, where) -> str:
+    side = where == "side"
+    return _macro(context, "figure", kind="network-map" + (" side" if side else ""), svg=_svg(
+        context, _map(context["pub"], context["lang"], context["edition"], context["section"].network, side)))
+
+
+def _beside_mid_table(context) -> bool:
+    """On A5 the side map of a section with a MID table moves from beside the lead (a column of
+    25 characters there) to beside the table, whose cells are short."""
+    body = context["section"].bodies[context["lang"]]
+    return (context["edition"].size == "A5" and SIDE_MAP_LINE.search(body) is not None
+            and MID_TABLE_LINE.search(body) is not None)
+
+
+SIDE_MAP_LINE = re.compile(r"^\[\[network-map side\]\][ \t]*$", re.M)
+MID_TABLE_LINE = re.compile(r"^\[\[mid-table\]\][ \t]*$", re.M)
 
 
 SVG_TITLE = re.compile(r"<title([^>]*)>(.*?)</title>", re.S)
@@ -225,9 +246,7 @@ COMPONENTS = {
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
-    "network-map": lambda c, where: _macro(
-        c, "figure", kind="network-map" + (" side" if where == "side" else ""), svg=_svg(
-            c, _map(c["pub"], c["lang"], c["edition"], c["section"].network, where == "side"))),
+    "network-map": lambda c, where: "" if where == "side" and _beside_mid_table(c) else _network_map(c, where),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
@@ -252,8 +271,8 @@ MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
 STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
 STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
-SIDE_MAP_MM = {"A4": 62, "A5": 62}       # [[network-map side]]: the side column (A5: shown at 46 mm
-                                         # beside the lead; narrower, ten labels no longer fit)
+SIDE_MAP_MM = {"A4": 62, "A5": 48}       # [[network-map side]]: the side column (A5: beside the
+                                         # MID table; narrower, Green's ten labels no longer fit)
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom

@@ -1,0 +1,47 @@
+"""The A5 editions: running heads on one line, contents page numbers on their titles' last lines,
+PPP's lead with no map beside it (the map stands beside the MID table)."""
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+HEAD_PT = 16 / 25.4 * 72      # the 16 mm top margin of A5_PAGE, where the running head sits
+
+
+def _text(pdf, page, *crop) -> str:
+    args = ["pdftotext", "-layout", "-f", str(page), "-l", str(page)]
+    if crop:
+        args += ["-x", "0", "-y", "0", "-W", str(int(crop[0])), "-H", str(int(crop[1]))]
+    return subprocess.run(args + [str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a5_running_heads_take_one_line(built, lang):
+    pdf = built["dir"] / "a5" / f"pim-{lang}-a5.pdf"
+    pages = len(PdfReader(pdf).pages)
+    width = 148 / 25.4 * 72
+    two_lines = {}
+    for page in range(2, pages):
+        lines = [l for l in _text(pdf, page, width, HEAD_PT).split("\n") if l.strip()]
+        if len(lines) > 1:
+            two_lines[page] = lines
+    assert not two_lines, two_lines
+
+
+def test_a5_contents_number_stays_on_the_titles_last_line(built):
+    text = _text(built["dir"] / "a5" / "pim-en-a5.pdf", 2)
+    last = next(l for l in text.split("\n") if "March 2023)" in l)
+    assert re.search(r"March 2023\)\s+14\s*$", last), last
+
+
+@pytest.mark.parametrize("lang, title, heading", [("pl", "Sieć PPP", "Tematyka MID"),
+                                                  ("en", "PPP Network", "Topics of the")])
+def test_a5_ppp_lead_runs_the_full_column(built, lang, title, heading):
+    """The side map stands beside the MID table, not beside the lead (22-28 characters a line)."""
+    lines = [l.strip() for l in _text(built["dir"] / "a5" / f"pim-{lang}-a5.pdf", 8).split("\n")
+             if l.strip()]
+    start = lines.index(title) + 1
+    lead = lines[start:next(i for i, l in enumerate(lines) if l.startswith(heading))]
+    assert len(lead) >= 4 and all(len(l) >= 45 for l in lead[:-1]), lead
