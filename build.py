@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Build the PIM brochure: python build.py [build|check|reviewed FILE...] [--lang pl|en]."""
+"""Build a publication from a checkout: .venv/bin/python build.py [COMMAND] [options] (the same
+as the installed `brochure` command)."""
 import sys
 
-from brochure.cli import main
+from brochure.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,352 @@
+"""Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory.
+
+HTML is rendered in this process (it is cheap); editions whose HTML the cache does not know are
+typeset in separate processes, up to one per core. One time limit covers both.
+
+The workers write their temporary files (WeasyPrint's font folders) into a folder of this
+build, removed when it ends, and each watches this process: if it dies, even by SIGKILL, the
+workers end too (PR_SET_PDEATHSIG, and a check of the parent's pid as a fallback), and the
+next build removes the folders that dead builds left behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from ..diagnostics import WARNING, Diagnostic
+from ..errors import ContentError, EditionTimeout
+from ..press import impose
+from ..render import html as render, prose, sanitize
+from ..typeset import finish, pdf as typeset
+from . import cache
+
+SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
+BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class EditionResult:
+    edition: object
+    files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
+    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)      # things the build did that the user should know
+    headings: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)    # stage -> seconds
+    cached: bool = False
+
+
+@dataclass
+class Job:
+    """Everything a worker process needs to typeset and finish one edition."""
+    edition: object
+    html: str
+    fillers: dict            # padding pages count -> HTML (print editions)
+    crop_marks: bool
+    bleed_mm: float
+    content: str             # the content folder (its images may be loaded)
+    titles: dict             # section element id -> section title (link descriptions)
+    cmyk: dict               # screen colour -> designed CMYK (print editions)
+    notes: str               # what the filler pages are called ("Notatki")
+
+
+def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
+    """The EditionResult of each edition, in order. Editions of the same languages and page
+    size share their HTML and one layout (a language's screen and print editions); each such
+    group is sent to a worker as soon as its HTML is rendered, the longest first, so that
+    rendering the next overlaps typesetting the first."""
+    deadline = time.monotonic() + timeout
+    env = render.environment()
+    results, rendered = {}, {}
+    groups = _layout_groups(editions)
+    with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
+        for group in groups:
+            pending = []
+            for edition in group:
+                key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
+                hit = store.get(key) if store else None
+                if hit is not None:
+                    hit.cached = True
+                    progress.detail(f"[{edition.id}] unchanged: taken from the cache")
+                    results[edition.id] = hit
+                else:
+                    pending.append((key, job))
+            workers.submit(pending)
+        for key, result in workers.results():
+            results[result.edition.id] = result
+            if store:
+                store.put(key, result)
+    return [results[e.id] for e in editions]
+
+
+def _layout_groups(editions) -> list:
+    """The editions in groups of one HTML (same languages and page size), the group with the
+    most to typeset first."""
+    groups = {}
+    for edition in editions:
+        groups.setdefault((edition.languages, edition.size), []).append(edition)
+    return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
+
+
+def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
+    """(cache key, Job) of one edition; its HTML rendered within the time limit."""
+    t = time.perf_counter()
+    with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
+                               f"than {timeout:g} s and was stopped (is a section huge?)"):
+        job = _job(pub, edition, env, rendered)
+    progress.stage(f"render HTML          [{edition.id}]", t)
+    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
+    return key, job
+
+
+@contextlib.contextmanager
+def _time_limit(deadline, message):
+    """Raise EditionTimeout(message) in this (main) thread when the deadline passes."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise EditionTimeout(message)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise EditionTimeout(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, left)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _job(pub, edition, env, rendered=None) -> Job:
+    """The edition's job. rendered: (languages, page size) -> HTML, shared by the editions it
+    is the same for (the HTML depends on nothing else)."""
+    rendered = {} if rendered is None else rendered
+    layout = (edition.languages, edition.size)
+    if layout not in rendered:
+        rendered[layout] = render.render(pub, edition, env)
+        _check_unique_ids(pub, edition, rendered[layout])
+    html = rendered[layout]
+    fillers = {}
+    if edition.print or edition.booklets:
+        if (layout, "fillers") not in rendered:
+            rendered[layout, "fillers"] = {n: render.render_notes(pub, edition, n, env)
+                                           for n in range(1, SADDLE_STITCH)}
+        fillers = rendered[layout, "fillers"]
+    titles = {f"{lang}-{s.file}": s.title(lang) for lang in edition.languages
+              for s in pub.sections}
+    # the first part's contents box also links to the divider page of each other part
+    titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
+               for other in edition.languages[1:]}
+    return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
+               pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
+               pub.labels[edition.languages[0]]["notes"])
+
+
+def _check_unique_ids(pub, edition, html: str) -> None:
+    """An id written in a text that the layout, or another text, also uses in this edition is
+    an error at the line that wrote it (sanitize.py refuses the reserved names earlier)."""
+    seen, twice = set(), set()
+    for name, _ in sanitize.element_ids(html):
+        (twice if name in seen else seen).add(name)
+    if not twice:
+        return
+    for lang in edition.languages:
+        for section in pub.sections:
+            written = []
+            prose.to_html(section.bodies[lang], pub.text_file(section, lang),
+                          section.body_lines[lang], lang, pub.root, ids=written)
+            for name, line in written:
+                if name in twice:
+                    raise ContentError(
+                        pub.text_file(section, lang), line,
+                        f'the id "{name}" is used twice in the edition {edition.id} (by the '
+                        f'layout or another text); ids must be unique: choose another name')
+
+
+class _Workers:
+    """The worker processes of one build, started when the first group is submitted (after
+    WeasyPrint is imported here, so that the forked workers share it). Leaving the block with
+    an exception stops them: a worker may be busy for minutes."""
+
+    def __init__(self, progress, deadline, timeout, jobs, groups):
+        self.progress, self.deadline, self.timeout = progress, deadline, timeout
+        self.workers = max(1, min(jobs or os.cpu_count() or 1, groups))
+        self.pool, self.folder, self.submitted = None, None, []
+
+    def __enter__(self):
+        return self
+
+    def submit(self, group) -> None:
+        """Typeset a group of (key, Job) of one HTML in a worker."""
+        if not group:
+            return
+        if self.pool is None:
+            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
+
+            prune_build_folders()
+            self.folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_worker_start, initargs=(self.folder, os.getpid()))
+        self.submitted.append((group, self.pool.submit(run_jobs, [job for _, job in group])))
+
+    def results(self):
+        """(key, EditionResult) for each submitted job, in the order submitted."""
+        for group, future in self.submitted:
+            names = " and ".join(job.edition.id for _, job in group)
+            try:
+                results = future.result(timeout=max(0.1, self.deadline - time.monotonic()))
+            except FutureTimeout:
+                raise EditionTimeout(f"edition {names}: typesetting took longer than "
+                                     f"{self.timeout:g} s and was stopped (is a section huge?)"
+                                     ) from None
+            for (key, job), result in zip(group, results):
+                for stage, seconds in result.timings.items():
+                    self.progress.took(f"{stage:<20} [{job.edition.id}]", seconds)
+                yield key, result
+
+    def __exit__(self, kind, error, traceback):
+        if self.pool is None:
+            return
+        if kind is not None:
+            for process in multiprocessing.active_children():   # the pool's workers
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _worker_start(folder: str, parent: int) -> None:
+    """In each worker: temporary files in the build's folder; end when the parent ends."""
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    # Stopped: end now. (sys.exit would only fail the job in hand: the pool's worker loop catches
+    # it and takes the next queued edition.) The build's temporary folder is removed by the parent.
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(1))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)         # Ctrl-C is the parent's to handle
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:                            # died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def prune_build_folders(base=None) -> None:
+    """Remove the temporary folders of builds whose process no longer runs."""
+    base = Path(base or tempfile.gettempdir())
+    for folder in base.glob(f"{BUILD_TMP}*-*"):
+        pid = folder.name[len(BUILD_TMP):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_jobs(jobs) -> list:
+    """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
+    its PDF, finished (and imposed): an EditionResult each."""
+    t = time.perf_counter()
+    first = jobs[0]
+    outputs = [typeset.Output(
+        job.edition.variant, job.html,
+        multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
+        finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
+                                                        job.titles))
+        for job in jobs]
+    fillers = next((job.fillers for job in jobs if job.fillers), {})
+    typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
+                                              content=first.content, cmyk=first.cmyk)
+    layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
+    results = []
+    for job, typeset_result in zip(jobs, typeset_results):
+        result = _finish_job(job, typeset_result)
+        # the shared layout is counted once, with the first edition
+        result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
+                                                  - typeset_result.finishing
+                                                  + (layout if job is first else 0.0))
+        results.append(result)
+    return results
+
+
+def _finish_job(job, typeset_result) -> EditionResult:
+    """The edition's files from its PDF: the PDF (with crop marks if asked) and its booklets."""
+    edition = job.edition
+    result = EditionResult(edition)
+    if edition.html:
+        result.files.append((edition.html, preview_html(job.html), None))
+    result.timings["finish (pydyf)"] = typeset_result.finishing
+    result.warnings += [Diagnostic(edition.pdf, None, WARNING, f"WeasyPrint: {w}")
+                        for w in typeset_result.warnings]
+    result.headings = typeset_result.headings
+    if typeset_result.padding:
+        result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "
+                            f"before the back cover: {typeset_result.pages} pages, a multiple "
+                            f"of {SADDLE_STITCH} for saddle stitching")
+    t = time.perf_counter()
+    pdf = typeset_result.pdf
+    if edition.booklets:
+        result.files += _booklets(edition, pdf, typeset_result.pages, job.crop_marks)
+    if job.crop_marks:
+        pdf = _bytes(impose.add_crop_marks, io.BytesIO(pdf), bleed_pt=job.bleed_mm * impose.MM)
+    result.timings["finish (pypdf)"] = time.perf_counter() - t
+    result.files.append((edition.pdf, pdf, typeset_result.pages))
+    return result
+
+
+def _screen_finisher(languages, titles, anchors):
+    """Languages of the parts and readable link descriptions (tagged screen editions)."""
+    # a further part starts at its divider page (English text, so declared English)
+    starts = [anchors.get(f"divider-{lang}", anchors[f"part-{lang}"]) for lang in languages]
+    return finish.chain(finish.part_languages(languages, starts, anchors["back-cover"]),
+                        finish.link_descriptions(titles))
+
+
+def _booklets(edition, pdf, pages, crop_marks) -> list:
+    """Saddle-stitch imposition at 100 %: the A4 print edition on A3 sheets (with its bleed,
+    PDF/X-4) for a print shop; the native A5 edition on A4 sheets for an office printer."""
+    if edition.size == "A5":
+        return [(edition.booklet, _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4"),
+                 pages // 2)]
+    return [(edition.booklet,
+             _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A3", crop_marks=crop_marks),
+             pages // 2)]
+
+
+def _bytes(function, source, **options) -> bytes:
+    out = io.BytesIO()
+    function(source, out, **options)
+    return out.getvalue()
+
+
+def preview_html(html: str) -> bytes:
+    """The typeset HTML, made viewable from output/html/: its paths are relative to the project."""
+    return html.replace("<head>", '<head>\n<base href="../../">', 1).encode("utf-8")

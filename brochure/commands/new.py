@@ -1,0 +1,48 @@
+"""`new DIR`: a small bilingual publication to start from, which builds at once
+(publication.yaml, labels.yaml, one section per language, the networks and their cities)."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from .. import invocation, resources
+from ..content import translation
+from ..content.source import split_front_matter
+
+
+def create(arguments, progress) -> int:
+    if len(arguments) != 1:
+        progress.warn(f"name the folder of the new publication: {invocation.command()} new DIR")
+        return 2
+    target = Path(arguments[0])
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        progress.warn(f"{target}: already exists and is not an empty folder; choose a new "
+                      f"folder for the new publication")
+        return 2
+    shutil.copytree(resources.scaffold_folder(), target, dirs_exist_ok=True)
+    today = dt.date.today()        # the one date the builder takes from the clock: the start
+    publication = target / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8")
+                           .replace("{date}", today.isoformat())
+                           .replace("{year}", str(today.year)), encoding="utf-8")
+    _mark_translations_reviewed(target)
+    out = f"{target.as_posix().rstrip('/')}-output"
+    command = invocation.command()
+    progress.info(f"created {target}/: a publication in Polish and English.\n"
+                  f"  build it:   {command} --content {target} --output {out}\n"
+                  f"  preview it: {command} watch --content {target} --output {out}\n"
+                  f"  then edit {target}/publication.yaml, {target}/pl/01-wstep.md and "
+                  f"{target}/en/01-wstep.md (see docs/content-model.md)")
+    return 0
+
+
+def _mark_translations_reviewed(target: Path) -> None:
+    """The English texts of the scaffold translate its Polish ones: record that."""
+    for english in sorted((target / "en").glob("*.md")):
+        polish = target / "pl" / english.name
+        meta, body, _ = split_front_matter(polish.read_text(encoding="utf-8"), str(polish))
+        text = english.read_text(encoding="utf-8")
+        head, rest = text.split("\n---", 1)
+        english.write_text(f"{head}\nsource-hash: {translation.source_hash(meta, body)}\n---"
+                           f"{rest}", encoding="utf-8")

@@ -1,0 +1,125 @@
+"""The editions one source becomes, as data: the `editions:` list of publication.yaml, or the
+standard set for the publication's languages.
+
+The standard set, for languages [pl, en] and the name "pim":
+    pl, en          screen A4 (PDF/UA-1)        pim-pl.pdf, pim-en.pdf
+    pl-en           the bilingual volume        pim-pl-en.pdf
+    pl-print, ...   press-ready A4 (PDF/X-4)    print/pim-pl-print.pdf (+ A3 booklet)
+    pl-a5, ...      native A5                   a5/pim-pl-a5.pdf (+ A4 office booklet)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import Record
+
+SIZES = ("A4", "A5")
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PATH = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str                      # e.g. "pl", "pl-en", "pl-print"
+    languages: tuple             # languages in volume order
+    pdf: str                     # output path under output/
+    html: str | None = None      # HTML preview path under output/, if any
+    print: bool = False          # press-ready: CMYK, bleed, PDF/X-4
+    booklets: bool = False       # also impose saddle-stitch booklets
+    size: str = "A4"             # page size: A4, or A5 (typeset natively, never shrunk)
+
+    @property
+    def cmyk(self) -> bool:
+        return self.print
+
+    @property
+    def variant(self) -> str:
+        return "pdf/x-4" if self.print else "pdf/ua-1"
+
+    @property
+    def booklet(self) -> str | None:
+        """The imposed booklet's path under output/: A4 pages two-up on A3 for a print shop,
+        A5 pages two-up on A4 for an office printer; None without booklets."""
+        if not self.booklets:
+            return None
+        stem = self.pdf.rsplit("/", 1)[-1].removesuffix(".pdf")
+        if self.size == "A5":
+            return f"print/{stem.removesuffix('-a5')}-booklet-a4.pdf"
+        folder = self.pdf.rsplit("/", 1)[0] + "/" if "/" in self.pdf else ""
+        return f"{folder}{stem.removesuffix('-print')}-booklet-a3.pdf"
+
+
+def standard(name: str, languages) -> tuple:
+    """The standard editions of a publication in these languages (the first is the source)."""
+    languages = tuple(languages)
+    out = [Edition(lang, (lang,), f"{name}-{lang}.pdf", f"html/{name}-{lang}.html")
+           for lang in languages]
+    if len(languages) > 1:
+        volume = "-".join(languages)
+        out.append(Edition(volume, languages, f"{name}-{volume}.pdf", f"html/{name}-{volume}.html"))
+    out += [Edition(f"{lang}-print", (lang,), f"print/{name}-{lang}-print.pdf", print=True,
+                    booklets=True) for lang in languages]
+    out += [Edition(f"{lang}-a5", (lang,), f"a5/{name}-{lang}-a5.pdf", booklets=True, size="A5")
+            for lang in languages]
+    return tuple(out)
+
+
+def from_data(rec, name: str, languages) -> tuple:
+    """The editions publication.yaml lists (rec: its Record), else the standard set."""
+    items = rec.data.get("editions")
+    if items is None:
+        return standard(name, languages)
+    if not isinstance(items, list) or not items:
+        rec.fail("editions", "editions must be a list of editions (or left out for the "
+                             "standard set); see docs/content-model.md")
+    out = [_edition(item, rec, name, languages) for item in items]
+    _check_unique(out, rec)
+    return tuple(out)
+
+
+def _edition(item, rec, name, languages) -> Edition:
+    e = Record(item, rec.file, "an edition", languages)
+    e.only("id", "languages", "size", "print", "booklets", "pdf", "html")
+    ident = e.get("id", str)
+    if not ID.match(ident):
+        e.fail("id", f'edition id "{ident}" must be lower-case letters, digits and hyphens')
+    langs = tuple(e.get("languages", list, False, [languages[0]]))
+    unknown = [lang for lang in langs if lang not in languages]
+    if unknown or not langs or len(set(langs)) != len(langs):
+        e.fail("languages", f"the languages of edition {ident} must be some of the "
+                            f"publication's ({', '.join(languages)}), each once")
+    size = e.choice("size", SIZES, False, "A4")
+    printed = e.get("print", bool, False, False)
+    if printed and len(langs) > 1:
+        e.fail("print", f"edition {ident}: a print edition has one language")
+    booklets = e.get("booklets", bool, False, printed or size == "A5")
+    kind = "print/" if printed else "a5/" if size == "A5" else ""
+    pdf = e.get("pdf", str, False, f"{kind}{name}-{ident}.pdf")
+    html = e.get("html", str, False, None if printed or size == "A5" else f"html/{name}-{ident}.html")
+    for key, path, suffix in (("pdf", pdf, ".pdf"), ("html", html, ".html")):
+        if path is not None and (not PATH.match(path) or not path.endswith(suffix)):
+            e.fail(key, f'"{path}" must be a file name ending in {suffix}, in at most one '
+                        f"folder of output/ (lower-case letters, digits, . _ -)")
+    return Edition(ident, langs, pdf, html, printed, booklets, size)
+
+
+def _check_unique(editions, rec) -> None:
+    seen = {}
+    for e in editions:
+        for key in (("id", e.id), ("file", e.pdf), ("file", e.html), ("file", e.booklet)):
+            if key[1] is None:
+                continue
+            if key in seen:
+                rec.fail("editions", f'"{key[1]}" is used by two editions ({seen[key]} and '
+                                     f"{e.id}); give each edition its own id and files")
+            seen[key] = e.id
+
+
+def select(editions, languages=None, edition_ids=None) -> list:
+    """The editions to build: those whose languages are all asked for."""
+    wanted = set(languages) if languages else None
+    chosen = [e for e in editions if wanted is None or set(e.languages) <= wanted]
+    if edition_ids:
+        chosen = [e for e in chosen if e.id in edition_ids]
+    return chosen

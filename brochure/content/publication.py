@@ -1,0 +1,398 @@
+"""Load and validate a publication's folder into a Publication. Every error names file, line
+and the fix."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import resources
+from ..errors import ContentError
+from ..languages import define as define_language
+from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Publication,
+                     Section, Source, Stage, text_file)
+from . import editions, labels
+from .gaps import missing_data
+from .schema import Record, positive_count, records
+from .source import Map, Seq, check_glyphs, check_nesting, load_optional_yaml, load_yaml, \
+    read_text, split_front_matter, display_path
+
+KINDS = ("online", "in-person", "study-visit", "conference")
+SHAPES = ("circle", "square", "triangle", "diamond", "frame", "bar")   # up to six networks
+LAYOUTS = ("text", "summary", "cities", "network", "timeline")
+COMPUTED_FIGURES = ("cities", "networks", "events")
+CITY_STATUSES = ("member", "candidate")
+CONFIDENCES = ("confirmed", "inferred")
+SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+# --- the content files --------------------------------------------------------------------
+
+def load(root="content") -> Publication:
+    root = Path(root)
+    data, file = load_yaml(root, "publication.yaml")
+    pub_rec = Record(data, file, "the publication", [])
+    languages = _languages(pub_rec)
+    pub_rec.languages = languages
+    pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
+                 "sections", "print", "imprint", "logos", "name", "editions")
+    name = pub_rec.get("name", str, False, "publication")
+    if not editions.ID.match(name):
+        pub_rec.fail("name", f'name "{name}" (the stem of the file names) must be lower-case '
+                             f"letters, digits and hyphens")
+    networks = _networks(root, languages)
+    ids = [n.id for n in networks]
+    cities, candidates = _cities(root, languages, ids)
+    pub = Publication(
+        title=pub_rec.text("title"), subtitle=pub_rec.text("subtitle"),
+        publisher=pub_rec.text("publisher"), partner=pub_rec.text("partner"),
+        keywords=pub_rec.text("keywords"), date=pub_rec.date("date"), languages=languages,
+        sections=_sections(root, pub_rec, languages),
+        networks=networks, cities=cities, candidates=candidates,
+        events=_events(root, languages, ids), figures=[],
+        ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
+        print_options=_print_options(root, pub_rec), root=str(root),
+        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec),
+        labels=labels.load(root, languages), name=name,
+        editions=editions.from_data(pub_rec, name, languages))
+    _check_section_networks(root, pub.sections, ids)
+    pub.figures = _figures(root, languages, pub)
+    pub.warnings = missing_data(pub)
+    return pub
+
+
+def _print_options(root, pub_rec) -> dict:
+    """The press settings: bleed, crop marks and the CMYK output profile."""
+    options = dict(PRINT_DEFAULTS)
+    if pub_rec.data.get("print") is None:
+        return options
+    rec = Record(pub_rec.data["print"], pub_rec.file, "print", [])
+    rec.only(*PRINT_DEFAULTS)
+    options["bleed_mm"] = rec.get("bleed_mm", float, False, options["bleed_mm"])
+    options["crop_marks"] = rec.get("crop_marks", bool, False, options["crop_marks"])
+    options["icc"] = rec.get("icc", str, False, options["icc"])
+    if not 0 <= options["bleed_mm"] <= 10:
+        rec.fail("bleed_mm", "bleed_mm must be between 0 and 10 (millimetres; 3 is usual)")
+    styles = resources.styles_folder().resolve()
+    profile = (resources.theme_folder() / options["icc"]).resolve()
+    if not profile.is_file() or not profile.is_relative_to(styles):
+        rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/, '
+                        f'e.g. styles/icc/coated-fogra39-argyll.icc')
+    if not _is_cmyk_profile(profile):
+        rec.fail("icc", f'"{options["icc"]}" is not a CMYK ICC profile (the print PDF needs '
+                        f'one for its output intent), e.g. styles/icc/coated-fogra39-argyll.icc')
+    return options
+
+
+def _imprint(pub_rec) -> dict:
+    """The imprint's facts: web address, ISBN, copyright and disclaimer (each optional)."""
+    if pub_rec.data.get("imprint") is None:
+        return {}
+    rec = Record(pub_rec.data["imprint"], pub_rec.file, "imprint", pub_rec.languages)
+    rec.only("web", "isbn", "copyright", "disclaimer")
+    return {"web": rec.get("web", str, False), "isbn": rec.get("isbn", str, False),
+            "copyright": rec.text("copyright", required=False),
+            "disclaimer": rec.text("disclaimer", required=False)}
+
+
+def _logos(root, pub_rec) -> list:
+    """Logo files of the publisher and the partner, inside the content folder, with alt texts."""
+    items = pub_rec.data.get("logos")
+    if items is None:
+        return []
+    logos = []
+    for rec in records(items, pub_rec.file, "logo", pub_rec.languages):
+        rec.only("file", "alt")
+        name = rec.get("file", str)
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            rec.fail("file", f'logo "{name}" not found inside {root.name}/; give a path relative '
+                             f'to the content folder, e.g. img/logo-mfipr.svg')
+        if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+            rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
+        from . import images           # Pillow and defusedxml: loaded only when logos are given
+        unusable = images.problem(path)
+        if unusable:
+            rec.fail("file", f'logo "{name}" cannot be used: {unusable}')
+        logos.append({"src": "content/" + quote(path.relative_to(root.resolve()).as_posix()),
+                      "alt": rec.text("alt")})
+    return logos
+
+
+def _is_cmyk_profile(path: Path) -> bool:
+    """An ICC profile's header: the signature 'acsp' at byte 36, its colour space at 16."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(128)
+    except OSError:
+        return False
+    return len(header) == 128 and header[36:40] == b"acsp" and header[16:20] == b"CMYK"
+
+
+def _languages(rec: Record) -> list:
+    """The codes of the publication's languages (languages.py knows each from then on); the
+    first is the source language, the others are translated from it."""
+    specs = rec.get("languages", list)
+    if not specs:
+        rec.fail("languages", "list the languages of the publication, the source first, "
+                              "e.g. [pl, en]")
+    codes = []
+    for spec in specs:
+        try:
+            codes.append(define_language(spec).code)
+        except ValueError as err:
+            rec.fail("languages", str(err))
+    if len(set(codes)) != len(codes):
+        rec.fail("languages", f"a language is listed twice ({', '.join(codes)}); list each once")
+    return codes
+
+
+def _networks(root, languages) -> list:
+    data, file = load_yaml(root, "data/networks.yaml")
+    networks = []
+    for rec in records(data, file, "network", languages):
+        rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
+        colour = rec.get("colour", str)
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            rec.fail("colour", f'colour "{colour}" must be written #rrggbb, e.g. #2e7d32')
+        cmyk = rec.get("cmyk", list)
+        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and 0 <= v <= 100
+                                     for v in cmyk):
+            rec.fail("cmyk", "cmyk must be four percentages [c, m, y, k], each 0–100")
+        network = Network(
+            id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
+            colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
+            cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()))
+        if network.id in (n.id for n in networks):
+            rec.fail("id", f'network "{network.id}" is defined twice')
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
+            rec.fail("id", f'network id "{network.id}" must be lower-case letters, digits and '
+                           '"-", and not "all" or "unknown"')
+        networks.append(network)
+    return networks
+
+
+def _network_ref(rec, key, ids, extra=()):
+    value = rec.get(key, str)
+    if value not in ids and value not in extra:
+        rec.fail(key, f'{rec.what} has network "{value}"; expected one of: '
+                      f'{", ".join(list(ids) + list(extra))}')
+    return value
+
+
+def _cities(root, languages, ids) -> tuple:
+    """(members, candidates): candidates are inferred only and never printed."""
+    data, file = load_yaml(root, "data/cities.yaml")
+    if data == Seq() or data is None:
+        return [], []
+    cities = []
+    for rec in records(data, file, "city", languages):
+        rec.only("name", "network", "mid", "lat", "lon", "status", "source")
+        city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
+                    mid=_mid(rec),
+                    lat=rec.get("lat", float, False), lon=rec.get("lon", float, False),
+                    source=Source(file, rec.line()),
+                    status=rec.choice("status", CITY_STATUSES, False, "member"))
+        rec.what = f'city "{city.name}"'
+        city.evidence = _evidence(rec)
+        if any(c.name == city.name for c in cities):
+            rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
+        if (city.lat is None) != (city.lon is None):
+            rec.fail("lat", f"{rec.what} needs both lat and lon, or neither")
+        if city.lat is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
+            rec.fail("lat", f"{rec.what} lies outside Poland ({city.lat}, {city.lon}); "
+                            "check lat (49–55) and lon (14–24)")
+        _check_status(rec, city)
+        cities.append(city)
+    return ([c for c in cities if c.status == "member"],
+            [c for c in cities if c.status == "candidate"])
+
+
+def _mid(rec):
+    """The MID topic, or None where it is not known (`mid: unknown` or no `mid`)."""
+    value = rec.data.get("mid")
+    if value == UNKNOWN:
+        return None
+    if isinstance(value, str):
+        rec.fail("mid", f'"mid" of {rec.what} must be {{pl: "…", en: "…"}}, or unknown when '
+                        f'the source does not give the topic; not {value!r}')
+    return rec.text("mid", required=False)
+
+
+def _evidence(rec):
+    """The city's `source:` {id, url, confidence, note}, or None."""
+    if rec.data.get("source") is None:
+        return None
+    if not isinstance(rec.data["source"], Map):
+        rec.fail("source", f"the source of {rec.what} must be a mapping such as "
+                           f"{{id: PIESZ, url: \"https://…\", confidence: confirmed}}")
+    src = Record(rec.data["source"], rec.file, f"the source of {rec.what}", [])
+    src.only("id", "url", "confidence", "note")
+    evidence = Evidence(confidence=src.choice("confidence", CONFIDENCES),
+                        id=src.get("id", str, False), url=src.get("url", str, False),
+                        note=src.get("note", str, False))
+    if evidence.id is None and evidence.url is None:
+        src.fail(None, f"the source of {rec.what} needs an id (e.g. PIESZ) or a url")
+    return evidence
+
+
+def _check_status(rec, city):
+    """Only confirmed cities are printed: an inferred one must be a candidate, and back."""
+    confidence = city.evidence.confidence if city.evidence else None
+    if city.status == "candidate" and confidence != "inferred":
+        rec.fail("status", f"{rec.what} is a candidate: give it a source with confidence "
+                           f"inferred, or remove 'status: candidate' to print it")
+    if city.status == "member" and confidence == "inferred":
+        rec.fail("source", f"{rec.what} is only inferred: add 'status: candidate' (not "
+                           f"printed) until a source confirms it")
+
+
+def _events(root, languages, ids) -> list:
+    data, file = load_optional_yaml(root, "data/timeline.yaml")
+    if data is None:
+        return []
+    events = []
+    for rec in records(data, file, "event", languages):
+        rec.only("start", "end", "kind", "network", "number", "title", "place", "note")
+        start = rec.date("start")
+        end = rec.data.get("end")
+        if end != UNKNOWN:
+            end = rec.date("end", required=False)
+            if end is not None and end < start:
+                rec.fail("end", f"the event ends ({end:%d.%m.%Y}) before it starts "
+                                f"({start:%d.%m.%Y}); check both dates")
+        events.append(Event(
+            start=start, end=end, kind=rec.choice("kind", KINDS),
+            network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
+            title=rec.text("title"), place=rec.text("place", required=False),
+            number=positive_count(rec, "number", False), note=rec.get("note", str, False),
+            source=Source(file, rec.line())))
+    return sorted(events, key=lambda e: e.start)
+
+
+def _figures(root, languages, pub) -> list:
+    data, file = load_optional_yaml(root, "data/figures.yaml")
+    if data is None:
+        return []
+    figures = []
+    for rec in records(data, file, "key figure", languages):
+        rec.only("value", "computed", "label", "note", "group")
+        if "computed" in rec.data:
+            value = _computed(rec, pub)
+        else:
+            value = positive_count(rec, "value")
+        figures.append(Figure(value=value, label=rec.text("label"),
+                              note=rec.text("note", required=False),
+                              group=rec.get("group", str, False, "main"),
+                              source=Source(file, rec.line())))
+    return figures
+
+
+def _computed(rec, pub) -> int:
+    what = rec.choice("computed", COMPUTED_FIGURES)
+    if what == "networks":
+        return len(pub.networks)
+    if what == "events":
+        return len(pub.events)
+    # The number of cities the programme had, even where the data does not list them all.
+    return sum(max(n.cities_expected, len(pub.cities_of(n.id))) for n in pub.networks)
+
+
+def _stages(root, languages) -> list:
+    data, file = load_optional_yaml(root, "data/ppp-stages.yaml")
+    if data is None:
+        return []
+    stages = []
+    for rec in records(data, file, "PPP stage", languages):
+        rec.only("name", "steps")
+        steps = []
+        for i, _ in enumerate(rec.get("steps", list)):
+            step = Record(Map({"step": rec.data["steps"][i]}), file, "a step", languages)
+            step.data.line = rec.line("steps")
+            step.data.key_lines = {}
+            steps.append(step.text("step"))
+        stages.append(Stage(name=rec.text("name"), steps=steps))
+    return stages
+
+
+def _benefits(root, languages) -> list:
+    data, file = load_optional_yaml(root, "data/nbs-benefits.yaml")
+    if data is None:
+        return []
+    benefits = []
+    for item in data if isinstance(data, list) else [data]:
+        rec = Record(Map(text=item), file, "an NBS benefit", languages)
+        rec.data.line = getattr(item, "line", getattr(data, "line", 1))
+        rec.data.key_lines = {}
+        benefits.append(rec.text("text"))
+    return benefits
+
+
+# --- sections -----------------------------------------------------------------------------
+
+def _sections(root, pub_rec, languages) -> list:
+    sections = []
+    for i, item in enumerate(pub_rec.get("sections", list)):
+        rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
+        rec.data.line = getattr(item, "line", pub_rec.line("sections"))
+        rec.only("file", "pages")
+        name = rec.get("file", str)
+        if not SECTION_NAME.fullmatch(name) or ".." in name:
+            rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
+                             f'"-" and "_" (the Markdown files are <language>/<name>.md), '
+                             f'without "/", ".." or an absolute path')
+        if any(s.file == name for s in sections):
+            rec.fail("file", f'section "{name}" is listed twice; list each section once')
+        section = Section(file=name, pages=positive_count(rec, "pages", False), bodies={}, meta={},
+                          body_lines={}, source=Source(pub_rec.file, rec.line()))
+        for lang in languages:
+            _read_section(root, section, lang, rec)
+        _check_section_meta(root, section)
+        sections.append(section)
+    return sections
+
+
+def _read_section(root, section, lang, rec):
+    path = root / lang / f"{section.file}.md"
+    display = display_path(root, path)
+    if not path.exists() and not path.is_symlink():
+        rec.fail("file", f'section "{section.file}" has no {lang} text: {display} does not '
+                         f'exist; create it or fix the name (translation missing)')
+    text = read_text(path, display, root)
+    check_glyphs(text, display)
+    meta, body, body_line = split_front_matter(text, display)
+    check_nesting(body, display, body_line)
+    section.meta[lang], section.bodies[lang], section.body_lines[lang] = meta, body, body_line
+    meta_rec = Record(meta, display, "the front matter", [lang])
+    meta_rec.only("title", "running-head", "layout", "network", "source-hash")
+    meta_rec.get("title", str)
+    meta_rec.get("running-head", str, required=False)
+    meta_rec.choice("layout", LAYOUTS, required=False)
+    meta.setdefault("layout", "text")
+
+
+def _check_section_meta(root, section):
+    first = section.meta[next(iter(section.meta))]
+    for lang, meta in section.meta.items():
+        for key in ("layout", "network"):
+            if meta.get(key) != first.get(key):
+                raise ContentError(text_file(root, lang, section.file),
+                                   meta.key_lines.get(key, 1),
+                                   f'{key} "{meta.get(key)}" differs from the Polish file '
+                                   f'{root.name}/{next(iter(section.meta))}/{section.file}.md '
+                                   f'("{first.get(key)}"); the language versions must match')
+
+
+def _check_section_networks(root, sections, ids):
+    for section in sections:
+        for lang, meta in section.meta.items():
+            network, line = meta.get("network"), meta.key_lines.get("network", 1)
+            file = text_file(root, lang, section.file)
+            if network is not None and network not in ids:
+                raise ContentError(file, line, f'network "{network}" is not in '
+                                               f'{root.name}/data/networks.yaml; expected one '
+                                               f'of: {", ".join(ids)}')
+            if meta["layout"] == "network" and network is None:
+                raise ContentError(file, meta.key_lines.get("layout", 1),
+                                   "layout network needs a network: line in the front matter "
+                                   f'(one of: {", ".join(ids)})')

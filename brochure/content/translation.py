@@ -1,0 +1,83 @@
+"""Translation integrity: every text of the source language (the first of publication.yaml,
+Polish here) has its translations, and none is out of date.
+
+Each translated section records the version of the source text it translates as `source-hash:`
+in its front matter. When the source text changes, the build warns that the translation is
+stale until an editor updates it and runs `brochure reviewed content/en/FILE.md` (in a
+checkout, `.venv/bin/python build.py reviewed ...`).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .. import invocation
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..errors import ContentError
+from ..model import text_file
+from .source import load_yaml
+
+HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
+
+
+def source_hash(meta, body: str) -> str:
+    """A short fingerprint of a source section: its title (and running head) and its text."""
+    heads = meta["title"].strip() + ("\n" + meta["running-head"].strip() if meta.get("running-head") else "")
+    text = heads + "\n" + "\n".join(l.rstrip() for l in body.strip().split("\n"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def problems(pub) -> list:
+    """Warnings about stale translations, errors about orphan translations (Diagnostics)."""
+    found = []
+    root = Path(pub.root)
+    for section in pub.sections:
+        for lang in pub.languages[1:]:
+            found += _stale(root, section, lang, pub.languages[0])
+    for lang in pub.languages[1:]:
+        named = {f"{s.file}.md" for s in pub.sections}
+        for path in sorted((root / lang).glob("*.md")):
+            if path.name not in named:
+                found.append(Diagnostic(f"{root.name}/{lang}/{path.name}", 1, ERROR,
+                                        f"no section of {root.name}/publication.yaml uses this "
+                                        f"file; add it or delete it"))
+    return found
+
+
+def _stale(root, section, lang, source) -> list:
+    display = text_file(root, lang, section.file)
+    meta = section.meta[lang]
+    expected = source_hash(section.meta[source], section.bodies[source])
+    recorded = meta.get("source-hash")
+    line = meta.key_lines.get("source-hash", 1)
+    command = f"{invocation.command()} reviewed {_as_given(root / lang / f'{section.file}.md')}"
+    if recorded is None:
+        return [Diagnostic(display, 1, WARNING,
+                           f"the translation records no source-hash; after checking it against "
+                           f"{text_file(root, source, section.file)} run: {command}")]
+    if str(recorded) != expected:
+        return [Diagnostic(display, line, WARNING,
+                           f"stale translation: {text_file(root, source, section.file)} changed since "
+                           f"this text was reviewed; update it, then run: {command}")]
+    return []
+
+
+def source_language(root: Path) -> str:
+    """The code of the first language of a publication.yaml: the one the others translate."""
+    data, display = load_yaml(root, "publication.yaml")
+    first = (data.get("languages") or [None])[0] if isinstance(data, dict) else None
+    code = first.get("code") if isinstance(first, dict) else first
+    if not isinstance(code, str):
+        raise ContentError(display, getattr(data, "key_lines", {}).get("languages", 1),
+                           "list the languages of the publication, the source first, "
+                           "e.g. [pl, en]")
+    return code
+
+
+def _as_given(path: Path) -> str:
+    """A path to paste into a command run from here: relative when inside this folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())

@@ -1,0 +1,300 @@
+"""Per-language typography for every text of the brochure.
+
+smarten() fixes plain text, smarten_run() the text tokens of one Markdown paragraph:
+quotes, apostrophes, ellipses, en dashes in ranges, spaced dashes and
+non-breaking spaces that keep short words and numbers with the next word.
+
+Each language has an ordered table of named rules. The text is cut into
+pieces: editable text, and frozen pieces (URLs, e-mail addresses, code) that are
+never changed. A rule edits one editable piece at a
+time but sees the text on both sides of it, so that "w *Lublinie*" still
+binds the "w" although its space ends a text token. Matches that would
+cross into a neighbouring piece are left alone.
+
+A rule sees only CONTEXT characters on either side of the piece: every pattern's
+lookarounds reach at most a few characters past the piece (a match itself never leaves it),
+so a bounded window keeps the results identical and the pass linear in the text's length.
+The one rule that needs all of the text before (nested Polish quotes count the open quotes)
+carries its count from piece to piece instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..languages import REFERENCE
+
+LANGS = ("pl", "en")      # the reference languages, with rule tables of their own
+
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"    # no line break after the en dash of a range: "2021–2023" stays whole
+
+# Whitespace a rule may bind across: blanks, or one line break (a soft wrap in
+# Markdown prose). Never a blank line, so two paragraphs are never joined.
+_GAP = r"(?:[ \t]*\r?\n[ \t]*|[ \t]+)"
+# The same, also accepting non-breaking spaces (around dashes).
+_GAP_NB = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"
+
+MONTHS = {
+    "pl": r"(?i:stycz(?:eń|nia|niu)|lut(?:y|ego|ym)|mar(?:zec|ca|cu)"
+          r"|kwie(?:cień|tnia|tniu)|maj[au]?|czerw(?:iec|ca|cu)|lip(?:iec|ca|cu)"
+          r"|sierp(?:ień|nia|niu)|wrze(?:sień|śnia|śniu)|październik[au]?"
+          r"|listopad(?:a|zie)?|grud(?:zień|nia|niu))",
+    "en": r"(?:January|February|March|April|May|June|July|August|September"
+          r"|October|November|December)",
+}
+
+# A rule edits `text` knowing what comes before and after it.
+RuleFn = Callable[[str, str, str], str]
+# Characters of the neighbouring pieces a rule sees; the widest lookaround is 5 ("2022" after
+# a month name and the character after it), so 64 leaves a wide margin.
+CONTEXT = 64
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    apply: RuleFn
+    # A rule that needs everything before the piece: scan(text, state) -> (text, state),
+    # called on every piece in order (frozen pieces are only read).
+    scan: Callable | None = None
+
+
+def _sub(pattern: str, repl) -> RuleFn:
+    """A rule replacing matches of `pattern` that lie inside the text."""
+    rx = re.compile(pattern, re.VERBOSE)
+
+    def apply(text: str, before: str, after: str) -> str:
+        whole = before + text + after
+        lo, hi = len(before), len(before) + len(text)
+        out, last = [], lo
+        for m in rx.finditer(whole, lo):  # lookbehinds still see `before`
+            if m.start() >= hi:
+                break
+            if m.end() > hi:
+                continue
+            out.append(whole[last:m.start()])
+            out.append(m.expand(repl) if isinstance(repl, str) else repl(m))
+            last = m.end()
+        out.append(whole[last:hi])
+        return "".join(out)
+
+    return apply
+
+
+def _range(m: re.Match) -> str:
+    left, sep, right = m.groups()
+    # "9 lutego 2022 - 3 marca 2023": a year, then a day. The dash joins two
+    # dates, not two numbers, so the dash rule gives it spaces instead.
+    if " " in sep and len(left) == 4 and left.isdigit() and len(right) <= 2:
+        return m.group(0)
+    return f"{left}–{WORD_JOINER}{right}"
+
+
+def _quote_depth(text: str, depth: int = 0) -> int:
+    for ch in text:
+        if ch in "„«":
+            depth += 1
+        elif ch in "”»":
+            depth = max(depth - 1, 0)
+    return depth
+
+
+def _nest_quotes_pl(text: str, before: str, after: str) -> str:
+    """Quotes inside „…” become «…»: „a «b» c”."""
+    return _nest_quotes_scan(text, _quote_depth(before))[0]
+
+
+def _nest_quotes_scan(text: str, depth: int) -> tuple[str, int]:
+    out = []
+    for ch in text:
+        if ch == "„" and depth >= 1:
+            ch = "«"
+        elif ch == "”" and depth >= 2:
+            ch = "»"
+        depth = _quote_depth(ch, depth)
+        out.append(ch)
+    return "".join(out), depth
+
+
+# Start of text, whitespace, an opening bracket, quote or dash.
+_OPENS = r"(?<![^\s(\[{„“«‘–—])"
+_NUM = r"\d+(?:[.,]\d+)*"
+
+_SPACES = Rule("spaces", _sub(r"[ ]{2,}", " "))
+_ELLIPSIS = Rule("ellipsis", _sub(r"\.\.\.", "…"))
+# 2021-2023, 2021 - 2023, 10-12.05.2022, 31.05-3.06.2022; not 2022-05-10,
+# not COVID-19, not -5.
+_RANGES = Rule("ranges", _sub(
+    rf"""(?<![\w.,\-–—]) ({_NUM})
+         ( -{{1,2}} | [–—] | [ ]+ (?: -{{1,3}} | [–—] ) [ ]+ )
+         ({_NUM}) (?! [\w\-–—] | [.,]\d )""", _range))
+# "a - b", "a -- b", "a — b", "a—  b", "a --b", "2022 r.- marzec" -> "a\u00a0– b":
+# a dash must not start a line. Unspaced dashes and hyphens stay as they are
+# ("publiczno-prywatnym", "PPP—jako", "-5"), and so does a hyphen followed by
+# a space after a letter ("średnio- i długoterminowy"). A dash touching a
+# digit on one side only is left too: "2022— 3", "x —5".
+_DASHES = Rule("dashes", _sub(
+    rf"""(?<=\S)
+         (?: {_GAP_NB} (?: -{{1,3}} | [–—] ) {_GAP}
+           | (?<=[^\d\-–—]) (?: -{{2,3}} | [–—] ) {_GAP}
+           | (?<=[.)\]…”»’]) - {_GAP}
+           | {_GAP_NB} (?: -{{2,3}} | [–—] ) (?=[^\s\d\-–—])
+         )
+         (?=\S)""", NBSP + "– "))
+_DOUBLE_QUOTES = {
+    "pl": [Rule("ocr-quote", _sub(r"(?<![\w,]),,(?=[^\s,])", "„")),
+           Rule("open-quote", _sub(_OPENS + '"', "„")),
+           Rule("close-quote", _sub('"', "”")),
+           Rule("nested-quotes", _nest_quotes_pl, _nest_quotes_scan)],
+    "en": [Rule("open-quote", _sub(_OPENS + '"', "“")),
+           Rule("close-quote", _sub('"', "”"))],
+}
+_SINGLE_QUOTES = {
+    "pl": [Rule("apostrophe", _sub("'", "’"))],
+    "en": [Rule("decade", _sub(r"'(?=\d\ds\b)", "’")),   # the '90s
+           Rule("open-single", _sub(_OPENS + "'", "‘")),
+           Rule("apostrophe", _sub("'", "’"))],
+}
+# Polish one-letter words must not end a line: "w\u00a0domu", "(i\u00a0w\u00a0tym)".
+# Only the gap is replaced, so the word may end the previous piece: "<em>w</em> domu".
+# "i/lub": no line break after the slash.
+_AND_OR = Rule("and-or", _sub(r"(?<![^\W\d_]) i/ (?=lub\b)", "i/" + WORD_JOINER))
+# "i) planowaniu", "ii) …": an enumeration label stays with its first word.
+_LABEL = Rule("label", _sub(r"(?<!\S) ((?:i{1,3}|iv|vi{0,3})\)) [ ]+ (?=\S)", r"\1" + NBSP))
+# "14 miesięcy", "500 tys.", "2022 r.", "9 February", "50 %".
+_NUMBER_WORD = Rule("number-word", _sub(
+    rf"(?<!\w) (\d{{1,4}}) {_GAP} (?=[^\W\d_]|%)", r"\1" + NBSP))
+
+
+def months(lang: str) -> str:
+    """A pattern of the month names of `lang` (for another language than the reference ones,
+    the CLDR names in their format and stand-alone forms)."""
+    if lang in MONTHS:
+        return MONTHS[lang]
+    from ..content.labels import month_names
+
+    names = {n for form in ("wide", "abbreviated") for context in ("format", "stand-alone")
+             for n in month_names(lang, form, context) if len(n.rstrip(".")) > 2}
+    return "(?i:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")"
+
+
+def _month_year(lang: str) -> Rule:
+    """ "lutego 2022", "February 2022" """
+    return Rule("month-year", _sub(
+        rf"(?<!\w) ({months(lang)}) {_GAP} (?=\d{{4}}(?!\d))", r"\1" + NBSP))
+
+
+def _one_letter(letters: str) -> Rule:
+    """Single-letter words that must not end a line (Polish: a i o u w z)."""
+    return Rule("one-letter", _sub(
+        rf"(?<= (?<![^\s(\[{{„“«‘\"']) [{re.escape(letters)}] ) {_GAP} (?=\S)", NBSP))
+
+
+# Order matters: quotes come before the dash rule (which looks for closing
+# quotes), ranges before dashes (a spaced hyphen between numbers is a range),
+# and the non-breaking spaces last.
+RULES: dict[str, list[Rule]] = {
+    "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
+           _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR, _month_year("pl"), _NUMBER_WORD],
+    "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
+           _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
+}
+
+
+@dataclass
+class _Piece:
+    text: str
+    frozen: bool = False
+    seen: str = ""     # what the rules see of a frozen piece
+
+    def context(self) -> str:
+        return self.seen if self.frozen else self.text
+
+
+def _general_rules(language) -> list[Rule]:
+    """The rules of a language listed in publication.yaml (languages.py) other than pl, en."""
+    opening, closing = language.quotes
+    one_letter = [_one_letter(language.one_letter_words)] if language.one_letter_words else []
+    return [_SPACES, _ELLIPSIS, Rule("open-quote", _sub(_OPENS + '"', opening)),
+            Rule("close-quote", _sub('"', closing)), Rule("apostrophe", _sub("'", "’")),
+            _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD]
+
+
+def _check(lang: str) -> None:
+    """The rules of `lang` are known (a ValueError for a language nobody listed)."""
+    if lang not in RULES:
+        from ..languages import get
+
+        RULES[lang] = _general_rules(get(lang))
+
+
+def _run(pieces: list[_Piece], lang: str) -> None:
+    """Applies the rules of `lang` to the editable pieces, in place (linear time)."""
+    for rule in RULES[lang]:
+        if rule.scan is not None:
+            _scan(pieces, rule.scan)
+            continue
+        afters = _heads(pieces)
+        before = ""
+        for piece, after in zip(pieces, afters):
+            if not piece.frozen:
+                piece.text = rule.apply(piece.text, before, after)
+            before = (before + piece.context()[-CONTEXT:])[-CONTEXT:]
+
+
+def _heads(pieces: list[_Piece]) -> list[str]:
+    """For each piece, the first CONTEXT characters of the pieces after it."""
+    heads, head = [], ""
+    for piece in reversed(pieces):
+        heads.append(head)
+        head = (piece.context()[:CONTEXT] + head)[:CONTEXT]
+    return heads[::-1]
+
+
+def _scan(pieces: list[_Piece], scan) -> None:
+    state = 0
+    for piece in pieces:
+        if piece.frozen:
+            state = scan(piece.context(), state)[1]
+        else:
+            piece.text, state = scan(piece.text, state)
+
+
+# URLs (without trailing punctuation) and e-mail addresses.
+PROTECTED = re.compile(r"""
+      (?<!\w) (?:(?:https?|ftp)://|www\.) \S*? (?=[.,;:!?)\]}'"’”»…]*(?:\s|\Z))
+    | [\w.+-]+ @ [\w-]+ (?:\.[\w-]+)+
+""", re.VERBOSE | re.IGNORECASE)
+
+
+def _split(text: str) -> list[_Piece]:
+    """Pieces of `text`: URLs and e-mail addresses frozen, the rest editable."""
+    pieces, last = [], 0
+    for m in PROTECTED.finditer(text):
+        pieces += _plain(text[last:m.start()])
+        pieces.append(_Piece(m.group(), True, m.group()))
+        last = m.end()
+    return pieces + _plain(text[last:])
+
+
+def _plain(text: str) -> list[_Piece]:
+    return [_Piece(text)] if text else []
+
+
+def smarten(text: str, lang: str) -> str:
+    """Plain text (no HTML) -> typographically correct text in `lang`."""
+    return smarten_run([(text, False)], lang)[0]
+
+
+def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
+    """The texts of one line of text (a paragraph, a heading, a table cell: the text tokens
+    of Markdown's inline token) made typographically correct together, so that a rule sees
+    across emphasis and links: "w *Lublinie*". Each part is (text, frozen): frozen text
+    (code) is never changed, but the rules see it. Returns the parts' new texts, in order."""
+    _check(lang)
+    groups = [[_Piece(text, True, text)] if frozen else _split(text)
+              for text, frozen in parts]
+    _run([piece for group in groups for piece in group], lang)
+    return ["".join(piece.text for piece in group) for group in groups]

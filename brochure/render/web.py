@@ -1,0 +1,196 @@
+"""The web edition: output/web/, a static site made from the same content as the PDFs.
+
+One page per language (index.html in the publication's first language, en/index.html, ...),
+the sections rendered by render.render_part (the components and graphics of the PDFs, the SVG
+inline), styles/web.css with the network colours of the data, the fonts it names and copies of
+the PDFs this build writes, linked with their sizes. Every link is relative, so the folder works
+from file:// and from any web server, and nothing outside it is requested.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdf
+from markupsafe import Markup, escape
+
+from .. import resources
+from ..content.editions import Edition
+from . import html as render
+from .graphics import map as map_graphic, tokens
+
+FOLDER = "web"                                    # under output/
+STYLESHEET = resources.styles_folder() / "web.css"
+FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+@dataclass(frozen=True)
+class Download:
+    path: str            # under output/web/
+    size: int            # bytes
+    pages: int | None
+    lang: str            # the language of the document (hreflang)
+    kind: str            # a key of the web.files labels (content/labels.yaml)
+    edition: str         # the screen edition whose name it takes
+    print: bool
+
+
+def site(pub, files, languages=None, env=None) -> list:
+    """(path under output/, bytes, None) for the files of output/web/ made from the content
+    (the fonts: see fonts()).
+
+    files: the (path under output/, bytes, pages) entries of this build; its PDFs are copied
+    into web/pdf/ and listed with the size of those very bytes.
+    """
+    pdfs = [(rel, data, pages) for rel, data, pages in files if rel.endswith(".pdf")]
+    downloads = [d for d in (describe(rel, len(data), pages, pub.editions)
+                             for rel, data, pages in pdfs) if d]
+    entries = [(f"{FOLDER}/pdf/{rel}", data, None) for rel, data, _ in pdfs]
+    return [(f"{FOLDER}/{rel}", data, None)
+            for rel, data in pages(pub, downloads, languages, env)] + entries
+
+
+def fonts() -> list:
+    """(path under output/, bytes, None) for the fonts web.css names and their licence: the
+    same for every build, so read when written, not kept in the build cache."""
+    return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files()]
+
+
+def pages(pub, downloads, languages=None, env=None) -> list:
+    """(path under output/web/, bytes): the pages, the stylesheet and the icon."""
+    env = env or render.environment()
+    languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
+    out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
+           for lang in languages]
+    out.append(("web.css", stylesheet(pub).encode()))
+    out.append(("favicon.svg", favicon(pub).encode()))
+    return out
+
+
+def font_files() -> list:
+    """(path under output/web/, bytes): the fonts styles/web.css names, and their licence."""
+    names = sorted(set(FONT_URL.findall(STYLESHEET.read_text(encoding="utf-8"))))
+    return [(name, (resources.styles_folder() / name).read_bytes()) for name in names] + \
+        [("fonts/OFL.txt", (resources.fonts_folder() / "OFL.txt").read_bytes())]
+
+
+def page_path(lang, languages) -> str:
+    return "index.html" if lang == languages[0] else f"{lang}/index.html"
+
+
+def page(pub, lang, languages, downloads, env) -> str:
+    """The HTML of one language's page."""
+    here = page_path(lang, languages)
+    root = "../" * here.count("/")
+    part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
+    for section in part["sections"]:
+        section["html"] = scrollable_tables(section["html"], section["title"])
+    switch = [{"lang": other, "code": render.html_lang(other), "current": other == lang,
+               "name": pub.labels[other]["language"],
+               "href": root + page_path(other, languages)} for other in languages]
+    return env.get_template("web/page.html").render(
+        pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
+        root=root, languages=switch,
+        downloads=download_groups(downloads, pub.labels[lang], pub.editions),
+        cover_map=Markup(map_graphic.render_cover_map(pub, lang)))
+
+
+def scrollable_tables(html: str, title: str) -> Markup:
+    """Each table in a box of its own that scrolls sideways when the table is wider than the
+    screen (a focusable, named region, so that it can be scrolled from the keyboard)."""
+    def box(match):
+        caption = CAPTION.search(match.group(0))
+        name = TAG.sub("", caption.group(1)) if caption else title
+        return (f'<div class="table-box" role="region" tabindex="0" '
+                f'aria-label="{escape(name)}">{match.group(0)}</div>')
+    return Markup(TABLE.sub(box, str(html)))
+
+
+def stylesheet(pub) -> str:
+    """styles/web.css and the colour of each network, from the data."""
+    rules = "\n".join(f".net-{n.id} {{ --net: {n.colour}; }}" for n in pub.networks)
+    return STYLESHEET.read_text(encoding="utf-8") + "\n/* network colours: content/data */\n" \
+        + rules + "\n"
+
+
+def favicon(pub) -> str:
+    """The networks' colours as bands on navy: the icon of the browser tab. Without an icon
+    of its own a browser asks the server's root for /favicon.ico, outside the folder."""
+    width = 32 / len(pub.networks)
+    bands = "".join(f'<rect x="{i * width:g}" y="22" width="{width:g}" height="10" '
+                    f'fill="{n.colour}"/>' for i, n in enumerate(pub.networks))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            f'<rect width="32" height="32" fill="{tokens.colours("navy")["navy"]}"/>{bands}</svg>\n')
+
+
+# --------------------------------------------------------------------------- downloads
+
+def describe(rel: str, size: int, pages, editions) -> Download | None:
+    """What a PDF of the build is, from the edition list; None for a file no edition makes."""
+    for edition in editions:
+        lang = edition.languages[0]
+        if rel == edition.pdf:
+            a5 = edition.size == "A5"
+            kind = "print" if edition.print else "a5" if a5 else edition.id
+            return Download(f"pdf/{rel}", size, pages, lang, kind, lang if edition.print or a5
+                            else edition.id, edition.print)
+        if rel == edition.booklet:
+            sheet = "a4" if edition.size == "A5" else "a3"
+            return Download(f"pdf/{rel}", size, None, lang, f"booklet-{sheet}", lang, True)
+    return None
+
+
+def download_groups(downloads, labels, editions) -> list:
+    texts = labels["web"]
+    groups = []
+    order = [e.id for e in editions] + list(texts["files"])
+    downloads = sorted(downloads, key=lambda d: (order.index(d.edition), order.index(d.kind)))
+    for printing, title in ((False, texts["screen"]), (True, texts["print"])):
+        files = [{"href": d.path, "hreflang": render.html_lang(d.lang), "label": label(d, labels),
+                  "details": details(d, labels)} for d in downloads if d.print == printing]
+        if files:
+            groups.append({"title": title, "files": files})
+    return groups
+
+
+def label(d: Download, labels) -> str:
+    """The download's name: its edition's (web.files in labels.yaml), else its language's."""
+    files = labels["web"]["files"]
+    name = files.get(d.edition) or files.get(d.lang) or d.edition
+    return files.get(d.kind, "{name}").format(name=name)
+
+
+def details(d: Download, labels) -> str:
+    """"PDF, 14 stron, 109 kB" / "PDF, 14 pages, 109 kB"."""
+    parts = ["PDF"]
+    if d.pages:
+        parts.append(labels.plural("web.pages", d.pages))
+    parts.append(file_size(d.size, labels))
+    return ", ".join(parts)
+
+
+def file_size(size: int, labels) -> str:
+    if size < 1000 * 1000:
+        text = f"{max(1, round(size / 1000))} kB"
+    else:
+        text = f"{size / 1000 / 1000:.1f} MB"
+    return text.replace(".", labels["web"]["decimal"])
+
+
+def existing_downloads(output: Path, editions) -> list:
+    """The PDFs already in output/web/pdf/ (the watch preview lists them with their sizes)."""
+    folder = Path(output) / FOLDER / "pdf"
+    found = []
+    for path in sorted(folder.rglob("*.pdf")) if folder.is_dir() else ():
+        d = describe(path.relative_to(folder).as_posix(), path.stat().st_size, None, editions)
+        if d and d.kind.startswith("booklet"):
+            found.append(d)
+        elif d:
+            try:
+                found.append(replace(d, pages=len(pypdf.PdfReader(path).pages)))
+            except (OSError, pypdf.errors.PyPdfError):     # being written: listed without pages
+                found.append(d)
+    return found

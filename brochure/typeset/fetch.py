@@ -1,0 +1,204 @@
+"""The sandboxed URL fetcher: what a document may load while it is typeset.
+
+WeasyPrint's own fetcher reads `file://` anywhere, `http(s)://` and `ftp://`. Ours serves:
+
+- files inside the content folder being built and the theme's `styles/` and `templates/`, judged after
+  resolving `..` and symbolic links (a link inside content/ pointing elsewhere is refused), and
+  only regular files (`Path.is_file()` is false for /dev/... devices, FIFOs and folders, which
+  could block or never end);
+- `data:` URIs, decoded here (nothing is handed to urllib).
+
+Everything else is refused, with a message that names the URL: `http:`, `https:`, `ftp:` and
+any other scheme (no socket is ever opened: the build never waits on the network), `file:` URLs
+outside the served folders or on another host, and a missing file (a missing image inside
+content/ says "image not found: content/pl/img/x.png"). The refusal is a
+`FatalURLFetchingError`: it stops the typesetting (typeset.py turns it into a TypesetError)
+instead of WeasyPrint's default, a warning and a PDF without the resource.
+
+Markdown images are checked earlier, with the file and line, by brochure/sanitize.py.
+
+Documents are typeset with the base URL `BASE_URL` (file:///__brochure__/), a fixed name that
+stands for the publication: `styles/x.css` and `content/pl/img/x.png` resolve under it, and
+the fetcher maps `content/` to the content folder being built and `styles/`, `templates/` to
+the theme's (brochure/themes/default/). Nothing absolute enters the HTML or the PDF (image names are digests of their
+URL), so a rebuild is identical wherever the project and the content folder lie.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+from .. import resources
+
+THEME = resources.theme_folder()    # the folder of styles/ and templates/
+SERVED = ("content", "styles", "templates")   # the only folders a document may read from
+IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+VIRTUAL = "/__brochure__/"
+BASE_URL = "file://" + VIRTUAL
+
+
+class NotServed(ValueError):
+    """A URL the sandbox refuses; the message names the URL and says why."""
+
+
+def served_folders(project: Path = THEME, content=None) -> list:
+    """(name, folder as given, folder resolved) of each served folder: styles/ and templates/
+    of the theme folder `project`, and the content folder (`content`; without it, a content/
+    folder beside styles/, as the tests build)."""
+    folders = {folder: project / folder for folder in SERVED}
+    if content is not None:
+        folders["content"] = Path(content)
+    return [(name, Path(os.path.abspath(path)), path.resolve()) for name, path in folders.items()]
+
+
+def resolve(url: str, project: Path = THEME, content=None) -> Path:
+    """The file a file: URL names, if the sandbox serves it; NotServed otherwise.
+
+    content: the content folder being built, when it is not the project's own content/.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise NotServed(f'refused to load "{url}": not a valid URL') from None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https", "ftp", "ftps", "ws", "wss"):
+        raise NotServed(f'refused to load "{url}": the build never uses the network; put the '
+                        f'file into content/ and refer to it by a relative path')
+    if scheme != "file":
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ (and data: URIs) may be used')
+    if parts.netloc not in ("", "localhost"):
+        raise NotServed(f'refused to load "{url}": files on another host are not served')
+    raw = unquote(parts.path)
+    if "\0" in raw or not raw.startswith("/"):
+        raise NotServed(f'refused to load "{url}": not a file path')
+    raw = _real_path(raw, project, content, url)
+    lexical = Path(os.path.normpath(raw))
+    roots = served_folders(project, content)
+    try:
+        path = lexical.resolve()
+    except (OSError, RuntimeError) as err:
+        raise NotServed(f'refused to load "{url}": {err}') from None
+    inside = next((folder for folder, written, root in roots
+                   if lexical.is_relative_to(root) or lexical.is_relative_to(written)), None)
+    served = next(((folder, root) for folder, _, root in roots if path.is_relative_to(root)),
+                  None)
+    if served is None:
+        if inside:
+            raise NotServed(f'refused to load "{url}": it is a link to {path}, outside '
+                            f'content/, styles/ and templates/; copy the file itself into '
+                            f'{inside}/')
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ of the project (and data: URIs) may be used')
+    folder, root = served
+    shown = f"{folder}/{path.relative_to(root).as_posix()}"
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except OSError as err:
+        raise NotServed(f'refused to load "{url}": {shown} cannot be read ({err.strerror})'
+                        ) from None
+    if not exists:
+        what = "image" if path.suffix.lower() in IMAGES else "file"
+        raise NotServed(f'{what} not found: {shown} (refused to load "{url}")')
+    if not regular:
+        raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
+    return path
+
+
+def _real_path(raw: str, project: Path, content, url: str) -> str:
+    """A path under VIRTUAL (the base URL of every document) as a path on this computer."""
+    normal = os.path.normpath(raw)
+    if not (normal + "/").startswith(VIRTUAL):
+        return raw
+    folder, _, rest = normal[len(VIRTUAL):].partition("/")
+    if folder not in SERVED:
+        raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
+                        f'templates/ (and data: URIs) may be used')
+    if folder == "content" and content is not None:
+        return os.path.join(os.path.abspath(content), rest)
+    return os.path.join(os.path.abspath(project / folder), rest)
+
+
+def allowed_path(url: str, project: Path = THEME, content=None) -> Path | None:
+    """The file a file: URL names, if it lies inside the served folders; else None."""
+    try:
+        return resolve(url, project, content)
+    except NotServed:
+        return None
+
+
+def decode_data_uri(url: str) -> tuple[bytes, str]:
+    """A data: URI -> (bytes, media type); NotServed when it is malformed."""
+    header, comma, payload = url[len("data:"):].partition(",")
+    if not comma:
+        raise NotServed(f'refused to load "{_short(url)}": a data: URI needs a ","')
+    params = [p.strip() for p in header.split(";")]
+    is_base64 = params[-1].lower() == "base64"
+    if is_base64:
+        params.pop()
+    media = ";".join(params) or "text/plain;charset=US-ASCII"
+    data = unquote_to_bytes(payload)
+    if is_base64:
+        try:
+            data = base64.b64decode(b"".join(data.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise NotServed(f'refused to load "{_short(url)}": its base64 data is not valid'
+                            ) from None
+    return data, media
+
+
+def fetcher_class(project: Path = THEME, content=None):
+    """(SandboxedFetcher, Refused): the fetcher class for weasyprint.HTML and its error.
+
+    content: the content folder being built (default: the project's content/); give it when
+    the build reads another folder (build.py --content), or its images are refused.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class SandboxedFetcher(URLFetcher):
+        """Serves data: URIs and files inside content/, styles/, templates/; refuses the rest.
+        Every refusal is also kept in `refusals`: WeasyPrint's SVG code swallows them."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.refusals = []
+
+        def fetch(self, url, headers=None):
+            try:
+                if url[:5].lower() == "data:":
+                    data, media = decode_data_uri(url)
+                    return URLFetcherResponse(url, data, {"Content-Type": media})
+                path = resolve(url, project, content)
+                return URLFetcherResponse(url, path.read_bytes(),
+                                          {"Content-Type": _mime(path)})
+            except NotServed as err:
+                self.refusals.append(str(err))
+                raise Refused(str(err)) from None
+            except OSError as err:
+                self.refusals.append(f'refused to load "{url}": cannot read it ({err.strerror})')
+                raise Refused(self.refusals[-1]) from None
+
+        def open(self, url, data=None, timeout=None):
+            # urllib's own opener (and its sockets) is never used, whatever calls it
+            target = url.full_url if hasattr(url, "full_url") else url
+            return self.fetch(target)
+
+    return SandboxedFetcher, Refused
+
+
+def _mime(path: Path) -> str:
+    return {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".svg": "image/svg+xml",
+            ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+            ".gif": "image/gif", ".webp": "image/webp", ".woff": "font/woff",
+            ".woff2": "font/woff2", ".icc": "application/vnd.iccprofile",
+            ".html": "text/html"}.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -1,0 +1,155 @@
+"""HTML -> PDF with WeasyPrint: the only module that calls it, through a sandboxed fetcher.
+
+One HTML is laid out once and may be written several times: the screen edition (PDF/UA-1,
+tagged, cut to the trim) and the print edition (PDF/X-4, in device CMYK, with its bleed) of a
+language share one layout. The HTML is always laid out with the bleed of the print editions.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from ..errors import TypesetError
+from . import adapters, finish, tagging
+from .fetch import BASE_URL, fetcher_class
+
+# WeasyPrint logs these (and goes on without the resource): each is an error for us.
+FAILED_FETCH = ("Failed to load", "Failed to render", "cannot be loaded",
+                "Relative URI reference without a base URI", "Unsupported stylesheet type")
+SCREEN, PRINT = "pdf/ua-1", "pdf/x-4"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One PDF written from a layout."""
+    variant: str                 # SCREEN or PRINT
+    identifier: str              # what the document ID is derived from
+    multiple: int = 1            # the page count is made a multiple of it with filler pages
+    finisher: object = None      # finisher(anchor pages) -> a WeasyPrint finisher, or None
+
+
+@dataclass
+class Result:
+    pdf: bytes
+    pages: int
+    warnings: list = field(default_factory=list)
+    headings: dict = field(default_factory=dict)   # element id -> 1-based page number
+    padding: int = 0                               # blank pages added to reach the multiple
+    finishing: float = 0.0                         # seconds spent in the finishers
+    seconds: float = 0.0                           # seconds spent writing this PDF
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages, self.errors = [], []
+
+    def emit(self, record):
+        message = record.getMessage()
+        self.messages.append(message)
+        if record.levelno >= logging.ERROR or any(sign in message for sign in FAILED_FETCH):
+            self.errors.append(message)
+
+
+def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
+            finisher=None, content=None, cmyk=None) -> Result:
+    """Lay out the HTML and write one PDF (see typeset_outputs)."""
+    return typeset_outputs(html, [Output(variant, identifier, multiple, finisher)],
+                           fillers=fillers, content=content, cmyk=cmyk)[0]
+
+
+def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -> list:
+    """Lay out the HTML once and write one PDF per Output, in order.
+
+    With multiple > 1, the pages of fillers[count] (an HTML document of count pages) are put
+    before the last page (the back cover) to make the page count a multiple of it.
+    content: the content folder whose files (images) the document may load.
+    cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
+    """
+    import weasyprint
+
+    fetcher_class_, refused = fetcher_class(content=content)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    fetcher = fetcher_class_()
+    font_config = adapters.font_configuration()
+
+    def lay_out(source):
+        document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
+                                   ).render(font_config=font_config)
+        _refuse_failed_fetches(fetcher, collect)
+        return document
+
+    try:
+        document = lay_out(html)
+        results = [_write(document, output, lay_out, fillers, cmyk) for output in outputs]
+        _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
+    except refused as err:
+        raise TypesetError(str(err)) from None
+    finally:
+        logger.removeHandler(collect)
+    for result in results:
+        result.warnings = list(collect.messages)
+    return results
+
+
+def _write(document, output, lay_out, fillers, cmyk) -> Result:
+    import time
+
+    start = time.perf_counter()
+    padding = -len(document.pages) % output.multiple
+    if padding:
+        pages = document.pages
+        document = document.copy(pages[:-1] + lay_out(fillers[padding]).pages + pages[-1:])
+    headings = _anchor_pages(document)
+    digest = hashlib.sha256(f"{output.variant}\n{output.identifier}".encode()).hexdigest()
+    screen = output.variant == SCREEN
+    finishers = finish.timed(finish.chain(
+        finish.cut_to_trim if screen else None,
+        finish.span_languages if screen else None,
+        tagging.repair_structure if screen else None,
+        None if screen else finish.press_ready,
+        output.finisher(headings) if output.finisher else None,
+        finish.stable_document_id(digest)))
+    if screen:
+        pdf = adapters.for_screen(document).write_pdf(
+            finisher=finishers, pdf_variant=SCREEN, custom_metadata=True,
+            pdf_identifier=digest[:32].encode())
+    else:
+        with adapters.device_cmyk_colours(cmyk or {}):
+            pdf = adapters.for_print(document).write_pdf(
+                finisher=finishers, pdf_variant=PRINT, custom_metadata=True,
+                pdf_identifier=digest[:32].encode())
+    return Result(pdf=pdf, pages=len(document.pages), headings=headings, padding=padding,
+                  finishing=finishers.seconds, seconds=time.perf_counter() - start)
+
+
+def _refuse_failed_fetches(fetcher, collect) -> None:
+    """A refusal WeasyPrint swallowed, or a resource it logged it could not load, is an error."""
+    if fetcher.refusals:
+        raise TypesetError(fetcher.refusals[0])
+    failed = [m for m in collect.errors if any(sign in m for sign in FAILED_FETCH)]
+    if failed:
+        raise TypesetError(f"a resource could not be loaded: {failed[0]}")
+
+
+def lay_out(html: str, content=None):
+    """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
+    import weasyprint
+
+    fetcher_class_, refused = fetcher_class(content=content)
+    try:
+        return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_class_()
+                               ).render(font_config=adapters.font_configuration())
+    except refused as err:
+        raise TypesetError(str(err)) from None
+
+
+def _anchor_pages(document) -> dict:
+    pages = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
