@@ -1,4 +1,4 @@
-"""The real command line (brochure.cli.main), restricted to some editions.
+"""The real command line (brochure.commands.cli.main), restricted to some editions.
 
     python bench/only_edition.py EDITION[,EDITION...] [build.py options...]
 
@@ -14,13 +14,14 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from brochure import cli  # noqa: E402
+from brochure.build import run  # noqa: E402
+from brochure.commands import cli  # noqa: E402
 
 
 def main() -> int:
     wanted, argv = sys.argv[1].split(","), sys.argv[2:]
-    select = cli.select
-    cli.select = lambda editions, languages=None: select(editions, languages, wanted)
+    select = run.select
+    run.select = lambda editions, languages=None: select(editions, languages, wanted)
     return cli.main(argv)
 
 

@@ -189,7 +189,7 @@ def impose_cost(pdf_file: Path) -> dict:
     import io
 
     import pypdf
-    from brochure import impose
+    from brochure.press import impose
     sources = {"A3": pdf_file, "A4": pdf_file.parent.parent / "a5" / pdf_file.name.replace(
         "-print.pdf", "-a5.pdf")}      # A4 pages on A3 sheets; the A5 edition on A4 sheets
     pages, sheets = 0, {}
@@ -372,7 +372,9 @@ def main() -> int:
 
         # 2. WeasyPrint alone -----------------------------------------------------------------
         heading("2. Overhead ratio: the cold build vs WeasyPrint alone on the same final HTML")
-        from brochure import content, pipeline, render
+        from brochure import content
+        from brochure.build import pipeline
+        from brochure.render import html as render
         pub = content.load(PROJECT / "content")
         env = render.environment()
         html_dir = tmp / "html"
@@ -557,7 +559,7 @@ def emphasis_series() -> list:
     """Seconds to render one paragraph of n **emphasised** words through the Markdown front
     end (brochure/prose.py: parse, checks, typography, HTML), for each n; linear when the time
     ratio follows the size ratio."""
-    from brochure import prose
+    from brochure.render import prose
 
     heading("6b. Emphasis series: one paragraph of n emphasised words (HTML rendering)")
     rows, times = [], []

@@ -28,8 +28,8 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from brochure.graphics.mapgeometry import load_outline, point_in_polygon  # noqa: E402
-from brochure.translation import source_hash  # noqa: E402
+from brochure.render.graphics.mapgeometry import load_outline, point_in_polygon  # noqa: E402
+from brochure.content.translation import source_hash  # noqa: E402
 
 STEMS = ("Nowa Wola", "Stare Pole", "Dąbrowa", "Zielonka", "Borowo", "Lipiny", "Jasień",
          "Brzozów", "Grabowo", "Olszyna", "Jaworze", "Sosnowa", "Wierzbno", "Kalina", "Modrzew")

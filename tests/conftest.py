@@ -42,7 +42,7 @@ def tree(tmp_path):
 
 def load_error(root):
     """The ContentError that loading the content folder raises."""
-    from brochure.content import ContentError
+    from brochure.errors import ContentError
 
     with pytest.raises(ContentError) as info:
         _content.load(root)

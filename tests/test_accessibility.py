@@ -8,14 +8,16 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from brochure import colour, content, render
-from brochure.finish import structure_elements
-from brochure.dates import format_dates
+from brochure import colour
+from brochure import content
+from brochure.render import html as render
+from brochure.typeset.finish import structure_elements
+from brochure.render.dates import format_dates
 from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
-STYLES = PROJECT / "styles"
+STYLES = PROJECT / "brochure" / "themes" / "default" / "styles"
 
 
 @pytest.fixture(scope="module")
@@ -262,12 +264,12 @@ def text_pairs(pub):
     import weasyprint
     from weasyprint.formatting_structure import boxes
 
-    from brochure.fetch import fetcher_class
+    from brochure.typeset.fetch import fetcher_class
 
     edition = next(e for e in EDITIONS if e.id == "pl-en")
     source = render.render(pub, edition)
     fetcher, _ = fetcher_class()
-    document = weasyprint.HTML(string=source, base_url=str(PROJECT) + "/",
+    document = weasyprint.HTML(string=source, base_url=str(STYLES.parent) + "/",
                                url_fetcher=fetcher()).render(pdf_variant=edition.variant)
     pairs = {}
 

@@ -7,7 +7,8 @@ import pikepdf
 import pypdf
 import pytest
 
-from brochure import adapters, typeset
+from brochure.typeset import adapters
+from brochure.typeset import pdf as typeset
 from brochure.model import PRINT_DEFAULTS
 
 GREEN, GREEN_CMYK = "#00704a", (100, 0, 80, 30)

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from brochure.finish import structure_elements
+from brochure.typeset.finish import structure_elements
 from conftest import LABELS, normalise, page_texts
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 

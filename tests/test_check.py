@@ -7,8 +7,10 @@ import pytest
 
 from conftest import edit
 
-from brochure import check, languages, translation
-from brochure.check import balance_problems, line_problems
+from brochure.commands import check, reviewed
+from brochure import languages
+from brochure.content import translation
+from brochure.commands.check import balance_problems, line_problems
 from brochure.diagnostics import INFO, Diagnostic
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -43,7 +45,7 @@ def tree(tmp_path):
     """The mini fixture, its English files marked as reviewed, with a word list."""
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
-    translation.mark_reviewed(root, sorted((root / "en").glob("*.md")), FakeProgress())
+    reviewed.mark_reviewed(root, sorted((root / "en").glob("*.md")), FakeProgress())
     (root / "wordlist.txt").write_text("# test words\nPPP\nLublin  # a city\n", encoding="utf-8")
     return root
 

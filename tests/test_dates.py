@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 
 from brochure import languages
-from brochure.dates import format_dates
-from brochure.labels import Labels
+from brochure.render.dates import format_dates
+from brochure.content.labels import Labels
 from brochure.model import Event
 from conftest import LABELS
 

@@ -36,10 +36,10 @@ def test_constraints_agree_with_pyproject():
 def test_each_command_owns_its_options_and_the_console_script_is_declared():
     import tomllib
 
-    from brochure import cli
+    from brochure.commands import cli
 
     assert tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"] == {
-        "brochure": "brochure.cli:main"}
+        "brochure": "brochure.commands.cli:main"}
     assert cli.parse_args(["--lang", "pl"]).command == "build"          # build by default
     assert cli.parse_args(["watch", "--port", "8001"]).port == 8001
     assert cli.parse_args(["new", "x"]).files == ["x"]

@@ -8,7 +8,11 @@ import pytest
 from colorspacious import cspace_convert
 from pypdf import PdfReader
 
-from brochure import colour, content, layout, render, typeset
+from brochure import colour
+from brochure import content
+from brochure.typeset import lint as layout
+from brochure.render import html as render
+from brochure.typeset import pdf as typeset
 from conftest import EDITIONS, PROJECT, normalise, page_texts
 
 MM = 72 / 25.4

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from brochure import check, cli
+from brochure.commands import check
+from brochure.commands import cli
 from brochure.diagnostics import Diagnostic, count, errors
 from conftest import edit
 

@@ -1,12 +1,14 @@
 """Editions are data: publication.yaml may list them and name their files; without a list the
 standard set for the languages is built, under the publication's name."""
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
 
-from brochure import content, editions
-from brochure.content import ContentError
+from brochure import content
+from brochure.content import editions
+from brochure.errors import ContentError
 from conftest import EDITIONS, PROJECT, edit
 
 
@@ -93,9 +95,12 @@ def test_reviewed_follows_the_folder_of_the_file_and_warnings_give_a_working_com
                            cwd=PROJECT, capture_output=True, text=True, timeout=300)
     command = next(line.split("run: ", 1)[1] for line in (check.stdout + check.stderr).splitlines()
                    if "stale translation" in line)
-    assert command == f"python build.py reviewed {target}/en/01-wstep.md"
-    marked = subprocess.run([sys.executable, *command.split()[1:]], cwd=PROJECT,
-                            capture_output=True, text=True, timeout=60)   # pasted, no --content
+    # the interpreter that has the packages, as the user can type it here: no venv to activate
+    python = Path(sys.executable)
+    shown = python.relative_to(PROJECT) if python.is_relative_to(PROJECT) else python
+    assert command == f"{shown} build.py reviewed {target}/en/01-wstep.md"
+    marked = subprocess.run(command, shell=True, cwd=PROJECT,
+                            capture_output=True, text=True, timeout=60)   # pasted as printed
     assert marked.returncode == 0, marked.stdout + marked.stderr
     again = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
                            cwd=PROJECT, capture_output=True, text=True, timeout=300)

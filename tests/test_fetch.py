@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from brochure import fetch, typeset
-from brochure.fetch import NotServed
+from brochure.typeset import fetch
+from brochure.typeset import pdf as typeset
+from brochure.typeset.fetch import NotServed
 
 PROJECT = Path(__file__).resolve().parent.parent
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
@@ -82,8 +83,8 @@ def test_serves_a_link_that_stays_inside(project):
 
 
 def test_serves_the_real_project_styles():
-    path = fetch.allowed_path(uri(PROJECT / "styles" / "brochure.css"))
-    assert path == (PROJECT / "styles" / "brochure.css").resolve()
+    path = fetch.allowed_path(uri(PROJECT / "brochure/themes/default/styles/brochure.css"))
+    assert path == (PROJECT / "brochure/themes/default/styles/brochure.css").resolve()
 
 
 @pytest.mark.parametrize("url, data, media", [

@@ -13,8 +13,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from brochure import content, prose, sanitize
-from brochure.content import ContentError
+from brochure import content
+from brochure.content import source
+from brochure.render import prose
+from brochure.render import sanitize
+from brochure.errors import ContentError
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 DATA_FILES = sorted(p.relative_to(MINI).as_posix() for p in MINI.glob("data/*.yaml")) + [
@@ -36,7 +39,7 @@ YAML_PIECES = st.sampled_from([
 
 def parse(text):
     try:
-        content.parse_yaml(text, "content/data/x.yaml")
+        source.parse_yaml(text, "content/data/x.yaml")
     except ContentError as err:
         assert err.file == "content/data/x.yaml" and err.line >= 1 and err.message
 

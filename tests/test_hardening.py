@@ -17,8 +17,14 @@ import pytest
 from conftest import EDITIONS
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from brochure import cache, cli, content, output, pipeline, render
-from brochure.content import ContentError
+from brochure.build import cache
+from brochure.commands import cli
+from brochure import content
+from brochure.content import publication
+from brochure.build import output
+from brochure.build import pipeline
+from brochure.render import html as render
+from brochure.errors import ContentError
 
 PROJECT = Path(__file__).resolve().parent.parent
 MINI = PROJECT / "tests" / "fixtures" / "mini"
@@ -126,10 +132,10 @@ def test_only_cmyk_icc_profiles_pass(tmp_path):
     for space, expected in ((b"CMYK", True), (b"RGB ", False), (b"GRAY", False)):
         header[16:20] = space
         (tmp_path / "p.icc").write_bytes(bytes(header) + b"\0" * 400)
-        assert content._is_cmyk_profile(tmp_path / "p.icc") is expected
+        assert publication._is_cmyk_profile(tmp_path / "p.icc") is expected
     (tmp_path / "p.icc").write_bytes(b"acsp CMYK")                 # too short: no header
-    assert not content._is_cmyk_profile(tmp_path / "p.icc")
-    assert content._is_cmyk_profile(PROJECT / "styles" / "icc" / "coated-fogra39-argyll.icc")
+    assert not publication._is_cmyk_profile(tmp_path / "p.icc")
+    assert publication._is_cmyk_profile(PROJECT / "brochure/themes/default/styles/icc/coated-fogra39-argyll.icc")
 
 
 # --- 2. arguments and any content: no internal error --------------------------------------
@@ -389,7 +395,7 @@ def test_a_moved_content_folder_builds_the_same_bytes(tmp_path):
 # --- 2. what WeasyPrint would only log is an error ----------------------------------------
 
 def test_a_refusal_that_weasyprint_swallows_still_stops_typesetting():
-    from brochure import typeset
+    from brochure.typeset import pdf as typeset
 
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
            '<image href="file:///etc/hostname" width="10" height="10"/></svg>')
@@ -401,7 +407,7 @@ def test_a_refusal_that_weasyprint_swallows_still_stops_typesetting():
 
 
 def test_an_image_weasyprint_cannot_load_stops_typesetting():
-    from brochure import typeset
+    from brochure.typeset import pdf as typeset
 
     html = ('<html lang="pl"><head><title>t</title></head><body>'
             '<img alt="x" src="styles/fonts/OFL.txt"></body></html>')
@@ -410,13 +416,13 @@ def test_an_image_weasyprint_cannot_load_stops_typesetting():
 
 
 def test_the_base_url_stands_for_the_content_and_project_folders(tmp_path):
-    from brochure import fetch
+    from brochure.typeset import fetch
 
     root = copy_content(tmp_path, image=True)
     assert fetch.resolve(fetch.BASE_URL + "content/pl/img/mapa.png", content=root) == \
         (root / "pl" / "img" / "mapa.png").resolve()
     assert fetch.resolve(fetch.BASE_URL + "styles/brochure.css") == \
-        (PROJECT / "styles" / "brochure.css").resolve()
+        (PROJECT / "brochure/themes/default/styles/brochure.css").resolve()
     for path in ("brochure/cli.py", "content/../../etc/passwd", "../etc/passwd",
                  "content/../brochure/cli.py"):
         with pytest.raises(fetch.NotServed):

@@ -13,7 +13,7 @@ from pypdf.generic import ContentStream
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brochure.impose import (  # noqa: E402
+from brochure.press.impose import (  # noqa: E402
     MM, add_crop_marks, booklet_order, impose_booklet)
 
 A3_LANDSCAPE = (1190.55, 841.89)
@@ -21,7 +21,7 @@ A4_LANDSCAPE = (841.89, 595.28)
 SHEET_SIZE = {"A3": A3_LANDSCAPE, "A4": A4_LANDSCAPE}
 PAGE_SIZE = {"A3": "A4", "A4": "A5"}     # the page size each sheet takes at 100 %
 BLEED = 3 * MM
-ICC = Path(__file__).resolve().parents[1] / "styles" / "icc" / "coated-fogra39-argyll.icc"
+ICC = Path(__file__).resolve().parents[1] / "brochure/themes/default/styles/icc/coated-fogra39-argyll.icc"
 TOL = 0.05
 
 LEFT_RGB = (255, 136, 136)     # even (left-hand) pages: #f88

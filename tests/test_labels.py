@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from brochure import content, render
+from brochure import content
+from brochure.render import html as render
 from conftest import EDITIONS, edit, load_error
 
 PL = next(e for e in EDITIONS if e.id == "pl")
@@ -65,7 +66,7 @@ def _code_strings() -> str:
                       and node.body and isinstance(node.body[0], ast.Expr)}
         out += [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
                 and isinstance(node.value, str) and id(node) not in docstrings]
-    out += [p.read_text(encoding="utf-8") for p in sorted(Path("templates").rglob("*.html"))]
+    out += [p.read_text(encoding="utf-8") for p in sorted(Path("brochure/themes/default/templates").rglob("*.html"))]
     return "\n".join(out)
 
 

@@ -6,7 +6,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from brochure import check, cli, languages, typography
+from brochure.commands import check
+from brochure.commands import cli
+from brochure import languages
+from brochure.render import typography
 from conftest import load_error, normalise, pdf_text
 
 GERMAN = {"code": "de", "tag": "de-DE", "hunspell": "de_DE", "quotes": "„“"}

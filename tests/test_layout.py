@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from brochure import check, layout, typeset
+from brochure.commands import check
+from brochure.typeset import lint as layout
+from brochure.typeset import pdf as typeset
 
 PAGE = "<style>@page { size: A6; margin: 10mm } body { font: 10pt/1.3 serif }</style>"
 SECTION = [layout.Section("s1", "content/pl/01-x.md", 1)]

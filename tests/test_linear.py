@@ -7,7 +7,10 @@ import pytest
 from conftest import EDITIONS
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from brochure import content, prose, render, typography
+from brochure import content
+from brochure.render import prose
+from brochure.render import html as render
+from brochure.render import typography
 
 
 def quadratic_run(pieces, lang):

@@ -14,14 +14,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from brochure.graphics import maplabels, maplayout  # noqa: E402
-from brochure.graphics.map import render_cover_map, render_map  # noqa: E402
-from brochure.graphics.mapgeometry import (  # noqa: E402
+from brochure.render.graphics import maplabels, maplayout  # noqa: E402
+from brochure.render.graphics.map import render_cover_map, render_map  # noqa: E402
+from brochure.render.graphics.mapgeometry import (  # noqa: E402
     box_hits_polyline, boxes_overlap, point_in_polygon, project, segments_cross,
 )
-from brochure.graphics.maplabels import place_labels  # noqa: E402
-from brochure.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
-from brochure.graphics.svgtext import text_extents, text_width  # noqa: E402
+from brochure.render.graphics.maplabels import place_labels  # noqa: E402
+from brochure.render.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
+from brochure.render.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
 from conftest import LABELS  # noqa: E402
 
@@ -410,7 +410,8 @@ def _gap(a, b) -> float:
 
 def _real_maps():
     import copy
-    from brochure import content, render
+    from brochure import content
+    from brochure.render import html as render
     real = content.load(ROOT / "content")
     for size in ("A4", "A5"):
         yield f"all-{size}", real, render.MAP_MM[size]
@@ -567,7 +568,7 @@ def _samples(p, q, n=400):
 def test_segment_hits_box_agrees_with_sampling():
     import random
 
-    from brochure.graphics.mapgeometry import segment_hits_box
+    from brochure.render.graphics.mapgeometry import segment_hits_box
 
     rng = random.Random(7)
     box = (10.0, 10.0, 20.0, 15.0)
@@ -583,7 +584,7 @@ def test_segment_hits_box_agrees_with_sampling():
 
 
 def test_frame_fits_the_outline_to_the_width_and_the_cover_shares_it():
-    from brochure.graphics.mapgeometry import Frame, outline_for, projected_rings
+    from brochure.render.graphics.mapgeometry import Frame, outline_for, projected_rings
 
     km_rings = projected_rings(outline_for(make_pub()))
     framed = Frame.fit(km_rings, 170, 1.5)
@@ -601,7 +602,7 @@ def test_frame_fits_the_outline_to_the_width_and_the_cover_shares_it():
 
 
 def test_every_colour_of_the_maps_is_a_design_token_or_a_network_colour(pub):
-    from brochure.graphics.tokens import design_tokens
+    from brochure.render.graphics.tokens import design_tokens
 
     allowed = set(design_tokens().values()) | {n.colour for n in pub.networks} | {"none"}
     for svg in (render_map(pub, "pl"), render_map(pub, "en", 110), render_cover_map(pub, "pl")):
@@ -616,7 +617,7 @@ def test_the_graphics_code_has_no_colour_literals():
 
     hex_colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
     found = []
-    for path in sorted((ROOT / "brochure" / "graphics").glob("*.py")):
+    for path in sorted((ROOT / "brochure" / "render" / "graphics").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                       if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
@@ -628,8 +629,8 @@ def test_the_graphics_code_has_no_colour_literals():
 
 
 def test_a_missing_design_token_is_a_clear_error(tmp_path):
-    from brochure.content import ContentError
-    from brochure.graphics.tokens import colours
+    from brochure.errors import ContentError
+    from brochure.render.graphics.tokens import colours
 
     css = tmp_path / "tokens.css"
     css.write_text(":root { --paper: #ffffff; /* --map-land: #000; */ }\n.x { --map-land: red; }\n")
@@ -640,7 +641,7 @@ def test_a_missing_design_token_is_a_clear_error(tmp_path):
 
 def test_map_text_colours_read_on_paper():
     from brochure import colour
-    from brochure.graphics.tokens import colours
+    from brochure.render.graphics.tokens import colours
 
     t = colours("paper", "map-ink", "map-ink-soft", "map-sea")
     for name in ("map-ink", "map-ink-soft", "map-sea"):

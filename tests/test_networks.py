@@ -7,8 +7,9 @@ import sys
 
 from pypdf import PdfReader
 
-from brochure import content, render
-from brochure.content import SHAPES
+from brochure import content
+from brochure.render import html as render
+from brochure.content.publication import SHAPES
 from conftest import EDITIONS, PROJECT, normalise
 
 FOURTH = """

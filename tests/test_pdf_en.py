@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochure import render
-from brochure.dates import format_dates
+from brochure.render import html as render
+from brochure.render.dates import format_dates
 from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_pdf_pl import contents_entries, pub  # noqa: F401  (pub is a fixture)
 

@@ -5,8 +5,9 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from brochure import content, render
-from brochure.dates import format_dates
+from brochure import content
+from brochure.render import html as render
+from brochure.render.dates import format_dates
 from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 
 A4 = (595.28, 841.89)

@@ -5,8 +5,13 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from brochure import adapters, cli, content, prose, render, typeset
-from brochure.content import ContentError
+from brochure.typeset import adapters
+from brochure.commands import cli
+from brochure import content
+from brochure.render import prose
+from brochure.render import html as render
+from brochure.typeset import pdf as typeset
+from brochure.errors import ContentError
 from conftest import normalise, pdf_text
 
 TALL = "![Schemat sieci miast od północy do południa](img/wysoki.png \"Schemat - 2021-2023\")"

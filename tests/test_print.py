@@ -15,7 +15,7 @@ from PIL import Image, ImageCms
 from pypdf import PdfReader
 
 from brochure import colour
-from brochure.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
+from brochure.press.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
 from conftest import PROJECT, edit, page_texts
 from test_bilingual import FOOTER_BAND, crop_text, footer_of
 from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
@@ -23,7 +23,7 @@ from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 A4 = (210 * MM, 297 * MM)                      # 595.28 x 841.89 pt
 SHEETS = {"a3": (420 * MM, 297 * MM), "a4": (297 * MM, 210 * MM)}   # landscape
 NOTES = {"pl": "Notatki", "en": "Notes"}
-STYLES = PROJECT / "styles"
+STYLES = PROJECT / "brochure" / "themes" / "default" / "styles"
 
 
 def print_pdf(built, lang) -> Path:
@@ -134,7 +134,7 @@ def test_output_intent_is_pdfx_with_the_cmyk_profile(pub, reader):
     assert profile.get("/N") == 4
     # the configured profile (WeasyPrint re-serialises it through LittleCMS, so not byte-equal)
     embedded = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
-    configured = ImageCms.ImageCmsProfile(str(PROJECT / pub.print_options["icc"])).profile
+    configured = ImageCms.ImageCmsProfile(str(STYLES.parent / pub.print_options["icc"])).profile
     for attribute in ("profile_description", "xcolor_space", "device_class", "copyright"):
         assert getattr(embedded, attribute) == getattr(configured, attribute), attribute
     # a registered printing condition (the ICC registry's FOGRA39), named readably
@@ -441,7 +441,7 @@ def test_output_intent_of_an_unregistered_profile_is_custom():
     profile embedded); the shipped one gets FOGRA39."""
     import pydyf
 
-    from brochure import finish
+    from brochure.typeset import finish
 
     for data, identifier in ((b"not an ICC profile", "Custom"),
                              ((STYLES / "icc" / "coated-fogra39-argyll.icc").read_bytes(),

@@ -1,8 +1,8 @@
 """The Markdown front end (brochure/prose.py): the editors' syntax, lines, components."""
 import pytest
 
-from brochure import prose
-from brochure.content import ContentError
+from brochure.render import prose
+from brochure.errors import ContentError
 
 FILE = "content/pl/01-pim.md"
 NB = "\u00a0"

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from brochure import content, prose, sanitize
-from brochure.content import ContentError
+from brochure import content
+from brochure.render import prose
+from brochure.render import sanitize
+from brochure.errors import ContentError
 
 PROJECT = Path(__file__).resolve().parent.parent
 FILE = "content/pl/01-pim.md"

@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 import weasyprint
 
-from brochure import tagging
-from brochure.pdfcheck import walk
+from brochure.typeset import tagging
+from pdfcheck import walk
 from conftest import page_texts
 from test_bilingual import FOOTER_BAND, crop_text, footer_of
 

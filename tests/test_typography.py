@@ -3,8 +3,8 @@ import html
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from brochure import prose
-from brochure.typography import LANGS, RULES, smarten, smarten_run
+from brochure.render import prose
+from brochure.render.typography import LANGS, RULES, smarten, smarten_run
 
 NB = "\u00a0"
 

@@ -23,8 +23,10 @@ from urllib.request import urlopen
 
 import pytest
 
-from brochure import content, watch
-from brochure.content import ContentError
+from brochure import content
+from brochure import resources
+from brochure.commands import watch
+from brochure.errors import ContentError
 from brochure.diagnostics import Diagnostic
 
 from conftest import pdf_text
@@ -72,8 +74,6 @@ class Server:
     def __init__(self, tmp_path: Path):
         self.content = tmp_path / "content"
         shutil.copytree(PROJECT / "content", self.content)
-        # publication.yaml names its print profile styles/icc/... beside the content folder
-        shutil.copytree(PROJECT / "styles" / "icc", tmp_path / "styles" / "icc")
         self.output = tmp_path / "output"
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
@@ -139,7 +139,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     assert all(rule in css for rule in network_rules()), css[-300:]
     with urlopen(server.url + "fonts/Lato-Regular.ttf", timeout=5) as font:
         assert font.headers["Content-Type"] == "font/ttf"
-        assert font.read() == (PROJECT / "styles" / "fonts" / "Lato-Regular.ttf").read_bytes()
+        assert font.read() == (PROJECT / "brochure/themes/default/styles/fonts/Lato-Regular.ttf").read_bytes()
     a4 = server.get("a4")                   # the HTML of the PDFs, as A4 sheets
     assert 'href="/preview.css"' in a4 and 'EventSource("/events")' in a4
     assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in a4
@@ -147,7 +147,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     assert 'id="part-pl"' in server.get("a4-pl-en") and 'id="part-en"' in server.get("a4-pl-en")
     assert "width: 210mm" in server.get("preview.css")
     with urlopen(server.url + "styles/fonts/Lato-Regular.ttf", timeout=5) as font:
-        assert font.read() == (PROJECT / "styles" / "fonts" / "Lato-Regular.ttf").read_bytes()
+        assert font.read() == (PROJECT / "brochure/themes/default/styles/fonts/Lato-Regular.ttf").read_bytes()
     for outside in ("styles/../content/publication.yaml", "styles/%2e%2e/build.py",
                     "content/publication.yaml", "build.py", "nowhere", "pdf/../watch.log",
                     "pdf/%2e%2e/%2e%2e/watch.log", "fonts/../../build.py"):
@@ -392,12 +392,12 @@ def test_the_open_page_reloads_after_a_change(server, browser, record_property):
 
 def test_a_template_error_names_the_template_and_line(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
-    shutil.copytree(PROJECT / "templates", templates)
+    shutil.copytree(PROJECT / "brochure/themes/default/templates", templates)
     edit(templates / "sections" / "base.html", "{{ section.title(lang) }}",
          "{{ section.title(lang) }")
     line = 1 + (templates / "sections" / "base.html").read_text().split(
         "{{ section.title(lang) }")[0].count("\n")
-    monkeypatch.setattr(watch.render, "TEMPLATES", templates)
+    monkeypatch.setattr(resources, "templates_folder", lambda name="default": templates)
     lines = Lines()
     preview = watch.Preview(PROJECT / "content", lines)
     assert preview.refresh() is False
@@ -418,7 +418,7 @@ def test_the_preview_is_the_web_edition_of_every_language(tmp_path):
     assert preview.page("/en") is None                     # the handler redirects to /en/
     css = preview.page("/web.css").decode()
     assert all(rule in css for rule in network_rules()), css[-300:]
-    assert preview.page("/fonts/Lato-Bold.ttf") == (PROJECT / "styles/fonts/Lato-Bold.ttf").read_bytes()
+    assert preview.page("/fonts/Lato-Bold.ttf") == (PROJECT / "brochure/themes/default/styles/fonts/Lato-Bold.ttf").read_bytes()
     assert "Pobierz PDF" in pl and 'href="pdf/' not in pl     # no PDFs built yet: none listed
     assert preview.count == 1
     assert preview.refresh(only_if_changed=True) and preview.count == 1   # nothing changed

@@ -17,9 +17,12 @@ import pytest
 
 from conftest import LABELS
 
-from brochure import content, render, web
+from brochure import content
+from brochure.render import html as render
+from brochure.render import web
 
 PROJECT = Path(__file__).resolve().parent.parent
+STYLES = PROJECT / "brochure" / "themes" / "default" / "styles"
 NODE_DIR = PROJECT / "tests" / "web"
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ("index.html", "en/index.html")
@@ -127,7 +130,7 @@ def test_only_the_fonts_the_stylesheet_names_are_copied(site):
               if p.suffix != ".txt"}
     assert copied == named and len(named) == 6, (copied, named)     # 3 weights, TTF + WOFF2
     for name in copied:
-        assert (site / name).read_bytes() == (PROJECT / "styles" / name).read_bytes()
+        assert (site / name).read_bytes() == (STYLES / name).read_bytes()
     assert (site / "fonts" / "OFL.txt").is_file()
     for network in content.load(PROJECT / "content").networks:    # the colours of the data
         assert re.search(rf"\.net-{network.id}\s*\{{\s*--net:\s*{network.colour}\s*;", css), \
@@ -146,7 +149,7 @@ def test_the_small_fonts_cover_every_character_of_the_pages(site):
     wanted = {c for a, b in make_web_fonts.UNICODE_RANGE for c in range(a, b + 1)}
     for weight in make_web_fonts.WEIGHTS:
         cmap = set(TTFont(site / "fonts" / "web" / f"Lato-{weight}.woff2").getBestCmap())
-        full = set(TTFont(PROJECT / "styles" / "fonts" / f"Lato-{weight}.ttf").getBestCmap())
+        full = set(TTFont(STYLES / "fonts" / f"Lato-{weight}.ttf").getBestCmap())
         assert cmap == wanted & full, weight
     for name in PAGES:
         text = re.sub(r"<[^>]+>", "", (site / name).read_text(encoding="utf-8"))
