@@ -100,14 +100,14 @@ class Run:
     stages: list = field(default_factory=list)     # (label, seconds) in printed order
 
     def stage(self, label: str):
-        return next((s for l, s in self.stages if l == label), None)
+        return next((s for ln, s in self.stages if ln == label), None)
 
     def stage_sum(self, prefix: str) -> float:
-        return sum(s for l, s in self.stages if l.startswith(prefix))
+        return sum(s for ln, s in self.stages if ln.startswith(prefix))
 
     def by_edition(self, prefix: str) -> dict:
-        return {EDITION_OF.search(l).group(1): s for l, s in self.stages
-                if l.startswith(prefix) and EDITION_OF.search(l)}
+        return {EDITION_OF.search(ln).group(1): s for ln, s in self.stages
+                if ln.startswith(prefix) and EDITION_OF.search(ln)}
 
     def cached(self) -> list:
         return [m.group(1) for m in map(CACHED_LINE.match, self.out.splitlines()) if m]
@@ -517,7 +517,7 @@ def main() -> int:
                   f"({words / pages:.0f} words/page)")
             print_run(r, indent="    ")
         rows = []
-        for name, params, r, pages, words in series:
+        for name, _params, r, pages, words in series:
             typeset_s = r.stage("typeset (WeasyPrint) [pl]")
             rows.append((name, pages, f"{words / pages:.0f}", fmt(typeset_s),
                          fmt(1000 * typeset_s / pages, "ms", 0),
@@ -624,19 +624,19 @@ def summary(f: dict) -> None:
               f"{f['booklets']['per_page_ms']:.0f} ms per print page for the two booklets")
     if not rows[2][3]:
         print(f"  - unchanged rebuild {rebuild.wall:.2f} s: stage lines "
-              + ", ".join(f"{l} {s:.2f} s" for l, s in rebuild.stages)
+              + ", ".join(f"{ln} {s:.2f} s" for ln, s in rebuild.stages)
               + f"; the rest ({rebuild.wall - sum(s for _, s in rebuild.stages):.2f} s) is "
                 f"Python start-up, imports and reading the cached results")
     if not rows[3][3]:
         changed = f["changed"]
         print(f"  - paragraph changed: typeset again {f['retypeset']}, from the cache "
-              f"{f['cached']}; stage lines: " + ", ".join(f"{l} {s:.2f} s"
-                                                         for l, s in changed.stages))
+              f"{f['cached']}; stage lines: " + ", ".join(f"{ln} {s:.2f} s"
+                                                         for ln, s in changed.stages))
     if not rows[4][3] or not rows[5][3]:
         print("  - scale series, stage lines (per pl page):")
         for name, _, r, pages, _ in series:
             print(f"      {name} ({pages} pages): " + ", ".join(
-                f"{l} {s:.2f} s ({1000 * s / pages:.0f} ms/page)" for l, s in r.stages
+                f"{ln} {s:.2f} s ({1000 * s / pages:.0f} ms/page)" for ln, s in r.stages
                 if s >= 0.05))
     for ident, size in f["screen_sizes"].items():
         if size >= SCREEN_MAX_KB:

@@ -29,6 +29,12 @@ def built(tmp_path_factory):
     return {"dir": out, "stdout": run.stdout, "stderr": run.stderr}
 
 
+@pytest.fixture(scope="session")
+def pub():
+    """The real content, loaded."""
+    return _REAL
+
+
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 

@@ -24,7 +24,7 @@ def test_a5_running_heads_take_one_line(built, lang):
     width = 148 / 25.4 * 72
     two_lines = {}
     for page in range(2, pages):
-        lines = [l for l in _text(pdf, page, width, HEAD_PT).split("\n") if l.strip()]
+        lines = [ln for ln in _text(pdf, page, width, HEAD_PT).split("\n") if ln.strip()]
         if len(lines) > 1:
             two_lines[page] = lines
     assert not two_lines, two_lines
@@ -32,7 +32,7 @@ def test_a5_running_heads_take_one_line(built, lang):
 
 def test_a5_contents_number_stays_on_the_titles_last_line(built):
     text = _text(built["dir"] / "a5" / "pim-en-a5.pdf", 2)
-    last = next(l for l in text.split("\n") if "March 2023)" in l)
+    last = next(ln for ln in text.split("\n") if "March 2023)" in ln)
     assert re.search(r"March 2023\)\s+14\s*$", last), last
 
 
@@ -40,8 +40,8 @@ def test_a5_contents_number_stays_on_the_titles_last_line(built):
                                                   ("en", "PPP Network", "Topics of the")])
 def test_a5_ppp_lead_runs_the_full_column(built, lang, title, heading):
     """The side map stands beside the MID table, not beside the lead (22-28 characters a line)."""
-    lines = [l.strip() for l in _text(built["dir"] / "a5" / f"pim-{lang}-a5.pdf", 8).split("\n")
-             if l.strip()]
+    lines = [ln.strip() for ln in _text(built["dir"] / "a5" / f"pim-{lang}-a5.pdf", 8).split("\n")
+             if ln.strip()]
     start = lines.index(title) + 1
-    lead = lines[start:next(i for i, l in enumerate(lines) if l.startswith(heading))]
-    assert len(lead) >= 4 and all(len(l) >= 45 for l in lead[:-1]), lead
+    lead = lines[start:next(i for i, ln in enumerate(lines) if ln.startswith(heading))]
+    assert len(lead) >= 4 and all(len(ln) >= 45 for ln in lead[:-1]), lead

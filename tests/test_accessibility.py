@@ -9,13 +9,11 @@ import yaml
 from pypdf import PdfReader
 
 from brochure import colour
-from brochure import content
 from brochure.render import html as render
 from brochure.typeset.finish import structure_elements
 from brochure.render.dates import format_dates
 from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
-from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 STYLES = PROJECT / "brochure" / "themes" / "default" / "styles"
 

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 
 from brochure.typeset.finish import structure_elements
 from conftest import LABELS, normalise, page_texts
-from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 # (language, its bookmark, the heading of its contents box as printed: upper case)
 PARTS = tuple((lang, LABELS[lang]["language"], LABELS[lang]["contents"].upper())

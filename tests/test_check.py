@@ -9,7 +9,6 @@ from conftest import edit
 
 from brochure.commands import check, reviewed
 from brochure import languages
-from brochure.content import translation
 from brochure.commands.check import balance_problems, line_problems
 from brochure.diagnostics import INFO, Diagnostic
 

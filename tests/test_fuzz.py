@@ -206,7 +206,7 @@ def test_the_front_end_never_lets_script_or_event_attributes_through(text):
     tags.feed(html)
     tags.close()
     assert set(tags.tags) <= sanitize.TAGS
-    for tag, name, value in tags.attributes:
+    for _tag, name, value in tags.attributes:
         assert not name.startswith("on")
         assert name != "rel"
         if name in ("href", "src"):

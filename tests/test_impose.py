@@ -111,7 +111,7 @@ def page_labels(page):
                        r'yMax="([\d.]+)">([^<]*)</word>', html)
     box = page.mediabox
     found = []
-    for (x0, y0, x1, y1, text), following in zip(words, words[1:] + [None]):
+    for (x0, y0, _x1, y1, text), following in zip(words, words[1:] + [None]):
         if text == "PAGE" and following and following[4].isdigit():
             height = float(y1) - float(y0)
             found.append((int(following[4]), (height, 0, 0, height, float(box.left) + float(x0),
@@ -226,7 +226,7 @@ def test_pages_upright_and_against_the_fold(sources, imposed, name, sheet):
     source = PdfReader(source_for(sources, name, sheet)).pages
     scale = 1.0
     order = booklet_order(FIXTURES[name][0])
-    for page, (left, right) in zip(PdfReader(imposed(name, sheet)).pages, order):
+    for page, (left, _right) in zip(PdfReader(imposed(name, sheet)).pages, order):
         assert page.get("/Rotate", 0) == 0
         fold = (float(page.trimbox.left) + float(page.trimbox.right)) / 2
         for number, matrix in page_labels(page):
@@ -317,7 +317,7 @@ def test_a3_keeps_the_bleed_on_the_outer_edges(imposed, tmp_path):
     dpi = 40
     path = imposed("bleed8", "A3")
     sides = PdfReader(path).pages
-    for image, side, (left, right) in zip(render(path, dpi, tmp_path), sides,
+    for image, _side, (_left, _right) in zip(render(path, dpi, tmp_path), sides,
                                           booklet_order(8)):
         scale = dpi / 72
         inset = BLEED / 2 * scale                         # half way into the bleed

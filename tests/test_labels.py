@@ -3,7 +3,6 @@ with its file and line."""
 import ast
 from pathlib import Path
 
-import pytest
 
 from brochure import content
 from brochure.render import html as render

@@ -2,7 +2,6 @@
 import shutil
 from pathlib import Path
 
-import pytest
 
 from brochure.commands import check
 from brochure.typeset import lint as layout
@@ -124,7 +123,7 @@ def test_check_reports_the_a5_editions_too(tmp_path):
     findings = [str(f) for f in
                 check.layout_lint(__import__("brochure.content", fromlist=["load"]).load(root))]
     for lang in ("pl", "en"):
-        pages = [f for f in findings if f.startswith(f"a5/") and f"-{lang}-a5.pdf:" in f
+        pages = [f for f in findings if f.startswith("a5/") and f"-{lang}-a5.pdf:" in f
                  and ": info: page " in f]
         assert pages, findings
     assert not [f for f in findings if "A5 edition has" in f], findings    # 4 pages: in fours

@@ -437,8 +437,9 @@ def test_real_map_labels_stand_apart_and_inside_the_outline_box(lang):
             for m in L.markers:
                 if m.city != a.name:
                     assert _gap(a.box, m.box) >= maplabels.OTHER_MARKER_GAP, (name, a.name, m.city)
-            assert ring_box[0] - maplayout.MARGIN <= a.box[0] and a.box[2] <= ring_box[2] + maplayout.MARGIN, (name, a.name)
-            assert ring_box[1] - maplayout.MARGIN <= a.box[1] and a.box[3] <= ring_box[3] + maplayout.MARGIN, (name, a.name)
+            margin = maplayout.MARGIN
+            assert ring_box[0] - margin <= a.box[0] and a.box[2] <= ring_box[2] + margin, (name, a.name)
+            assert ring_box[1] - margin <= a.box[1] and a.box[3] <= ring_box[3] + margin, (name, a.name)
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])

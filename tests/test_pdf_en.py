@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochure.render import html as render
 from brochure.render.dates import format_dates
 from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
-from test_pdf_pl import contents_entries, pub  # noqa: F401  (pub is a fixture)
+from test_pdf_pl import contents_entries
 
 POLISH_LETTERS = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
 COMMON_POLISH_WORDS = ("miasta", "oraz", "Sieć", "został", "rozwiązania", "który", "się",

@@ -5,17 +5,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from brochure import content
-from brochure.render import html as render
 from brochure.render.dates import format_dates
-from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
+from conftest import LABELS, normalise, page_texts, pdf_text
 
 A4 = (595.28, 841.89)
-
-
-@pytest.fixture(scope="module")
-def pub():
-    return content.load(PROJECT / "content")
 
 
 @pytest.fixture(scope="module")

@@ -69,8 +69,8 @@ def test_pictures_stay_inside_the_text_column(pictured):
     document = typeset.lay_out(render.render(pub, edition, render.environment()),
                                content=pub.root)
     found = {}
-    for page in document.pages:
-        page_box = adapters.page_box(page)
+    for laid_out in document.pages:
+        page_box = adapters.page_box(laid_out)
         bottom = page_box.content_box_y() + page_box.height
         for figure in _boxes(page_box, "figure"):
             img = next(_boxes(figure, "img"))

@@ -18,7 +18,6 @@ from brochure import colour
 from brochure.press.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
 from conftest import PROJECT, edit, page_texts
 from test_bilingual import FOOTER_BAND, crop_text, footer_of
-from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 A4 = (210 * MM, 297 * MM)                      # 595.28 x 841.89 pt
 SHEETS = {"a3": (420 * MM, 297 * MM), "a4": (297 * MM, 210 * MM)}   # landscape

@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import PROJECT
-from test_pdf_pl import pub  # noqa: F401  (pub is a fixture)
 
 # What a Polish-only build writes; the session build (all languages) writes the same files.
 POLISH_FILES = ("pim-pl.pdf", "html/pim-pl.html", "print/pim-pl-print.pdf",

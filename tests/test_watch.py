@@ -418,7 +418,8 @@ def test_the_preview_is_the_web_edition_of_every_language(tmp_path):
     assert preview.page("/en") is None                     # the handler redirects to /en/
     css = preview.page("/web.css").decode()
     assert all(rule in css for rule in network_rules()), css[-300:]
-    assert preview.page("/fonts/Lato-Bold.ttf") == (PROJECT / "brochure/themes/default/styles/fonts/Lato-Bold.ttf").read_bytes()
+    fonts = PROJECT / "brochure/themes/default/styles/fonts"
+    assert preview.page("/fonts/Lato-Bold.ttf") == (fonts / "Lato-Bold.ttf").read_bytes()
     assert "Pobierz PDF" in pl and 'href="pdf/' not in pl     # no PDFs built yet: none listed
     assert preview.count == 1
     assert preview.refresh(only_if_changed=True) and preview.count == 1   # nothing changed

@@ -18,7 +18,6 @@ import pytest
 from conftest import LABELS
 
 from brochure import content
-from brochure.render import html as render
 from brochure.render import web
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -158,7 +157,7 @@ def test_the_small_fonts_cover_every_character_of_the_pages(site):
 
 
 def test_structure_languages_landmarks_headings_and_graphics(site):
-    for name, lang, other in (("index.html", "pl", "en-GB"), ("en/index.html", "en-GB", "pl")):
+    for name, _lang, other in (("index.html", "pl", "en-GB"), ("en/index.html", "en-GB", "pl")):
         page = parse(site / name)
         tags = [t for t, _ in page.tags]
         for landmark in ("header", "nav", "main", "footer"):

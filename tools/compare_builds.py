@@ -3,9 +3,10 @@
 
 For every PDF (by its path inside the output folder): the page count (pypdf), the extracted
 text (pdftotext), the texts only assistive technology reads (/Alt, /ActualText, /T, /Title:
-pikepdf) and every page rendered at --dpi (pdftoppm), compared pixel by pixel with Pillow. The other files of the web edition (web/: HTML, CSS, fonts) are compared byte for
-byte, with the first differing lines of a text file. Prints one line per difference and a
-summary; exit code 0 when the builds are the same, 1 when they differ, 2 on bad arguments.
+pikepdf) and every page rendered at --dpi (pdftoppm), compared pixel by pixel with Pillow.
+The other files of the web edition (web/: HTML, CSS, fonts) are compared byte for byte,
+with the first differing lines of a text file. Prints one line per difference and a summary;
+exit code 0 when the builds are the same, 1 when they differ, 2 on bad arguments.
 """
 from __future__ import annotations
 

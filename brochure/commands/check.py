@@ -205,8 +205,8 @@ def spelling(texts, words, languages) -> list:
     for lang in languages:
         lines = [(t.file, t.line + i, line) for t in texts if t.lang == lang
                  for i, line in enumerate(t.lines)]
-        masked = [accepted.sub(lambda m: " " * len(m.group()), l) if accepted else l
-                  for _, _, l in lines]
+        masked = [accepted.sub(lambda m: " " * len(m.group()), ln) if accepted else ln
+                  for _, _, ln in lines]
         dictionary = get_language(lang).hunspell
         results = hunspell(dictionary, masked)
         if results is None:

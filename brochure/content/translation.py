@@ -24,7 +24,7 @@ HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
 def source_hash(meta, body: str) -> str:
     """A short fingerprint of a source section: its title (and running head) and its text."""
     heads = meta["title"].strip() + ("\n" + meta["running-head"].strip() if meta.get("running-head") else "")
-    text = heads + "\n" + "\n".join(l.rstrip() for l in body.strip().split("\n"))
+    text = heads + "\n" + "\n".join(ln.rstrip() for ln in body.strip().split("\n"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 

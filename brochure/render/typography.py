@@ -197,7 +197,8 @@ def _one_letter(letters: str) -> Rule:
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
-           _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR, _month_year("pl"), _NUMBER_WORD],
+           _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR,
+           _month_year("pl"), _NUMBER_WORD],
     "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
            _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
 }

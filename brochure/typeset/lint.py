@@ -204,7 +204,7 @@ def _split_tables(pages, owner, lang) -> list:
             if box.element_tag == "table" and type(box).__name__ == "TableBox":
                 seen.setdefault(id(box.element), (box.element, []))[1].append(number)
     findings = []
-    for element, numbers in seen.values():
+    for _element, numbers in seen.values():
         if len(set(numbers)) > 1 and owner.get(numbers[0]):
             findings.append(Diagnostic(owner[numbers[0]].file, 1, WARNING,
                                        f"a table is cut across pages {numbers[0]}–{numbers[-1]} "
