@@ -448,7 +448,6 @@ def main() -> int:
         heading("4. One Polish paragraph changed (copy of content/)")
         para_content = tmp / "para" / "content"
         shutil.copytree(PROJECT / "content", para_content)
-        synth.link_styles(para_content)
         para_out = tmp / "para" / "output"
         args = ["--content", str(para_content), "--output", str(para_out), "--verbose"]
         warm = run("warm the cache", BUILD + args)

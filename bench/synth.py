@@ -42,19 +42,10 @@ def make(src, dst, sections=6, prose_repeat=1, cities_per_network=0, events=0) -
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
-    link_styles(dst)
     _cities(dst, cities_per_network)
     _events(dst, events)
     _sections(dst, sections, prose_repeat)
     return dst
-
-
-def link_styles(content_dir) -> None:
-    """The loader looks for the print profile beside the content folder (content/../styles/):
-    a content folder outside the project needs a styles/ link next to it."""
-    beside = Path(content_dir).resolve().parent / "styles"
-    if not beside.exists():
-        beside.symlink_to(PROJECT / "styles")
 
 
 # --- YAML ---------------------------------------------------------------------------------

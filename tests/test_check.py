@@ -1,4 +1,4 @@
-"""python build.py check: every finding names file and line; errors give exit 1, never a crash."""
+"""python build.py check: every finding names file and line; errors give exit 2, never a crash."""
 import dataclasses
 import shutil
 from pathlib import Path
@@ -210,7 +210,7 @@ def test_stale_translation(tree):
 def test_missing_english_file_is_an_error(tree):
     (tree / "en" / "02-siec.md").unlink()
     code, warnings, infos = run(tree)
-    assert code == 1
+    assert code == 2
     assert warnings == ['content/publication.yaml:10: error: section "02-siec" has no en text: '
                         'content/en/02-siec.md does not exist; create it or fix the name '
                         '(translation missing)']
@@ -220,7 +220,7 @@ def test_missing_english_file_is_an_error(tree):
 def test_schema_error_is_reported_not_raised(tree):
     edit(tree, "data/networks.yaml", "shape: circle", "shape: hexagon")
     code, warnings, _ = run(tree)
-    assert code == 1
+    assert code == 2
     assert warnings == ['content/data/networks.yaml:6: error: network has shape "hexagon"; '
                         'expected one of: circle, square, triangle, diamond, frame, bar']
 
@@ -228,7 +228,7 @@ def test_schema_error_is_reported_not_raised(tree):
 def test_yaml_syntax_error_is_reported_not_raised(tree):
     edit(tree, "data/figures.yaml", 'label: {pl: "sieci"', 'label: {pl: "sieci"}}')
     code, warnings, _ = run(tree)
-    assert code == 1
+    assert code == 2
     assert len(warnings) == 1 and warnings[0].startswith("content/data/figures.yaml:4: error: ")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-FONTS = Path(__file__).resolve().parent.parent / "styles" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "brochure/themes/default/styles/fonts"
 WEIGHTS = ("Regular", "Bold", "Black")           # the weights styles/web.css uses
 UNICODE_RANGE = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20AC, 0x20AC))
 

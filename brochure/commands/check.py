@@ -1,7 +1,7 @@
 """`check`: everything that can be known about the content without typesetting.
 
 One `file:line: level: message` line per finding (a diagnostics.Diagnostic; level: error,
-warning or info), then a summary line. The exit code is 1 when there is an error, 0 with warnings only. The checks:
+warning or info), then a summary line. The exit code is 2 when there is an error (as for every command), 0 with warnings only. The checks:
 
 1. schema (content.load), 2. translations (translation.problems), 3. missing data
 (content.gaps), 4. spelling with hunspell (words in content/wordlist.txt and the place
@@ -21,7 +21,7 @@ from ..content import translation
 from ..content import source
 from ..content.gaps import missing_data
 from ..diagnostics import ERROR, INFO, WARNING, Diagnostic, count
-from ..errors import ContentError, TypesetError
+from ..errors import EXIT_INPUT, ContentError, TypesetError
 from ..languages import get as get_language
 from ..render import prose, typography
 
@@ -44,7 +44,7 @@ def run(content_dir, progress, layout=True) -> int:
         progress.report(finding)
     errors, warnings = count(findings, ERROR), count(findings, WARNING)
     progress.info(f"check: {errors} errors, {warnings} warnings")
-    return 1 if errors else 0
+    return EXIT_INPUT if errors else 0
 
 
 def check(root: Path, layout=False) -> list:
