@@ -91,7 +91,7 @@ class Stage:
 @dataclass
 class Section:
     file: str                  # e.g. "03-siec-cyfrowa"
-    pages: int | None          # page budget
+    pages: dict                # page size -> the pages the designer plans (a plan, not a limit)
     bodies: dict               # lang -> Markdown text (without front matter)
     meta: dict                 # lang -> front matter dict
     body_lines: dict           # lang -> line number of the first body line in its file
@@ -99,6 +99,9 @@ class Section:
 
     def title(self, lang: str) -> str:
         return self.meta[lang]["title"]
+
+    def planned_pages(self, size: str) -> int | None:
+        return self.pages.get(size)
 
     def running_head(self, lang: str) -> str | None:
         """A shorter title for the running head, where the title does not fit on its line."""

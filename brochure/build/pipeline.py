@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from ..diagnostics import WARNING, Diagnostic
+from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
 from ..errors import ContentError, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset
+from ..typeset import finish, pdf as typeset, plan as page_plan
 from . import cache
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
@@ -42,8 +42,8 @@ class EditionResult:
     edition: object
     files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
     warnings: list = field(default_factory=list)
-    notes: list = field(default_factory=list)      # things the build did that the user should know
     headings: dict = field(default_factory=dict)
+    plan: list = field(default_factory=list)       # a row per section: plan_row()
     timings: dict = field(default_factory=dict)    # stage -> seconds
     cached: bool = False
 
@@ -60,6 +60,8 @@ class Job:
     titles: dict             # section element id -> section title (link descriptions)
     cmyk: dict               # screen colour -> designed CMYK (print editions)
     notes: str               # what the filler pages are called ("Notatki")
+    planned: tuple = ()      # plan.Planned of each section of the edition, in order
+    tolerances: tuple = ()   # the design's tolerances, in the order they are tried
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
@@ -96,7 +98,7 @@ def _layout_groups(editions) -> list:
     most to typeset first."""
     groups = {}
     for edition in editions:
-        groups.setdefault((edition.languages, edition.size), []).append(edition)
+        groups.setdefault(edition.layout, []).append(edition)
     return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
 
 
@@ -105,7 +107,7 @@ def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
     t = time.perf_counter()
     with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
-        job = _job(pub, edition, env, rendered)
+        job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
     key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
     return key, job
@@ -133,11 +135,11 @@ def _time_limit(deadline, message):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _job(pub, edition, env, rendered=None) -> Job:
+def edition_job(pub, edition, env, rendered=None) -> Job:
     """The edition's job. rendered: (languages, page size) -> HTML, shared by the editions it
     is the same for (the HTML depends on nothing else)."""
     rendered = {} if rendered is None else rendered
-    layout = (edition.languages, edition.size)
+    layout = edition.layout
     if layout not in rendered:
         rendered[layout] = render.render(pub, edition, env)
         _check_unique_ids(pub, edition, rendered[layout])
@@ -153,9 +155,12 @@ def _job(pub, edition, env, rendered=None) -> Job:
     # the first part's contents box also links to the divider page of each other part
     titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
+    planned = tuple(page_plan.Planned(f"{lang}-{s.file}", pub.text_file(s, lang),
+                                      s.planned_pages(edition.size))
+                    for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"])
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances())
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -284,17 +289,27 @@ def run_jobs(jobs) -> list:
         for job in jobs]
     fillers = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
-                                              content=first.content, cmyk=first.cmyk)
+                                              content=first.content, cmyk=first.cmyk,
+                                              planned=first.planned, tolerances=first.tolerances)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
+        result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
                                                   - typeset_result.finishing
                                                   + (layout if job is first else 0.0))
         results.append(result)
     return results
+
+
+def plan_row(placed) -> dict:
+    """One section of an edition's page plan, as plain data (for the build's report and the
+    cache)."""
+    return {"file": placed.planned.file, "planned": placed.planned.pages, "pages": placed.pages,
+            "first": placed.first, "fill": round(placed.fill, 3), "fit": list(placed.fit),
+            "tried": list(placed.tried)}
 
 
 def _finish_job(job, typeset_result) -> EditionResult:
@@ -308,9 +323,10 @@ def _finish_job(job, typeset_result) -> EditionResult:
                         for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     if typeset_result.padding:
-        result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "
-                            f"before the back cover: {typeset_result.pages} pages, a multiple "
-                            f"of {SADDLE_STITCH} for saddle stitching")
+        result.warnings.append(Diagnostic(
+            edition.pdf, None, INFO, f"added {typeset_result.padding} \"{job.notes}\" page(s) before "
+            f"the back cover: {typeset_result.pages} pages, a multiple of {SADDLE_STITCH} for "
+            f"saddle stitching", PLAN_PADDING))
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:

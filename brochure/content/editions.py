@@ -34,6 +34,18 @@ class Edition:
         return self.print
 
     @property
+    def duplex(self) -> bool:
+        """Printed on both sides of the sheet: the press edition, and the booklets."""
+        return self.print or self.booklets
+
+    @property
+    def layout(self) -> tuple:
+        """What its HTML and its layout depend on: the languages and the page size, and for a
+        volume of several languages whether it is printed on both sides (its divider then
+        opens a right-hand page). Editions of one layout share it."""
+        return (self.languages, self.size, self.duplex and len(self.languages) > 1)
+
+    @property
     def variant(self) -> str:
         return "pdf/x-4" if self.print else "pdf/ua-1"
 

@@ -343,13 +343,26 @@ def _sections(root, pub_rec, languages) -> list:
                              f'without "/", ".." or an absolute path')
         if any(s.file == name for s in sections):
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
-        section = Section(file=name, pages=positive_count(rec, "pages", False), bodies={}, meta={},
+        section = Section(file=name, pages=_planned_pages(rec), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)
         _check_section_meta(root, section)
         sections.append(section)
     return sections
+
+
+def _planned_pages(rec) -> dict:
+    """The pages the designer plans for a section, per page size: `pages: 2` (A4) or
+    `pages: {A4: 2, A5: 3}`; a plan, not a limit (the content may take more)."""
+    value = rec.data.get("pages")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return {"A4": positive_count(rec, "pages")}
+    sizes = Record(value, rec.file, f"the pages of {rec.what}", [])
+    sizes.only(*editions.SIZES)
+    return {size: positive_count(sizes, size) for size in editions.SIZES if size in value}
 
 
 def _read_section(root, section, lang, rec):

@@ -78,7 +78,7 @@ def render(pub, edition, env=None) -> str:
                      map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
     return env.get_template("document.html").render(
         pub=pub, edition=edition, parts=parts, labels=pub.labels, style=stylesheet(pub, edition),
-        cover_map=cover_map)
+        cover_map=cover_map, duplex=edition.layout[2])
 
 
 def render_notes(pub, edition, count, env=None) -> str:
@@ -226,6 +226,13 @@ def _map(pub, lang, edition, network=None, side=False) -> str:
         raise ContentError(f"{Path(pub.root).name}/data/cities.yaml", 1,
                            f"the map cannot show every city legibly ({err}); leave the "
                            f"coordinates of some cities out or show the list only") from None
+
+
+def tolerances() -> tuple:
+    """What the page plan may try on a section that runs over its pages, in order: the words of
+    the design token --fit-order (each a value of the section's data-fit, which the theme's CSS
+    gives its meaning)."""
+    return tuple(tokens.design_tokens().get("fit-order", "").split())
 
 
 def known_colours(pub) -> dict:

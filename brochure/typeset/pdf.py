@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, tagging
+from . import adapters, finish, plan as page_plan, tagging
 from .fetch import BASE_URL, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
@@ -35,9 +35,10 @@ class Result:
     pages: int
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
-    padding: int = 0                               # blank pages added to reach the multiple
+    padding: int = 0                               # "Notes" pages added to reach the multiple
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
+    plan: object = None                            # page_plan.Plan of the shared layout
 
 
 class _Collect(logging.Handler):
@@ -59,13 +60,16 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
                            fillers=fillers, content=content, cmyk=cmyk)[0]
 
 
-def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -> list:
-    """Lay out the HTML once and write one PDF per Output, in order.
+def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, planned=(),
+                    tolerances=()) -> list:
+    """Lay out the HTML once (more often when a section runs over its plan: see plan.py) and
+    write one PDF per Output, in order.
 
     With multiple > 1, the pages of fillers[count] (an HTML document of count pages) are put
     before the last page (the back cover) to make the page count a multiple of it.
     content: the content folder whose files (images) the document may load.
     cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
+    planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
     """
     import weasyprint
 
@@ -83,7 +87,9 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
         return document
 
     try:
-        document = lay_out(html)
+        document, plan = page_plan.fit_sections(lay_out, html, planned, tolerances)
+        document, plan = page_plan.label_continuations(
+            lay_out, page_plan.with_fits(html, plan.fits()), document, plan)
         results = [_write(document, output, lay_out, fillers, cmyk) for output in outputs]
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
@@ -91,7 +97,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
     finally:
         logger.removeHandler(collect)
     for result in results:
-        result.warnings = list(collect.messages)
+        result.warnings, result.plan = list(collect.messages), plan
     return results
 
 
@@ -101,8 +107,10 @@ def _write(document, output, lay_out, fillers, cmyk) -> Result:
     start = time.perf_counter()
     padding = -len(document.pages) % output.multiple
     if padding:
-        pages = document.pages
-        document = document.copy(pages[:-1] + lay_out(fillers[padding]).pages + pages[-1:])
+        pages, notes = document.pages, lay_out(fillers[padding]).pages
+        if len(notes) != padding:
+            raise RuntimeError(f"the {padding} notes page(s) were laid out as {len(notes)}")
+        document = document.copy(pages[:-1] + notes + pages[-1:])
     headings = _anchor_pages(document)
     digest = hashlib.sha256(f"{output.variant}\n{output.identifier}".encode()).hexdigest()
     screen = output.variant == SCREEN
