@@ -96,12 +96,22 @@ class Section:
     meta: dict                 # lang -> front matter dict
     body_lines: dict           # lang -> line number of the first body line in its file
     source: Source = None
+    start: str | None = None   # left | right | any: the side it opens on in print (None: by plan)
 
     def title(self, lang: str) -> str:
         return self.meta[lang]["title"]
 
     def planned_pages(self, size: str) -> int | None:
         return self.pages.get(size)
+
+    def opens_on(self, size: str) -> str | None:
+        """The side it opens on in print, "left" or "right", or None (any): `start:` in
+        publication.yaml, else left when it is planned on an even number of pages, so that
+        they face each other as spreads."""
+        if self.start:
+            return None if self.start == "any" else self.start
+        planned = self.planned_pages(size)
+        return "left" if planned and planned % 2 == 0 else None
 
     def running_head(self, lang: str) -> str | None:
         """A shorter title for the running head, where the title does not fit on its line."""

@@ -156,7 +156,7 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
     titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
     planned = tuple(page_plan.Planned(f"{lang}-{s.file}", pub.text_file(s, lang),
-                                      s.planned_pages(edition.size))
+                                      s.planned_pages(edition.size), s.opens_on(edition.size))
                     for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),

@@ -40,10 +40,9 @@ class Edition:
 
     @property
     def layout(self) -> tuple:
-        """What its HTML and its layout depend on: the languages and the page size, and for a
-        volume of several languages whether it is printed on both sides (its divider then
-        opens a right-hand page). Editions of one layout share it."""
-        return (self.languages, self.size, self.duplex and len(self.languages) > 1)
+        """What its HTML depends on: the languages and the page size. Editions of one layout
+        share it (a print one is laid out apart only where its rules need: plan.py)."""
+        return (self.languages, self.size)
 
     @property
     def variant(self) -> str:

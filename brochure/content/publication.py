@@ -335,7 +335,7 @@ def _sections(root, pub_rec, languages) -> list:
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
-        rec.only("file", "pages")
+        rec.only("file", "pages", "start")
         name = rec.get("file", str)
         if not SECTION_NAME.fullmatch(name) or ".." in name:
             rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
@@ -343,7 +343,8 @@ def _sections(root, pub_rec, languages) -> list:
                              f'without "/", ".." or an absolute path')
         if any(s.file == name for s in sections):
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
-        section = Section(file=name, pages=_planned_pages(rec), bodies={}, meta={},
+        section = Section(file=name, pages=_planned_pages(rec),
+                          start=rec.choice("start", ("left", "right", "any"), False), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)

@@ -78,7 +78,7 @@ def render(pub, edition, env=None) -> str:
                      map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
     return env.get_template("document.html").render(
         pub=pub, edition=edition, parts=parts, labels=pub.labels, style=stylesheet(pub, edition),
-        cover_map=cover_map, duplex=edition.layout[2])
+        cover_map=cover_map)
 
 
 def render_notes(pub, edition, count, env=None) -> str:
@@ -111,13 +111,15 @@ def _section(pub, section, lang, env, edition, contents) -> dict:
     context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
                "edition": edition}
     body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
-                         section.body_lines[lang], lang, pub.root, _Components(context))
+                         section.body_lines[lang], lang, pub.root, _Components(context),
+                         blocks=True)
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
         id=f"{lang}-{section.file}", contents=contents,
         # A4's running heads fit their titles; A5's take the shorter running-head: where given
-        running_head=section.running_head(lang) if edition.size == "A5" else None)
+        running_head=section.running_head(lang) if edition.size == "A5" else None,
+        opens_on=section.opens_on(edition.size))
     return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
             "section": section}
 
@@ -319,6 +321,11 @@ A5_PAGE = """
 .cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
 .cover, .back-cover, .divider { height: 210mm; }
 .back-block { left: 13mm; right: 13mm; bottom: 22mm; }
+/* the notes pages: the ruled lines fill A5's text block */
+@page notes { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
+              @top-left { width: 108mm; margin-top: 7mm; } }
+@page :blank { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
+               @top-left { width: 108mm; margin-top: 7mm; } }
 /* a white frame round the navy covers: the office booklet is printed on bleedless A4 sheets,
    where a full-bleed cover gets an uneven white rim */
 @page cover { margin: 5mm; background: #fff; }

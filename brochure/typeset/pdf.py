@@ -87,21 +87,31 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         return document
 
     try:
-        document, plan = page_plan.fit_sections(lay_out, html, planned, tolerances)
-        document, plan = page_plan.label_continuations(
-            lay_out, page_plan.with_fits(html, plan.fits()), document, plan)
-        results = [_write(document, output, lay_out, fillers, cmyk) for output in outputs]
+        document = lay_out(html)
+        html, document, plan = page_plan.fill_gaps(lay_out, html, document,
+                                                   page_plan.place(document, planned))
+        document, plan = page_plan.fit_sections(lay_out, html, planned, tolerances,
+                                                (document, plan))
+        fitted = page_plan.with_fits(html, plan.fits())
+        screen = page_plan.label_continuations(lay_out, fitted, document, plan)
+        layouts = {False: screen}
+        results = []
+        for output in outputs:
+            duplex = output.multiple > 1 and not screen[1].sides_kept()
+            if duplex and True not in layouts:      # print: its sides kept, a layout of its own
+                layouts[True] = page_plan.printed(lay_out, fitted, screen[1])
+            results.append(_write(*layouts[duplex], output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
     finally:
         logger.removeHandler(collect)
     for result in results:
-        result.warnings, result.plan = list(collect.messages), plan
+        result.warnings = list(collect.messages)
     return results
 
 
-def _write(document, output, lay_out, fillers, cmyk) -> Result:
+def _write(document, plan, output, lay_out, fillers, cmyk) -> Result:
     import time
 
     start = time.perf_counter()
@@ -131,7 +141,7 @@ def _write(document, output, lay_out, fillers, cmyk) -> Result:
                 finisher=finishers, pdf_variant=PRINT, custom_metadata=True,
                 pdf_identifier=digest[:32].encode())
     return Result(pdf=pdf, pages=len(document.pages), headings=headings, padding=padding,
-                  finishing=finishers.seconds, seconds=time.perf_counter() - start)
+                  finishing=finishers.seconds, seconds=time.perf_counter() - start, plan=plan)
 
 
 def _refuse_failed_fetches(fetcher, collect) -> None:

@@ -12,6 +12,7 @@ right-hand page belongs to nobody), and a section is only ever blamed for its ow
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import adapters, lint
@@ -23,6 +24,7 @@ class Planned:
     id: str                  # its element id, e.g. "pl-05-siec-zielona"
     file: str                # its Markdown file, for messages
     pages: int | None        # planned pages at this page size; None: no plan
+    start: str | None = None  # the side it opens on in print: "left", "right" or None
 
 
 @dataclass
@@ -53,6 +55,14 @@ class Plan:
     pages: int                               # pages of the laid-out document
     blank: list = field(default_factory=list)   # pages a break left blank (1-based)
     tried: tuple = ()                           # the tolerances tried on sections running over
+    dividers: list = field(default_factory=list)   # the pages a further language opens on
+
+    def sides_kept(self) -> bool:
+        """Whether every section opens on its side, and every further language on a right-hand
+        page, as print wants them (a screen layout need not)."""
+        wrong = [p for p in self.placed if p.planned.start and
+                 (p.first % 2 == 0) != (p.planned.start == "left")]
+        return not wrong and all(page % 2 == 1 for page in self.dividers)
 
     def section(self, section_id: str) -> Placed | None:
         return next((p for p in self.placed if p.planned.id == section_id), None)
@@ -75,18 +85,23 @@ def place(document, planned) -> Plan:
             continue
         fill = lint.fill(adapters.page_box(pages[own[-1] - 1]))
         placed.append(Placed(section, own[0], len(own), fill))
-    return Plan(placed, len(pages), blank)
+    dividers = [n for n, page in enumerate(pages, start=1)
+                if any(anchor.startswith("divider-") for anchor in page.anchors)]
+    return Plan(placed, len(pages), blank, dividers=dividers)
 
 
-def fit_sections(lay_out, html: str, planned, tolerances) -> tuple:
+def fit_sections(lay_out, html: str, planned, tolerances, laid_out=None) -> tuple:
     """(document, Plan) after trying the design's tolerances on each section that runs over its
     plan; lay_out(html) -> a laid-out document.
 
     A section takes the shortest run of tolerances, in their order, that makes it fit, or none
     when all of them together do not (it keeps its look and runs over). Layouts: one when every
-    section fits; two when the tolerances together fit nothing; a few more otherwise."""
-    document = lay_out(html)
-    plan = place(document, planned)
+    section fits; two when the tolerances together fit nothing; a few more otherwise.
+    laid_out: (document, plan) of the html, when it is laid out already."""
+    document, plan = laid_out or (None, None)
+    if document is None:
+        document = lay_out(html)
+        plan = place(document, planned)
     over = [p.planned.id for p in plan.placed if p.over]
     if not over or not tolerances:
         return document, plan
@@ -158,9 +173,7 @@ def label_continuations(lay_out, html: str, document, plan, rounds: int = 3) -> 
     if not shown:
         return document, plan
     again = place(document, [p.planned for p in plan.placed])
-    for before, after in zip(plan.placed, again.placed):
-        after.fit, after.tried = before.fit, before.tried
-    again.tried = plan.tried
+    _keep_fits(plan, again)
     return document, again
 
 
@@ -188,3 +201,150 @@ def with_continuations(html: str, keys) -> str:
         return html
     rules = ", ".join(f'tr[data-cont="{key}"]' for key in sorted(keys))
     return html.replace("</head>", f"<style>{rules} {{ display: table-row; }}</style>\n</head>", 1)
+
+
+def printed(lay_out, html: str, plan) -> tuple:
+    """(document, plan) of the layout for print, where the sides matter: a section opens on the
+    side it should (a spread on a left-hand page), a further language on a right-hand page,
+    a page left blank before them is a "Notes" page. `html` holds the plan's tolerances."""
+    html = html.replace('<body class="', '<body class="duplex ', 1)
+    document = lay_out(html)
+    again = place(document, [p.planned for p in plan.placed])
+    _keep_fits(plan, again)
+    return label_continuations(lay_out, html, document, again)
+
+
+def _keep_fits(before, after) -> None:
+    """The tolerances the plan chose, told by the plan of the same content laid out again."""
+    for old, new in zip(before.placed, after.placed):
+        new.fit, new.tried = old.fit, old.tried
+    after.tried = before.tried
+
+
+# --- floats: text set ahead of a table or a box that, kept whole, left a gap -----------------
+
+GAP = 0.75    # a page before a section's last that its content fills less than this has a gap
+
+
+def fill_gaps(lay_out, html: str, document, plan) -> tuple:
+    """(html, document, plan) where a float (a table, a box, a picture: data-block="float",
+    with the heading that introduces it) that did not fit on a page and left it short is set
+    after as much of the text that follows it as fills the gap, as a typesetter floats a
+    table to the next page. One more layout when a section has such a gap; kept only if no
+    section takes more pages for it."""
+    moves = [m for placed in plan.placed for m in _gaps(document, placed)]
+    if not moves:
+        return html, document, plan
+    moved = html
+    for move in moves:
+        moved = move.apply(moved)
+    trial = lay_out(moved)
+    again = place(trial, [p.planned for p in plan.placed])
+    if any(new.pages > old.pages for old, new in zip(plan.placed, again.placed)):
+        return html, document, plan
+    _keep_fits(plan, again)
+    return moved, trial, again
+
+
+@dataclass
+class _Move:
+    """Blocks [first, after) of a section (its data-block elements, in order) set after the
+    text blocks [after, until)."""
+    section: str
+    first: int
+    after: int
+    until: int
+
+    def apply(self, html: str) -> str:
+        start, end = _section_span(html, self.section)
+        body = html[start:end]
+        cuts = [m.start() for m in _BLOCK_TAG.finditer(body)] + [_blocks_end(body)]
+        group = body[cuts[self.first]:cuts[self.after]]
+        text = body[cuts[self.after]:cuts[self.until]]
+        body = body[:cuts[self.first]] + text + group + body[cuts[self.until]:]
+        return html[:start] + body + html[end:]
+
+
+def _gaps(document, placed) -> list:
+    """The move that fills the gap of each short page of the section before its last."""
+    blocks = _blocks(document, placed.planned.id)
+    moves = []
+    for number in range(placed.first, placed.first + placed.pages - 1):
+        box = adapters.page_box(document.pages[number - 1])
+        fill = lint.fill(box)
+        if fill >= GAP:
+            continue
+        move = _pull_up(blocks, number, (1 - fill) * box.height, placed.planned.id)
+        if move:
+            moves.append(move)
+    return moves[:1]        # one a section and layout: a move shifts the pages after it
+
+
+def _pull_up(blocks, page, gap, section):
+    """The move of the float group that opens page + 1 behind the text that follows it."""
+    starts = [i for i, b in enumerate(blocks) if b.pages and b.pages[0] == page + 1]
+    if not starts:
+        return None
+    first = starts[0]
+    if not (0 < first and blocks[first - 1].pages and blocks[first - 1].pages[-1] <= page):
+        return None                                   # the page before must end before it
+    after = first + 1
+    if blocks[first].kind == "heading":
+        if after >= len(blocks) or blocks[after].kind != "float":
+            return None
+        after += 1
+    elif blocks[first].kind != "float":
+        return None
+    until, height = after, 0.0
+    while until < len(blocks) and blocks[until].kind == "text" and height < gap:
+        height += blocks[until].height
+        until += 1
+    return _Move(section, first, after, until) if until > after else None
+
+
+@dataclass
+class _Block:
+    kind: str                     # text, heading or float
+    pages: list                   # the pages its boxes are on
+    height: float                 # their height, in px
+
+
+def _blocks(document, section_id) -> list:
+    """The top-level blocks of a section (data-block), in the order of its HTML: what they
+    are, the pages their boxes are on, how tall they are (a hidden one: no pages)."""
+    found: dict = {}
+    root = None
+    for number, page in enumerate(document.pages, start=1):
+        for box in lint.walk(adapters.page_box(page)):
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            if root is None and element.get("id") == section_id:
+                root = element
+            kind = element.get("data-block")
+            if kind is None:
+                continue
+            block = found.setdefault(id(element), _Block(kind, [], 0.0))
+            if not block.pages or block.pages[-1] != number:     # its outermost box here
+                block.pages.append(number)
+                block.height += box.margin_height()
+    if root is None:
+        return []
+    return [found.get(id(el), _Block(el.get("data-block"), [], 0.0))
+            for el in root.iter() if el.get("data-block")]
+
+
+_BLOCK_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?\bdata-block="')
+
+
+def _section_span(html: str, section_id: str) -> tuple:
+    """Where a section's HTML starts and ends (the theme's section template writes its id)."""
+    start = html.index(f'id="{section_id}"')
+    ends = [i for i in (html.find('<section class="section', start), html.find("</article>", start))
+            if i != -1]
+    return start, min(ends)
+
+
+def _blocks_end(body: str) -> int:
+    """Where the last block of a section's HTML ends: at the close of its prose."""
+    return body.rfind("</div>", 0, body.rindex("</section>"))
