@@ -105,11 +105,15 @@ def _check_plural(value, key, lang, file, line) -> None:
         raise ContentError(file, line, f'"{key}" ({lang}) must give its plural forms by CLDR '
                                        f"category ({', '.join(PLURAL_CATEGORIES)}), with "
                                        f'"other" or "many" among them')
+    for category, form in value.items():
+        if not isinstance(form, str) or not form.strip():
+            raise ContentError(file, value.key_lines.get(category, line),
+                               f'the plural form "{category}" of "{key}" ({lang}) must be a text, not empty')
 
 
-def plural(forms: dict, lang: str, n: int, **values) -> str:
+def plural(forms: dict[str, str], lang: str, n: int, **values) -> str:
     """The form of a plural label for the count n (its CLDR category in lang), formatted."""
-    text = forms.get(_plural_category(lang, n)) or forms.get("other") or forms.get("many")
+    text = forms.get(_plural_category(lang, n)) or forms.get("other") or forms["many"]
     return text.format(n=n, **values)
 
 
