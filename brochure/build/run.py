@@ -39,7 +39,8 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None)
         store.put(digest, (warnings, results, site))
         built = Built(warnings, results, site)
     else:
-        built = Built(*previous, cached=True)
+        warnings, results, site = previous
+        built = Built(warnings, results, site, cached=True)
     t = time.perf_counter()
     files = [f for r in built.results for f in r.files] + built.site + web.fonts()
     built.written = output.write_all(Path(output_dir), files, store.entries())

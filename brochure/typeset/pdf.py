@@ -148,7 +148,7 @@ def lay_out(html: str, content=None):
 
 
 def _anchor_pages(document) -> dict:
-    pages = {}
+    pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
