@@ -88,7 +88,7 @@ def _stage(target: Path, data: bytes, root: Path) -> str:
 
 
 def _replace_all(staged, root: Path) -> None:
-    done = []
+    done: list[Path] = []
     for tmp, target, _, _ in staged:
         try:
             os.replace(tmp, target)

@@ -24,7 +24,9 @@ from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeou
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from ..content.editions import Edition
 from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
 from ..errors import ContentError, EditionTimeout
 from ..press import impose
@@ -39,7 +41,7 @@ PR_SET_PDEATHSIG = 1
 
 @dataclass
 class EditionResult:
-    edition: object
+    edition: Edition
     files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)
@@ -51,9 +53,9 @@ class EditionResult:
 @dataclass
 class Job:
     """Everything a worker process needs to typeset and finish one edition."""
-    edition: object
+    edition: Edition
     html: str
-    fillers: dict            # padding pages count -> HTML (print editions)
+    fillers: dict[int, str]  # padding pages count -> HTML (print editions)
     crop_marks: bool
     bleed_mm: float
     content: str             # the content folder (its images may be loaded)
@@ -71,7 +73,8 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
     rendering the next overlaps typesetting the first."""
     deadline = time.monotonic() + timeout
     env = render.environment()
-    results, rendered = {}, {}
+    results: dict[str, EditionResult] = {}     # edition id -> its result
+    rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
     with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
         for group in groups:
@@ -96,7 +99,7 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
 def _layout_groups(editions) -> list:
     """The editions in groups of one HTML (same languages and page size), the group with the
     most to typeset first."""
-    groups = {}
+    groups: dict[tuple[tuple[str, ...], str], list[Edition]] = {}
     for edition in editions:
         groups.setdefault(edition.layout, []).append(edition)
     return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
@@ -166,14 +169,15 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
 def _check_unique_ids(pub, edition, html: str) -> None:
     """An id written in a text that the layout, or another text, also uses in this edition is
     an error at the line that wrote it (sanitize.py refuses the reserved names earlier)."""
-    seen, twice = set(), set()
+    seen: set[str] = set()
+    twice: set[str] = set()
     for name, _ in sanitize.element_ids(html):
         (twice if name in seen else seen).add(name)
     if not twice:
         return
     for lang in edition.languages:
         for section in pub.sections:
-            written = []
+            written: list[tuple[str, int]] = []      # (id, line)
             prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                           section.body_lines[lang], lang, pub.root, ids=written)
             for name, line in written:
@@ -287,7 +291,7 @@ def run_jobs(jobs) -> list:
         finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
                                                         job.titles))
         for job in jobs]
-    fillers = next((job.fillers for job in jobs if job.fillers), {})
+    fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk,
                                               planned=first.planned, tolerances=first.tolerances)

@@ -45,7 +45,8 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
         store.put(digest, (warnings, results, site))
         built = Built(warnings, results, site)
     else:
-        built = Built(*previous, cached=True)
+        warnings, results, site = previous
+        built = Built(warnings, results, site, cached=True)
     if final:
         _sign_off(built)
     t = time.perf_counter()
@@ -118,7 +119,7 @@ def plan_report(results) -> list:
 
 def _plan_rows(results) -> dict:
     """(section file, page size) -> its plan row, from the first edition that has it."""
-    rows = {}
+    rows: dict[tuple[str, str], dict] = {}
     for result in results:
         for row in result.plan:
             rows.setdefault((row["file"], result.edition.size), row)

@@ -135,7 +135,7 @@ def paragraphs(file, lang, body, first_line) -> list:
             continue
         lines = prose_lines(token.children or [])
         if any(line.strip() for line in lines):
-            blocks.append(Text(file, first_line + token.map[0], lang, lines))
+            blocks.append(Text(file, first_line + prose.source_line(token), lang, lines))
     return blocks
 
 
@@ -268,7 +268,8 @@ def hunspell(dictionary, lines):
 
 def parse_pipe(output: str, count: int) -> list:
     """hunspell -a output: a banner, then per input line its results and a blank line."""
-    groups, current = [], []
+    groups: list[list[tuple[str, list[str]]]] = []
+    current: list[tuple[str, list[str]]] = []      # (misspelt word, suggestions) of one line
     for row in output.split("\n")[1:]:
         if not row:
             groups.append(current)
@@ -292,7 +293,7 @@ _NB = "[ \u00a0]"
 # After smarten(): a hyphen still between two numbers ("2021 -2023", "10- 12") ...
 _NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
 # ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
-_MONTH_RANGE = {}          # lang -> pattern, made when a language is first checked
+_MONTH_RANGE: dict[str, re.Pattern[str]] = {}   # lang -> pattern, made when a language is first checked
 
 
 def _month_range(lang: str):

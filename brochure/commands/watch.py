@@ -31,6 +31,7 @@ import watchfiles
 from .. import content, resources, invocation
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
+from ..model import Publication
 from ..render import html as render, web
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
@@ -73,6 +74,12 @@ ERROR_PAGE = """<!DOCTYPE html>
 
 class Preview:
     """The rendered pages (or the error page) and their version, shared by the threads."""
+    pages: dict[str, bytes]        # edition id -> its A4 view, rendered on the first request
+    site: dict[str, bytes]         # path -> the web edition's file, pages with the reload script
+    raw_site: dict[str, bytes]     # the same as rendered, to tell whether a refresh changed it
+    error_page: bytes | None
+    pub: Publication | None        # None until the content first loads, or after an error
+    env: jinja2.Environment | None
 
     def __init__(self, root: Path, progress, output: Path = Path("output"), languages=None):
         self.root, self.progress, self.output, self.languages = root, progress, output, languages
@@ -152,6 +159,8 @@ class Preview:
             if self.error_page or edition_id in self.pages:
                 return self.error_page or self.pages[edition_id]
             pub, env, version = self.pub, self.env, self.version
+        if pub is None:             # nothing rendered yet: routes() offers no A4 view
+            return None
         editions = {e.id: e for e in pub.editions if e.html}
         if edition_id not in editions:
             return None
@@ -182,7 +191,7 @@ def _problem(err: Exception) -> Diagnostic:
     if isinstance(err, ContentError):
         return err.diagnostic
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message)
+        return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message or str(err))
     return Diagnostic(None, None, "error", f"internal error: {type(err).__name__}: {err}")
 
 

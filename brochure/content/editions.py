@@ -22,7 +22,7 @@ PATH = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$")
 @dataclass(frozen=True)
 class Edition:
     id: str                      # e.g. "pl", "pl-en", "pl-print"
-    languages: tuple             # languages in volume order
+    languages: tuple[str, ...]   # languages in volume order
     pdf: str                     # output path under output/
     html: str | None = None      # HTML preview path under output/, if any
     print: bool = False          # press-ready: CMYK, bleed, PDF/X-4
@@ -116,7 +116,7 @@ def _edition(item, rec, name, languages) -> Edition:
 
 
 def _check_unique(editions, rec) -> None:
-    seen = {}
+    seen: dict[tuple[str, str], str] = {}    # ("id" or "file", value) -> edition id
     for e in editions:
         for key in (("id", e.id), ("file", e.pdf), ("file", e.html), ("file", e.booklet)):
             if key[1] is None:

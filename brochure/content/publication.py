@@ -149,7 +149,7 @@ def _languages(rec: Record) -> list:
 
 def _networks(root, languages) -> list:
     data, file = load_yaml(root, "data/networks.yaml")
-    networks = []
+    networks: list[Network] = []
     for rec in records(data, file, "network", languages):
         rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
         colour = rec.get("colour", str)
@@ -185,7 +185,7 @@ def _cities(root, languages, ids) -> tuple:
     data, file = load_yaml(root, "data/cities.yaml")
     if data == Seq() or data is None:
         return [], []
-    cities = []
+    cities: list[City] = []
     for rec in records(data, file, "city", languages):
         rec.only("name", "network", "mid", "lat", "lon", "status", "source")
         city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
@@ -199,7 +199,7 @@ def _cities(root, languages, ids) -> tuple:
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
         if (city.lat is None) != (city.lon is None):
             rec.fail("lat", f"{rec.what} needs both lat and lon, or neither")
-        if city.lat is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
+        if city.lat is not None and city.lon is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
             rec.fail("lat", f"{rec.what} lies outside Poland ({city.lat}, {city.lon}); "
                             "check lat (49–55) and lon (14–24)")
         _check_status(rec, city)
@@ -331,7 +331,7 @@ def _benefits(root, languages) -> list:
 # --- sections -----------------------------------------------------------------------------
 
 def _sections(root, pub_rec, languages) -> list:
-    sections = []
+    sections: list[Section] = []
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))

@@ -174,7 +174,7 @@ def check_nesting(text: str, display: str, first_line: int = 1) -> None:
             continue
         spaces = line.expandtabs(4)
         indent = len(spaces) - len(spaces.lstrip(" "))
-        quotes = re.match(r"[ >]*", line).group().count(">")
+        quotes = line[:len(line) - len(line.lstrip(" >"))].count(">")
         deepest = brackets
         for ch in line:
             if ch == "[":

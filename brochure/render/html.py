@@ -6,6 +6,7 @@ import copy
 import functools
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import jinja2
 from markupsafe import Markup, escape
@@ -14,7 +15,7 @@ from . import dates, prose, typography
 from .. import resources
 from ..errors import ContentError
 from ..languages import get as get_language
-from ..model import UNKNOWN
+from ..model import UNKNOWN, Event
 from .graphics import map as map_graphic, monthstrip, shapes, tokens
 
 CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
@@ -267,7 +268,7 @@ COMPONENTS = {
 
 def _months(pub, lang) -> list:
     """(month name and year, events starting in it) for every month that has an event."""
-    groups = {}
+    groups: dict[tuple[int, int], list[Event]] = {}     # (year, month) -> its events
     for event in sorted(pub.events, key=lambda e: e.start):
         groups.setdefault((event.start.year, event.start.month), []).append(event)
     return [(f"{pub.labels[lang].month(month)} {year}", events)
@@ -275,8 +276,15 @@ def _months(pub, lang) -> list:
 
 
 MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
-STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
-STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
+STRIP_MM: dict[str, float] = {"A4": 174, "A5": 108}  # the month strip: the text width
+
+
+class StripLook(TypedDict):
+    scale: float            # the markers and their pitch
+    label_pt: float         # the month names
+
+
+STRIP_LOOK: dict[str, StripLook] = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
 SIDE_MAP_MM = {"A4": 62, "A5": 48}       # [[network-map side]]: the side column (A5: beside the
                                          # MID table; narrower, Green's ten labels no longer fit)

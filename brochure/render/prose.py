@@ -42,9 +42,13 @@ class Components(Protocol):
     def html(self, name: str, argument: str | None) -> str: ...
 
 
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True                        # sanitize.py refuses a bad link, with its line
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"xhtmlOut": False}).enable("table").use(admon_plugin)
-    md.validateLink = lambda url: True     # sanitize.py refuses a bad link, with its line
+    md = _Markdown("commonmark", {"xhtmlOut": False}).enable("table").use(admon_plugin)
     md.core.ruler.before("inline", "attr_lists", _block_attr_lists)
     return md
 
@@ -81,8 +85,7 @@ def mark_blocks(tokens: list[Token]) -> None:
         kind = ("text" if token.type in TEXT_BLOCKS else
                 "heading" if token.type == "heading_open" else "float")
         if token.type == "html_block":
-            token.content = FIRST_TAG.sub(lambda m, kind=kind: f'{m.group()} data-block="{kind}"',
-                                          token.content, count=1)
+            token.content = FIRST_TAG.sub(f'\\g<0> data-block="{kind}"', token.content, count=1)
         elif token.nesting == 1:
             token.attrSet("data-block", kind)
 
@@ -90,6 +93,14 @@ def mark_blocks(tokens: list[Token]) -> None:
 def tokens(source: str) -> list[Token]:
     """The tokens of a Markdown body as the build reads them, unchecked (check's lint)."""
     return _untitled_boxes(MD.parse(source))
+
+
+def source_line(token: Token) -> int:
+    """The 0-based line of the body where a block token (or a block's inline token) starts:
+    markdown-it gives every one its lines."""
+    if token.map is None:
+        raise ValueError(f"markdown-it gave the {token.type} token no source lines")
+    return token.map[0]
 
 
 # --- attribute lists ----------------------------------------------------------------------
@@ -161,14 +172,14 @@ class _Page:
             attrs, line = token.meta.pop("attr_list")
             token.attrs.update(self._attributes(token.tag, attrs, line))
         if token.type == "admonition_open":
-            self._attributes("div", {"class": token.attrs["class"]}, token.map[0])
+            self._attributes("div", {"class": token.attrs["class"]}, source_line(token))
         elif token.type == "html_block":
-            open_tags = []
+            open_tags: list[str] = []
             token.content = (sanitize.raw_html(token.content, self.file,
-                                               self._line(token.map[0]), self.root, open_tags,
+                                               self._line(source_line(token)), self.root, open_tags,
                                                smarten=self._smarten)
                              + sanitize.close_tags(open_tags))
-            self._raw_ids(token.content, token.map[0])
+            self._raw_ids(token.content, source_line(token))
         elif token.type == "inline":
             self._check_component_lines(token)
             self._inline(token)
@@ -214,12 +225,13 @@ class _Page:
         for number, text in enumerate(token.content.split("\n")):
             found = COMPONENT_LINE.fullmatch(text)
             if found:
-                self._check_component(found, token.map[0] + number)
+                self._check_component(found, source_line(token) + number)
 
     # --- inline tokens
 
     def _inline(self, token: Token) -> None:
-        children, line, open_tags = [], token.map[0], []
+        children, line = [], source_line(token)
+        open_tags: list[str] = []
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
@@ -261,7 +273,7 @@ class _Page:
                 continue
             found = INLINE_ATTRS.match(child.content)
             target = _opening(children, i - 1) if found else None
-            if target is None:
+            if found is None or target is None:
                 continue
             target.attrs.update(self._attributes(target.tag, parse_attrs(found.group(1)),
                                                  child.meta["line"]))
@@ -321,7 +333,7 @@ def _figure(image: Token) -> str:
     size = next((c for c in classes if c in PICTURE_SIZES), "full")
     others = " ".join(c for c in classes if c not in PICTURE_SIZES)
     caption = image.attrs.pop("title", None)
-    img = MD.renderer.renderInline([image], MD.options, {})
+    img = MD.renderer.render([image], MD.options, {})    # as renderInline: no inline token
     figcaption = f"<figcaption>{escapeHtml(str(caption))}</figcaption>" if caption else ""
     return f'<figure class="picture {size}{" " + others if others else ""}">{img}{figcaption}</figure>'
 

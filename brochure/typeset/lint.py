@@ -144,19 +144,25 @@ def _page_problems(page) -> list:
 def _split_tables(pages, owner, where) -> list:
     """A short table (at most SHORT_TABLE rows) cut across pages: the design keeps those whole
     (a longer one may continue, its header repeated)."""
-    seen = {}
+    seen: dict[int, tuple[object, list[int]]] = {}   # id(table element) -> (it, its pages)
     for number, page in enumerate(pages, start=1):
         for box in walk(page):
             if box.element_tag == "table" and type(box).__name__ == "TableBox":
                 seen.setdefault(id(box.element), (box.element, []))[1].append(number)
     findings = []
     for element, numbers in seen.values():
-        rows = len(element.findall(".//tbody/tr")) or len(element.findall(".//tr"))
+        rows = _body_rows(element)
         if len(set(numbers)) > 1 and rows <= SHORT_TABLE and owner.get(numbers[0]):
             findings.append(Diagnostic(owner[numbers[0]].planned.file, None, WARNING,
                                        f"a table of {rows} rows is cut across pages "
                                        f"{numbers[0]}–{numbers[-1]} ({where})"))
     return findings
+
+
+def _body_rows(table) -> int:
+    """The rows of a table's body (of the table, when it has no tbody)."""
+    body = [row for group in table if group.tag == "tbody" for row in group if row.tag == "tr"]
+    return len(body) or sum(1 for row in table.iter("tr"))
 
 
 def _content(page_box):

@@ -94,13 +94,14 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
                                                 (document, plan))
         fitted = page_plan.with_fits(html, plan.fits())
         screen = page_plan.label_continuations(lay_out, fitted, document, plan)
-        layouts = {False: screen}
+        layouts: dict[bool, tuple] = {False: screen}
         results = []
         for output in outputs:
             duplex = output.multiple > 1 and not screen[1].sides_kept()
             if duplex and True not in layouts:      # print: its sides kept, a layout of its own
                 layouts[True] = page_plan.printed(lay_out, fitted, screen[1])
-            results.append(_write(*layouts[duplex], output, lay_out, fillers, cmyk))
+            laid_out, its_plan = layouts[duplex]
+            results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
@@ -166,7 +167,7 @@ def lay_out(html: str, content=None):
 
 
 def _anchor_pages(document) -> dict:
-    pages = {}
+    pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)

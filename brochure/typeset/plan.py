@@ -13,6 +13,7 @@ right-hand page belongs to nobody), and a section is only ever blamed for its ow
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass, field
 
 from . import adapters, lint
@@ -98,10 +99,10 @@ def fit_sections(lay_out, html: str, planned, tolerances, laid_out=None) -> tupl
     when all of them together do not (it keeps its look and runs over). Layouts: one when every
     section fits; two when the tolerances together fit nothing; a few more otherwise.
     laid_out: (document, plan) of the html, when it is laid out already."""
-    document, plan = laid_out or (None, None)
-    if document is None:
+    if laid_out is None:
         document = lay_out(html)
-        plan = place(document, planned)
+        laid_out = (document, place(document, planned))
+    document, plan = laid_out
     over = [p.planned.id for p in plan.placed if p.over]
     if not over or not tolerances:
         return document, plan
@@ -121,7 +122,8 @@ def fit_sections(lay_out, html: str, planned, tolerances, laid_out=None) -> tupl
 def _fewest(lay_out, html, planned, tolerances, fitting, trial) -> tuple:
     """The layout where each of `fitting` (sections the tolerances together make fit) takes the
     shortest run of tolerances that does; `trial`, if given, is the layout with all of them."""
-    settled, last = {}, None
+    settled: dict[str, tuple] = {}
+    last = None
     for step in range(1, len(tolerances)):
         trying = {sid: tuple(tolerances[:step]) for sid in fitting if sid not in settled}
         if not trying:
@@ -181,7 +183,7 @@ def continued_rows(document) -> set:
     """The keys of the rows at which a group of rows (a tbody) continues on a later page."""
     seen, keys = set(), set()
     for page in document.pages:
-        here = {}
+        here: dict[int, Any] = {}
         for box in lint.walk(adapters.page_box(page)):
             if type(box).__name__ == "TableRowGroupBox" and box.element is not None:
                 rows = [c for c in box.children if type(c).__name__ == "TableRowBox"]
