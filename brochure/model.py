@@ -115,12 +115,11 @@ class Section:
 
     def opens_on(self, size: str) -> str | None:
         """The side it opens on in print, "left" or "right", or None (any): `start:` in
-        publication.yaml, else left when it is planned on an even number of pages, so that
-        they face each other as spreads."""
+        publication.yaml, else left when it is planned on two pages: a spread, its pages
+        facing each other."""
         if self.start:
             return None if self.start == "any" else self.start
-        planned = self.planned_pages(size)
-        return "left" if planned and planned % 2 == 0 else None
+        return "left" if self.planned_pages(size) == 2 else None
 
     def running_head(self, lang: str) -> str | None:
         """A shorter title for the running head, where the title does not fit on its line."""

@@ -77,16 +77,15 @@ def layout_lint(pub, progress=None) -> list:
     from ..build import pipeline
     from ..content.editions import select
     from ..render import html as render
-    from ..typeset import lint, pdf as typeset, plan as page_plan
+    from ..typeset import lint, pdf as typeset
 
     found = []
     env = render.environment()
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         try:
             job = pipeline.edition_job(pub, edition, env)
-            document, plan = page_plan.fit_sections(
-                lambda html, root=pub.root: typeset.lay_out(html, content=root), job.html,
-                job.planned, job.tolerances)
+            document, plan = typeset.lay_out_planned(job.html, job.planned, job.tolerances,
+                                                     pub.root)
         except (TypesetError, ContentError) as err:
             found.append(err.diagnostic if isinstance(err, ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))

@@ -87,19 +87,13 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         return document
 
     try:
-        document = lay_out(html)
-        html, document, plan = page_plan.fill_gaps(lay_out, html, document,
-                                                   page_plan.place(document, planned))
-        document, plan = page_plan.fit_sections(lay_out, html, planned, tolerances,
-                                                (document, plan))
-        fitted = page_plan.with_fits(html, plan.fits())
-        screen = page_plan.label_continuations(lay_out, fitted, document, plan)
-        layouts: dict[bool, tuple] = {False: screen}
+        fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
+        layouts: dict[bool, tuple] = {False: tuple(screen)}
         results = []
         for output in outputs:
-            duplex = output.multiple > 1 and not screen[1].sides_kept()
+            duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
             if duplex and True not in layouts:      # print: its sides kept, a layout of its own
-                layouts[True] = page_plan.printed(lay_out, fitted, screen[1])
+                layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
             laid_out, its_plan = layouts[duplex]
             results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
@@ -152,6 +146,14 @@ def _refuse_failed_fetches(fetcher, collect) -> None:
     failed = [m for m in collect.errors if any(sign in m for sign in FAILED_FETCH)]
     if failed:
         raise TypesetError(f"a resource could not be loaded: {failed[0]}")
+
+
+def lay_out_planned(html: str, planned, tolerances=(), content=None) -> tuple:
+    """(document, plan) of the HTML laid out as the build lays out a screen edition (its page
+    plan: floats, tolerances, month labels), for inspection; no PDF is written."""
+    _, document, plan = page_plan.lay_out_planned(
+        lambda source: lay_out(source, content), html, planned, tolerances)
+    return document, plan
 
 
 def lay_out(html: str, content=None):

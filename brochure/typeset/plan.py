@@ -91,6 +91,19 @@ def place(document, planned) -> Plan:
     return Plan(placed, len(pages), blank, dividers=dividers)
 
 
+def lay_out_planned(lay_out, html: str, planned, tolerances) -> tuple:
+    """(html, document, plan): the HTML laid out by its plan, the HTML as finally laid out
+    (with the floats moved and the tolerances it took). A float that left a gap is set after
+    the text that fills it, a section over its plan tries the tolerances, a group of rows that
+    runs on repeats its label."""
+    document = lay_out(html)
+    html, document, plan = fill_gaps(lay_out, html, document, place(document, planned))
+    document, plan = fit_sections(lay_out, html, planned, tolerances, (document, plan))
+    html = with_fits(html, plan.fits())
+    document, plan = label_continuations(lay_out, html, document, plan)
+    return html, document, plan
+
+
 def fit_sections(lay_out, html: str, planned, tolerances, laid_out=None) -> tuple:
     """(document, Plan) after trying the design's tolerances on each section that runs over its
     plan; lay_out(html) -> a laid-out document.
@@ -342,8 +355,8 @@ _BLOCK_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?\bdata-block="')
 def _section_span(html: str, section_id: str) -> tuple:
     """Where a section's HTML starts and ends (the theme's section template writes its id)."""
     start = html.index(f'id="{section_id}"')
-    ends = [i for i in (html.find('<section class="section', start), html.find("</article>", start))
-            if i != -1]
+    ends = [i for i in (html.find('<section class="section', start), html.find("</article>", start),
+                        html.find("</body>", start)) if i != -1]
     return start, min(ends)
 
 
