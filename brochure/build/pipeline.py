@@ -112,7 +112,8 @@ def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
         job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
-    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
+    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm,
+                    job.planned, job.tolerances)
     return key, job
 
 
