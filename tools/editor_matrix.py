@@ -3,6 +3,7 @@
 
     .venv/bin/python tools/editor_matrix.py [--case NAME ...] [--work DIR] [--report FILE]
                                             [--json FILE] [--editions ID,...] [--no-lift]
+    .venv/bin/python tools/editor_matrix.py --from-json FILE --report FILE
 
 Each case copies the real content/ into a temporary folder, applies ONE editor change, and
 builds every edition with the builder's command line (python build.py --content DIR --output
@@ -21,6 +22,10 @@ applies the edit and returns a Change (the text it added, per language); INVARIA
 of (name, check), check(outputs, run) -> list of failures, where outputs = Outputs(out_dir)
 measures the files of an output folder and run = Run(...) holds the build's exit code and
 messages; build(content_dir, out_dir) runs the builder; run_case(...) does one case.
+
+The report also gives, for each case, the page counts the design of docs/page-plan-design.md
+would give the same sections (design_plan()). The raw results (--json) can be turned into the
+report again without building (--from-json). Needs pdftoppm and pdftotext (poppler-utils).
 
 Exit code: 0 when every case passed every invariant, 1 when some failed, 2 on bad arguments.
 """
@@ -260,6 +265,8 @@ NEW_CITIES = [
     ("Łomża", 53.18, 22.06), ("Chełm", 51.14, 23.47), ("Sanok", 49.56, 22.21),
     ("Krosno", 49.69, 21.77), ("Nysa", 50.47, 17.33), ("Kalisz", 51.76, 18.09),
     ("Leszno", 51.84, 16.57), ("Gniezno", 52.53, 17.60), ("Elbląg", 54.16, 19.40),
+    ("Olsztyn", 53.78, 20.49), ("Augustów", 53.84, 22.98), ("Kłodzko", 50.43, 16.66),
+    ("Tomaszów Lubelski", 50.45, 23.42),
 ]
 MID_TOPICS = [
     ("Zielone dachy i ogrody deszczowe w centrum miasta", "Green roofs and rain gardens in the town centre"),
@@ -288,10 +295,10 @@ def add_cities(content: Path, network: str, names) -> list:
     return list(names)
 
 
-# far from each other and from the cities listed (the map places every label)
-SPREAD = ("Suwałki", "Elbląg", "Gniezno", "Leszno", "Kalisz", "Nysa", "Zamość", "Łomża")
-# the south-east corner, where Rzeszów already is: the map has no room for every label
-CROWDED = ("Zamość", "Przemyśl", "Suwałki", "Łomża", "Chełm", "Sanok", "Krosno", "Nysa")
+# cities whose labels the maps of every edition can place (tried one by one, on 37c727d)
+DIGITAL_NEW = ("Suwałki", "Nysa", "Zamość", "Łomża", "Chełm", "Olsztyn", "Augustów", "Kłodzko")
+PPP_NEW = ("Suwałki", "Nysa", "Zamość", "Łomża", "Chełm", "Olsztyn", "Augustów",
+           "Tomaszów Lubelski")
 
 
 MEETING_KINDS = ("online", "in-person", "study-visit", "online", "conference")
@@ -553,10 +560,12 @@ def unchanged(content: Path) -> Change:
 
 
 CASES = [
-    ("cities-green+3", more_cities("zielona", SPREAD[:3])),
-    ("cities-green+8", more_cities("zielona", SPREAD)),
-    ("cities-green+8-crowded", more_cities("zielona", CROWDED)),
-    ("cities-ppp+8", more_cities("ppp", SPREAD)),
+    ("cities-digital+3", more_cities("cyfrowa", DIGITAL_NEW[:3])),
+    ("cities-digital+8", more_cities("cyfrowa", DIGITAL_NEW)),
+    ("cities-ppp+8", more_cities("ppp", PPP_NEW)),
+    # one Green city in the north: refused on 37c727d (the A5 editions' Green map, which A5
+    # does not print, cannot place a label)
+    ("cities-green+1-north", more_cities("zielona", ("Elbląg",))),
     ("network-new", new_network),
     ("text-green-1.5x", longer_text(GREEN, 1.5)),
     ("text-green-2x", longer_text(GREEN, 2.0)),
@@ -675,8 +684,16 @@ class Outputs:
                              capture_output=True, text=True, check=True).stdout
         return raw.split("\f")[:self.pages(column)]
 
-    def text(self, column: str) -> str:
-        joined = "\n".join(self.texts(column))
+    def text(self, column: str, lang: str | None = None) -> str:
+        """The edition's text; in a volume, lang's part only (split at the dividers)."""
+        pages = self.texts(column)
+        languages = by_column(column).languages
+        if lang and len(languages) > 1:
+            starts = [1] + [self.anchors(column).get(f"divider-{other}", len(pages) + 1)
+                            for other in languages[1:]] + [len(pages) + 1]
+            i = languages.index(lang)
+            pages = pages[starts[i] - 1:starts[i + 1] - 1]
+        joined = "\n".join(pages)
         joined = re.sub("[\u2010\u00ad-]\n", "", joined)
         return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", joined)
 
@@ -885,8 +902,8 @@ def new_content_printed(outputs: Outputs, run: Run) -> list:
     for f in expected_files(outputs, run):
         if f.kind == "booklet" or outputs.pages(f.column) is None:
             continue
-        text = outputs.text(f.column)
         for lang in f.languages:
+            text = outputs.text(f.column, lang)
             missing = [m for m in markers.get(lang, []) if m not in text]
             if missing:
                 found.append(f"{f.column}: {lang} text not printed: {', '.join(missing)}")
@@ -960,20 +977,51 @@ def design_plan(lengths, kind: str) -> dict:
     """The page count docs/page-plan-design.md gives an edition whose sections have these own
     lengths ([[part's lengths], ...], one list per language part): cover; each section on a new
     page; in print, a section of two pages or more opens on a left-hand page (a blank page
-    before it when needed); a volume's further part opens with its divider; the back cover
-    last; print and A5 editions padded to a multiple of 4 with notes pages before it."""
-    page, gaps = 1, 0                                  # the cover
+    before it when needed) as long as that costs no extra sheet of four pages, else no blank
+    page and the spreads that do not open on the left are reported; a volume's further part
+    opens with its divider; the back cover last; print and A5 editions padded to a multiple of
+    4 with notes pages before it."""
+    plan = _plan(lengths, kind, spreads=kind == "print")
+    if plan["blank"]:
+        without = _plan(lengths, kind, spreads=False)
+        if without["pages"] < plan["pages"]:
+            return without | {"spreads_dropped": plan["blank"]}
+    return plan
+
+
+def _plan(lengths, kind, spreads) -> dict:
+    page, gaps, broken = 1, 0, 0                       # the cover
     for i, part in enumerate(lengths):
         if i:
             page += 1                                  # the divider (screen: no blank verso)
         for length in part:
             start = page + 1
-            if kind == "print" and length >= 2 and start % 2:
-                start, gaps = start + 1, gaps + 1
+            if length >= 2 and start % 2:
+                if spreads:
+                    start, gaps = start + 1, gaps + 1
+                else:
+                    broken += 1
             page = start + length - 1
     total = page + 1                                   # the back cover
     notes = -total % 4 if kind in ("print", "a5") else 0
-    return {"pages": total + notes, "blank": gaps, "notes": notes}
+    return {"pages": total + notes, "blank": gaps, "notes": notes,
+            "right_hand_spreads": broken if kind == "print" else 0}
+
+
+def design(record: dict) -> dict:
+    """column -> design_plan() of each edition the record has, from its sections' own pages."""
+    found = {}
+    for f in FILES:
+        e = record["editions"].get(f.column)
+        if e is None or f.kind == "booklet":
+            continue
+        parts = [[own for name, (start, own) in e["sections"].items()
+                  if name.startswith(f"{lang}-")] for lang in f.languages]
+        found[f.column] = design_plan(parts, f.kind)
+    for f in FILES:                       # a booklet: half its source's pages
+        if f.column in record["editions"] and f.source in found:
+            found[f.column] = {"pages": found[f.source]["pages"] // 2}
+    return found
 
 
 def check(outputs: Outputs, run: Run) -> dict:
@@ -1040,6 +1088,7 @@ def measure(outputs: Outputs, run: Run) -> dict:
         "case": run.case, "mode": run.mode, "change": run.change.summary if run.change else "",
         "exit": run.exit, "seconds": round(run.seconds, 1), "errors": run.errors,
         "warnings": run.warnings, "timings": run.timings, "editions": {}, "failures": {},
+        "stdout": run.stdout, "stderr": run.stderr,
     }
     for f in FILES:
         pages = outputs.pages(f.column)
@@ -1054,14 +1103,6 @@ def measure(outputs: Outputs, run: Run) -> dict:
                                   for p in outputs.page_list(f.column)
                                   if p.kind not in ("content", "design")},
         }
-        if f.kind != "booklet":
-            parts = [[own for n, _, own in sections if n.startswith(f"{lang}-")]
-                     for lang in f.languages]
-            record["editions"][f.column]["design"] = design_plan(parts, f.kind)
-    for f in FILES:                       # a booklet: half its source's pages
-        source = record["editions"].get(f.source or "", {}).get("design")
-        if f.column in record["editions"] and source:
-            record["editions"][f.column]["design"] = {"pages": source["pages"] // 2}
     record["failures"] = check(outputs, run)
     return record
 
@@ -1075,7 +1116,7 @@ def new_warnings(record: dict, baseline: dict | None) -> list:
 
 
 COLUMNS = [f.column for f in FILES]
-SHORT = {"exit 0": "exit", "every edition written": "written", "print and A5 in fours": "x4",
+SHORT = {"exit 0": "exit≠0", "every edition written": "written", "print and A5 in fours": "x4",
          "booklets impose the final count": "booklet", "back cover last": "back",
          "divider on a right-hand page": "divider", "notes pages": "notes",
          "messages true": "msg", "new content in both languages": "content",
@@ -1083,17 +1124,21 @@ SHORT = {"exit 0": "exit", "every edition written": "written", "print and A5 in 
          "spreads open on a left-hand page (print)": "spread"}
 
 
-def table(records: list, baseline: dict | None, design=False) -> str:
+def table(records: list, baseline: dict | None, planned=False) -> str:
     """Page counts per edition (bold: not the unchanged build's) and the failing invariants;
     design: the counts the proposed page plan gives the same sections instead."""
-    head = "| case | build | exit | " + " | ".join(COLUMNS) + " | failing (findings) |"
+    last = "print: plan pages" if planned else "failing (findings)"
+    head = "| case | build | exit | " + " | ".join(COLUMNS) + f" | {last} |"
     rows = [head, "|" + "---|" * (len(COLUMNS) + 4)]
     for r in records:
+        if planned and not r["editions"]:
+            continue
+        plan = design(r) if planned else {}
         cells = []
         for column in COLUMNS:
             e = r["editions"].get(column)
             base = baseline["editions"].get(column) if baseline else None
-            value = (e or {}).get("design", {}).get("pages") if design else (e or {}).get("pages")
+            value = plan.get(column, {}).get("pages") if planned else (e or {}).get("pages")
             if value is None:
                 cells.append("–")
             elif base and value != base["pages"]:
@@ -1103,11 +1148,26 @@ def table(records: list, baseline: dict | None, design=False) -> str:
         failing = ", ".join(f"{SHORT.get(k, k)} {len(v)}" for k, v in r["failures"].items())
         mode = "lifted" if r["mode"] == "budgets lifted" else "as edited"
         rows.append(f"| {r['case']} | {mode} | {r['exit']} | " + " | ".join(cells)
-                    + f" | {'–' if design else failing or 'none'} |")
+                    + f" | {plan_notes(plan) if planned else failing or 'none'} |")
     return "\n".join(rows)
 
 
-def details(records: list, baseline: dict | None, limit=4) -> str:
+def plan_notes(plan: dict) -> str:
+    found = []
+    for column in ("print pl", "print en"):
+        p = plan.get(column)
+        if p:
+            parts = [f"{p['blank']} blank" if p["blank"] else "",
+                     f"{p['notes']} notes" if p["notes"] else "",
+                     f"{p['right_hand_spreads']} spreads on the right"
+                     if p["right_hand_spreads"] else ""]
+            parts = [x for x in parts if x]
+            if parts:
+                found.append(f"{column}: " + ", ".join(parts))
+    return "; ".join(found) or "–"
+
+
+def details(records: list, baseline: dict | None, limit=2) -> str:
     out = []
     for r in records:
         out.append(f"### {r['case']} ({r['mode']})\n\n{r['change']}. Exit {r['exit']}, "
@@ -1131,7 +1191,7 @@ def details(records: list, baseline: dict | None, limit=4) -> str:
         if grown:
             out.append("- sections' own pages changed: " + "; ".join(
                 f"{k} ({', '.join(v)})" for k, v in grown.items()))
-        fresh = new_warnings(r, baseline)
+        fresh = r["new_warnings"] if "new_warnings" in r else new_warnings(r, baseline)
         if fresh:
             out.append(f"- new messages ({len(fresh)}): " + " | ".join(
                 w.split("content/", 1)[-1] for w in fresh[:limit])
@@ -1154,7 +1214,14 @@ def main(argv=None) -> int:
                              f"{','.join(EDITION_IDS)})")
     parser.add_argument("--no-lift", action="store_true",
                         help="do not rebuild with the budgets lifted when a budget stops a case")
+    parser.add_argument("--from-json", type=Path, metavar="FILE",
+                        help="build nothing: write --report from the raw results of a run")
     args = parser.parse_args(argv)
+    if args.from_json:
+        records = json.loads(args.from_json.read_text(encoding="utf-8"))
+        args.report.write_text(report(records, records[0]), encoding="utf-8")
+        print(f"wrote {args.report}")
+        return 0
     if args.list:
         for name, change in CASES:
             print(name)
@@ -1180,6 +1247,7 @@ def main(argv=None) -> int:
         for run in run_case(case, change, work, baseline_outputs, editions, lift=not args.no_lift):
             record = measure(Outputs(run.out, name), run)
             record["new_warnings"] = new_warnings(record, baseline)
+            del record["warnings"]            # the baseline's, with the new ones above
             records.append(record)
             print(_line(record), flush=True)
     args.json.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -1189,11 +1257,17 @@ def main(argv=None) -> int:
 
 
 def report(records, baseline) -> str:
+    legend = "; ".join(f"{short}: {name}" for name, short in SHORT.items())
     return ("# Editor-change matrix\n\nPage counts per edition (bold: not the unchanged "
-            "build's); the failing invariants, with their number of findings.\n\n"
+            "build's; A3: the print edition's booklet, A4bk: the A5 edition's office booklet, in "
+            "sides); the failing invariants, with their number of findings (" + legend
+            + ").\n\n"
             + table(records, baseline) + "\n\n## What the proposed page plan gives the same "
-            "sections\n\n(docs/page-plan-design.md; each section's own pages as measured "
-            "above, no tolerance assumed to succeed)\n\n" + table(records, baseline, design=True)
+            "sections\n\n(docs/page-plan-design.md, `design_plan()`: each section's own pages "
+            "as measured in the build above, no tolerance assumed to succeed; last column: the "
+            "print editions' blank pages before spreads, notes pages, and spreads left on a "
+            "right-hand page because keeping them would cost a sheet)\n\n"
+            + table(records, baseline, planned=True)
             + "\n\n## Details\n\n" + details(records, baseline))
 
 
