@@ -738,33 +738,25 @@ def _read_pgm(path: Path) -> tuple:
     return width, height, data[pos + 1:pos + 1 + width * height]
 
 
-MM_PER_PT = 25.4 / 72
 INK = 40                   # grey levels from the page colour that count as ink
 BLANK_INK = 0.002          # below this share of ink the text block is empty
 SPARSE_REACH = 0.35        # content reaching less than a third down the text block: near-empty
 
 
+PT_PER_MM = 72 / 25.4
+
+
 def _page(number, image, pdf_page, text, notes_label) -> Page:
-    width, height, pixels = image
-    media = pdf_page.mediabox
-    trim = pdf_page.trimbox
-    size = "A5" if float(trim.width) < 500 else "A4"
-    top, bottom, side = MARGINS_MM[size]
-    scale_x, scale_y = width / float(media.width), height / float(media.height)
-    to_px = 72 / 25.4
-    x0 = int((float(trim.left) - float(media.left) + side * to_px) * scale_x)
-    x1 = int((float(trim.right) - float(media.left) - side * to_px) * scale_x)
-    y0 = int((float(media.top) - float(trim.top) + top * to_px) * scale_y)
-    y1 = int((float(media.top) - float(trim.bottom) - bottom * to_px) * scale_y)
-    rows = [pixels[y * width + x0:y * width + x1] for y in range(y0, y1)]
+    """A rendered page classed by its text block: blank, notes, sparse, design or content."""
+    rows = _text_block(image, pdf_page)
     values = sorted(b for row in rows[::3] for b in row[::3])
     background = values[len(values) // 2] if values else 255
-    inked_rows = [y for y, row in enumerate(rows) if sum(abs(b - background) > INK for b in row) > 1]
-    ink = sum(sum(abs(b - background) > INK for b in row) for row in rows) / max(1, (y1 - y0) * (x1 - x0))
-    reach = (inked_rows[-1] + 1) / len(rows) if inked_rows else 0.0
+    inked = [sum(abs(b - background) > INK for b in row) for row in rows]
+    ink = sum(inked) / max(1, sum(len(row) for row in rows))
+    last = max((y for y, n in enumerate(inked) if n > 1), default=-1)
+    reach = (last + 1) / len(rows) if rows else 0.0
     dark = background < 128
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    labels = sum(1 for l in lines if l == notes_label)
+    labels = sum(1 for line in text.splitlines() if line.strip() == notes_label)
     if labels:
         kind = "notes"
     elif ink < BLANK_INK:
@@ -776,6 +768,20 @@ def _page(number, image, pdf_page, text, notes_label) -> Page:
     else:
         kind = "content"
     return Page(number, kind, round(ink, 4), round(reach, 3), dark, labels)
+
+
+def _text_block(image, pdf_page) -> list:
+    """The pixel rows of the page's text block: its trim box less the page margins (so no
+    running head, folio or thumb tab), from a grey image of its media box."""
+    width, height, pixels = image
+    media, trim = pdf_page.mediabox, pdf_page.trimbox
+    top, bottom, side = MARGINS_MM["A5" if float(trim.width) < 500 else "A4"]
+    scale_x, scale_y = width / float(media.width), height / float(media.height)
+    x0 = int((float(trim.left) - float(media.left) + side * PT_PER_MM) * scale_x)
+    x1 = int((float(trim.right) - float(media.left) - side * PT_PER_MM) * scale_x)
+    y0 = int((float(media.top) - float(trim.top) + top * PT_PER_MM) * scale_y)
+    y1 = int((float(media.top) - float(trim.bottom) - bottom * PT_PER_MM) * scale_y)
+    return [pixels[y * width + x0:y * width + x1] for y in range(y0, y1)]
 
 
 # --- the invariants ----------------------------------------------------------------------
