@@ -196,21 +196,35 @@ def insert_after_first_paragraph(body: str, block: str) -> str:
     return "\n\n".join(parts[:where] + [block] + parts[where:]) + "\n"
 
 
-SECTION_LINE = re.compile(r"^  - \{file: ([\w-]+), pages: (\d+)\}\s*(#.*)?$", re.M)
+SECTION_LINE = re.compile(r"^  - \{file: ([\w-]+)(?:, pages: (\d+|\{[^}]*\}))?(?:, start: \w+)?\}"
+                          r"\s*(#.*)?$", re.M)
 
 
 def sections(content: Path) -> list:
-    """[(file, pages)] of publication.yaml's sections, in order."""
-    return [(m.group(1), int(m.group(2)))
+    """[(file, pages as written: 2 or {A4: 2, A5: 3})] of publication.yaml's sections."""
+    return [(m.group(1), m.group(2))
             for m in SECTION_LINE.finditer(read(content / "publication.yaml"))]
 
 
+def planned(content: Path, size: str = "A4") -> dict:
+    """file -> the pages publication.yaml plans for it at this size (None: no plan)."""
+    found = {}
+    for file, pages in sections(content):
+        if pages and pages.isdigit():
+            found[file] = int(pages) if size == "A4" else None
+        else:
+            sized = re.search(rf"\b{size}: (\d+)", pages or "")
+            found[file] = int(sized.group(1)) if sized else None
+    return found
+
+
 def set_sections(content: Path, entries) -> None:
-    """Rewrite publication.yaml's sections: list as [(file, pages)]."""
+    """Rewrite publication.yaml's sections: list as [(file, pages as written, or None)]."""
     path = content / "publication.yaml"
     text = read(path)
     lines = [m for m in SECTION_LINE.finditer(text)]
-    new = "\n".join(f"  - {{file: {f}, pages: {p}}}" for f, p in entries)
+    new = "\n".join(f"  - {{file: {f}" + (f", pages: {p}" if p else "") + "}"
+                    for f, p in entries)
     write(path, text[:lines[0].start()] + new + text[lines[-1].end():])
 
 
@@ -522,7 +536,7 @@ def picture(layout: str, size: str):
         for lang in LANGS:
             block = picture_block(src, lang, size, marker)
             edit_body(section_file(content, lang, file),
-                      lambda b: insert_after_first_paragraph(b, block))
+                      lambda b, block=block: insert_after_first_paragraph(b, block))
         mark_reviewed(content, [file])
         where = "a new annex (layout text)" if layout == "text" else file
         return Change(f"a .{size} picture with a caption after the first paragraph of {where}",
@@ -602,14 +616,15 @@ class Run:
     out: Path | None = None           # the output folder
     editions: list | None = None      # the edition ids built (None: all)
     baseline: "Outputs | None" = None  # the unchanged build's outputs, to compare with
+    content: Path | None = None       # the content folder built
 
     @property
     def errors(self) -> list:
-        return [l for l in self.stderr.splitlines() if ": error:" in l or l.startswith("error:")]
+        return [line for line in self.stderr.splitlines() if ": error:" in line or line.startswith("error:")]
 
     @property
     def warnings(self) -> list:
-        return [l for l in self.stderr.splitlines() if ": warning:" in l]
+        return [line for line in self.stderr.splitlines() if ": warning:" in line]
 
     @property
     def timings(self) -> dict:
@@ -627,7 +642,7 @@ def build(content: Path, out: Path, case="", mode="as edited", change=None) -> R
                            str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=BUILD_TIMEOUT)
     return Run(case, mode, done.returncode, done.stdout, done.stderr,
-               time.perf_counter() - t, change, out)
+               time.perf_counter() - t, change, out, content=content)
 
 
 def stopped_by_budget(run: Run) -> bool:
@@ -655,7 +670,7 @@ class Outputs:
     def path(self, file: File) -> Path:
         return self.out / file.path.format(name=self.name)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (an Outputs lives as long as its case)
     def reader(self, column: str):
         path = self.path(by_column(column))
         return PdfReader(str(path)) if path.is_file() else None
@@ -664,7 +679,7 @@ class Outputs:
         reader = self.reader(column)
         return len(reader.pages) if reader else None
 
-    @functools.lru_cache(maxsize=None)
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (an Outputs lives as long as its case)
     def anchors(self, column: str) -> dict:
         """Named destination -> 1-based page (section starts, divider, back cover)."""
         reader = self.reader(column)
@@ -674,7 +689,7 @@ class Outputs:
                 for name, dest in reader.named_destinations.items()
                 if not name.startswith("tl-")}
 
-    @functools.lru_cache(maxsize=None)
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (an Outputs lives as long as its case)
     def texts(self, column: str) -> list:
         """The text of each page (pdftotext), whitespace and hyphenated breaks joined."""
         path = self.path(by_column(column))
@@ -697,7 +712,7 @@ class Outputs:
         joined = re.sub("[\u2010\u00ad-]\n", "", joined)
         return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", joined)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (an Outputs lives as long as its case)
     def page_list(self, column: str) -> list:
         """Each page measured: rendered at 20 dpi in grey, its text block (the trim less the
         margins, so without running head, folio and thumb tabs) looked at."""
@@ -756,7 +771,8 @@ def _page(number, image, pdf_page, text, notes_label) -> Page:
     last = max((y for y, n in enumerate(inked) if n > 1), default=-1)
     reach = (last + 1) / len(rows) if rows else 0.0
     dark = background < 128
-    labels = sum(1 for line in text.splitlines() if line.strip() == notes_label)
+    labels = sum(1 for line in text.splitlines()
+                 if line.strip().casefold() == notes_label.casefold())    # set in capitals
     if labels:
         kind = "notes"
     elif ink < BLANK_INK:
@@ -840,14 +856,19 @@ def back_cover_last(outputs: Outputs, run: Run) -> list:
 
 
 def divider_right_hand(outputs: Outputs, run: Run) -> list:
+    """A volume's further language: right after the first part on screen (no blank page
+    before it); the standard set has no printed volume, where it would open a right-hand page."""
     page = outputs.anchors("pl-en").get("divider-en")
-    if page is not None and page % 2 == 0:
-        return [f"pl-en: the English divider is on a left-hand page ({page})"]
+    blank = [p.number for p in outputs.page_list("pl-en") if p.kind in ("blank", "notes")]
+    if page is not None and page - 1 in blank:
+        return [f"pl-en: a blank page {page - 1} before the English divider of the screen volume"]
     return []
 
 
 def notes_pages(outputs: Outputs, run: Run) -> list:
-    """Filler pages: one label each, together, right before the back cover."""
+    """Notes pages: one label each; those that pad the edition to fours together right before
+    the back cover; any other only in print, right before a section that opens on a left-hand
+    page (a spread: the rule that needs the page)."""
     found = []
     for f in expected_files(outputs, run):
         pages = outputs.page_list(f.column)
@@ -856,9 +877,17 @@ def notes_pages(outputs: Outputs, run: Run) -> list:
         if twice:
             found.append(f"{f.column}: the notes label printed more than once on page(s) "
                          f"{_ranges(twice)}")
-        if notes and notes != list(range(len(pages) - len(notes), len(pages))):
-            found.append(f"{f.column}: notes pages {_ranges(notes)} are not the pages right "
-                         f"before the back cover")
+        padding = []
+        for number in reversed(range(1, len(pages))):
+            if number not in notes:
+                break
+            padding.append(number)
+        starts = {page for name, page, _ in section_pages(outputs, f.column)}
+        stray = [n for n in notes if n not in padding
+                 and not (f.kind in ("print", "a5") and n + 1 in starts and (n + 1) % 2 == 0)]
+        if stray:
+            found.append(f"{f.column}: notes pages {_ranges(stray)} are neither before the back "
+                         f"cover nor before a spread")
     return found
 
 
@@ -934,16 +963,17 @@ def no_new_blank_pages(outputs: Outputs, run: Run) -> list:
 
 
 def spreads_on_left(outputs: Outputs, run: Run) -> list:
-    """The spread rule of docs/page-plan-design.md: in a print edition, a section of two pages
-    or more opens on a left-hand (even) page, so that its pages face each other."""
+    """The spread rule: in print (the press editions and the A5 booklet), a section planned on
+    two pages opens on a left-hand (even) page, so that its pages face each other."""
     found = []
     for f in expected_files(outputs, run):
-        if f.kind != "print":
+        if f.kind not in ("print", "a5") or run.content is None:
             continue
-        for section, start, length in section_pages(outputs, f.column):
-            if length >= 2 and start % 2:
-                found.append(f"{f.column}: {section} ({length} pages) opens on right-hand "
-                             f"page {start}")
+        plan = planned(run.content, "A5" if f.kind == "a5" else "A4")
+        for section, start, _length in section_pages(outputs, f.column):
+            if plan.get(section.split("-", 1)[1]) == 2 and start % 2:
+                found.append(f"{f.column}: {section} (planned on two pages) opens on "
+                             f"right-hand page {start}")
     return found
 
 
@@ -1189,7 +1219,7 @@ def details(records: list, baseline: dict | None, limit=2) -> str:
         grown = {}
         for column, e in r["editions"].items():
             before = (baseline or {}).get("editions", {}).get(column, {}).get("sections", {})
-            for name, (start, own) in e["sections"].items():
+            for name, (_start, own) in e["sections"].items():
                 if name in before and before[name][1] != own:
                     grown.setdefault(f"{name} {before[name][1]}→{own}", []).append(column)
                 elif name not in before and column in ("pl", "en", "A5 pl", "A5 en"):
@@ -1229,7 +1259,7 @@ def main(argv=None) -> int:
         print(f"wrote {args.report}")
         return 0
     if args.list:
-        for name, change in CASES:
+        for name, _change in CASES:
             print(name)
         return 0
     editions = args.editions.split(",") if args.editions else None
@@ -1280,7 +1310,8 @@ def report(records, baseline) -> str:
 def _line(record) -> str:
     pages = " ".join(f"{c}={e['pages']}" for c, e in record["editions"].items())
     failing = ", ".join(record["failures"]) or "ok"
-    return f"{record['case']:<24} {record['mode']:<15} exit {record['exit']}  {record['seconds']:5.0f} s  {pages}  [{failing}]"
+    return (f"{record['case']:<24} {record['mode']:<15} exit {record['exit']}  "
+            f"{record['seconds']:5.0f} s  {pages}  [{failing}]")
 
 
 if __name__ == "__main__":

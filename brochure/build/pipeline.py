@@ -64,6 +64,7 @@ class Job:
     notes: str               # what the filler pages are called ("Notatki")
     planned: tuple = ()      # plan.Planned of each section of the edition, in order
     tolerances: tuple = ()   # the design's tolerances, in the order they are tried
+    render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
@@ -145,7 +146,8 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
     rendered = {} if rendered is None else rendered
     layout = edition.layout
     if layout not in rendered:
-        rendered[layout] = render.render(pub, edition, env)
+        rendered[layout, "warnings"] = []
+        rendered[layout] = render.render(pub, edition, env, rendered[layout, "warnings"])
         _check_unique_ids(pub, edition, rendered[layout])
     html = rendered[layout]
     fillers = {}
@@ -164,7 +166,8 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                     for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances())
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
+               tuple(rendered[layout, "warnings"]))
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -301,6 +304,8 @@ def run_jobs(jobs) -> list:
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
+        if job is first:                # the layout's: told once
+            result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
                                                   - typeset_result.finishing
@@ -327,11 +332,9 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.warnings += [Diagnostic(edition.pdf, None, WARNING, f"WeasyPrint: {w}")
                         for w in typeset_result.warnings]
     result.headings = typeset_result.headings
-    if typeset_result.padding:
-        result.warnings.append(Diagnostic(
-            edition.pdf, None, INFO, f"added {typeset_result.padding} \"{job.notes}\" page(s) before "
-            f"the back cover: {typeset_result.pages} pages, a multiple of {SADDLE_STITCH} for "
-            f"saddle stitching", PLAN_PADDING))
+    notes = notes_message(typeset_result, job.notes)
+    if notes:
+        result.warnings.append(Diagnostic(edition.pdf, None, INFO, notes, PLAN_PADDING))
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:
@@ -341,6 +344,20 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.timings["finish (pypdf)"] = time.perf_counter() - t
     result.files.append((edition.pdf, pdf, typeset_result.pages))
     return result
+
+
+def notes_message(typeset_result, label: str) -> str | None:
+    """What the plan added: the Notes pages before a section that opens on its side, and those
+    that make a print edition a multiple of four; None when it added none."""
+    gaps, padding = len(typeset_result.plan.blank), typeset_result.padding
+    if not gaps and not padding:
+        return None
+    where = [f"{gaps} before a section that opens on its side" if gaps else "",
+             f"{padding} before the back cover" if padding else ""]
+    fours = (f", a multiple of {SADDLE_STITCH} for saddle stitching"
+             if typeset_result.pages % SADDLE_STITCH == 0 else "")
+    return (f"added {gaps + padding} \"{label}\" page(s) ({', '.join(w for w in where if w)}): "
+            f"{typeset_result.pages} pages{fours}")
 
 
 def _screen_finisher(languages, titles, anchors):
