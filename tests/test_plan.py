@@ -51,7 +51,7 @@ def test_every_section_that_fits_costs_one_layout():
     layouts = Layouts()
     _, found = plan.fit_sections(layouts, doc(("a", LINE * 3)), planned(("a", 1)),
                                  ("tighten", "smaller"))
-    assert layouts.count == 1 and found.placed[0].fit == () and found.tried == ()
+    assert layouts.count == 1 and found.placed[0].fit == () and found.placed[0].tried == ()
 
 
 def test_the_shortest_run_of_tolerances_that_fits_is_taken():

@@ -4,7 +4,10 @@ The designer plans pages per section (`pages:` in publication.yaml, per page siz
 decides: a section that runs over keeps its pages (an overrun is a warning, an error only with
 --final), after the design's own tolerances were tried, in the order the design tokens declare
 (`--fit-order`). A tolerance is a word of the section's `data-fit` attribute, which the theme's
-CSS gives its meaning (a map into the side column, tighter spacing, tables that continue).
+CSS gives its meaning (tighter spacing, a quote into the side column, boxes that continue).
+A float that, kept whole, left a page short is set after the text that fills the gap; a group
+of table rows that runs on to the next page repeats its label there; print keeps its sides (a
+spread opens on a left-hand page) in a layout of its own when the screen layout does not.
 
 Each section starts on a new page, so its pages do not depend on the sections before it: a
 section is measured by the pages that hold its own content (a page left blank by a break to a
@@ -13,8 +16,8 @@ right-hand page belongs to nobody), and a section is only ever blamed for its ow
 from __future__ import annotations
 
 import re
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import adapters, lint
 
@@ -43,11 +46,6 @@ class Placed:
         """Pages beyond the plan (0 when it fits or has no plan)."""
         return max(0, self.pages - self.planned.pages) if self.planned.pages else 0
 
-    @property
-    def under(self) -> int:
-        """Planned pages the content leaves unused."""
-        return max(0, self.planned.pages - self.pages) if self.planned.pages else 0
-
 
 @dataclass
 class Plan:
@@ -55,7 +53,6 @@ class Plan:
     placed: list
     pages: int                               # pages of the laid-out document
     blank: list = field(default_factory=list)   # pages a break left blank (1-based)
-    tried: tuple = ()                           # the tolerances tried on sections running over
     dividers: list = field(default_factory=list)   # the pages a further language opens on
 
     def sides_kept(self) -> bool:
@@ -125,7 +122,6 @@ def fit_sections(lay_out, html: str, planned, tolerances, laid_out=None) -> tupl
     if fitting:   # (the trial layout is a result only when it holds nothing but fitting ones)
         document, plan = _fewest(lay_out, html, planned, tolerances, fitting,
                                  trial if len(fitting) == len(over) else None)
-    plan.tried = tuple(tolerances)
     for placed in plan.placed:
         if placed.planned.id in every:
             placed.tried = tuple(tolerances)
@@ -233,7 +229,6 @@ def _keep_fits(before, after) -> None:
     """The tolerances the plan chose, told by the plan of the same content laid out again."""
     for old, new in zip(before.placed, after.placed):
         new.fit, new.tried = old.fit, old.tried
-    after.tried = before.tried
 
 
 # --- floats: text set ahead of a table or a box that, kept whole, left a gap -----------------
