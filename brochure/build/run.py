@@ -51,11 +51,12 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None)
 
 def _build(content_dir, progress, store, langs, timeout, jobs):
     """(content warnings, edition results, web files) of a build that the cache did not know."""
+    from ..translate import staleness
     from . import pipeline
 
     t = time.perf_counter()
     pub = content.load(content_dir)
-    findings = translation.problems(pub)
+    findings = translation.problems(pub) + staleness.problems(pub)
     progress.stage("load and validate content", t)
     if errors(findings):
         raise ContentErrors(errors(findings))

@@ -61,7 +61,7 @@ class Progress:
         self.error(f"nothing was written; the files in {output_dir}/ are unchanged")
 
 
-COMMANDS = ("build", "check", "reviewed", "watch", "new")
+COMMANDS = ("build", "check", "reviewed", "watch", "new", "translation", "import")
 
 
 def parse_args(argv):
@@ -100,6 +100,8 @@ def parse_args(argv):
     watch.add_argument("--port", type=port, default=8000, help="the preview port")
     new = commands.add_parser("new", parents=[shared], help="start a new publication in DIR")
     new.add_argument("files", nargs=1, metavar="DIR", help="the folder of the new publication")
+    from . import translation
+    translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
                           ("timeout", 300), ("port", 8000)):
@@ -176,5 +178,8 @@ def _run(args, progress) -> int:
     if args.command == "new":
         from . import new
         return new.create(args.files, progress)
+    if args.command in ("translation", "import"):
+        from . import translation
+        return translation.run(args, progress)
     from . import reviewed
     return reviewed.mark_reviewed(args.content, args.files, progress)
