@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import content
 from ..content.source import display_path, parse_yaml
 from ..content.translation import HASH_LINE
-from ..diagnostics import ERROR, Diagnostic
+from ..diagnostics import ERROR, INFO, Diagnostic
 from ..errors import EXIT_INPUT, ContentError
 from ..render.prose import COMPONENT_LINE
 from ..translate import exchange, records, writeback
@@ -22,9 +22,8 @@ from ..translate.segments import Code, codes, markdown_segments, required, shape
 
 
 def _units(root: Path, pub, target: str):
-    files = records.translated_files(root, [s.file for s in pub.sections], pub.languages[0],
-                                     target, pub.languages)
-    return files
+    return records.translated_files(root, [s.file for s in pub.sections], pub.languages[0],
+                                    target, pub.languages)
 
 
 def _shown(root, file):
@@ -104,7 +103,7 @@ def import_(path, content_dir, progress) -> int:
     except writeback.Unwritable as err:
         return _fail(progress, [Diagnostic(shown_input, 1, ERROR, str(err))])
     for file, line, message in plan.report:
-        progress.report(Diagnostic(file, line, "info", message))
+        progress.report(Diagnostic(file, line, INFO, message))
     progress.info(f"{shown_input}: {sum(len(v) for v in plan.reviewed.values())} units marked "
                   f"reviewed, {len(plan.report)} written, {plan.unchanged} unchanged, "
                   f"{plan.skipped} not translated yet (left as they are); "
