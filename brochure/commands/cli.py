@@ -1,5 +1,6 @@
-"""Command line: brochure [build|check|reviewed FILE...|watch|new DIR] [options] (in a checkout,
-python build.py ...); each command owns its options (COMMAND --help)."""
+"""Command line: brochure [build|check|reviewed FILE...|watch|new DIR|translation export|import
+FILE|import FILE.docx] [options] (in a checkout, python build.py ...); each command owns its
+options (COMMAND --help)."""
 from __future__ import annotations
 
 import argparse
