@@ -51,7 +51,7 @@ def export(content_dir, output, fmt="xliff2", everything=False, lang=None, progr
         progress.report(Diagnostic(str(output), 1, ERROR, f"cannot write the file "
                                                           f"({err.strerror}); choose another"))
         return EXIT_INPUT
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for unit in chosen:
         counts[unit.state] += 1
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing to do"
@@ -224,7 +224,8 @@ def _plan_text(root, file, unit, target, current, plan) -> None:
 def _serialise(parts, kind, indent) -> str:
     """The unit's text as written in its file (codes keyed by id and kind: a pair's two
     codes share an id)."""
-    markdown_of, numbered = {}, []
+    markdown_of: dict[str, str] = {}
+    numbered: list[str | Code] = []
     for part in parts:
         if isinstance(part, str):
             numbered.append(part)
@@ -279,7 +280,8 @@ def _write(root, files, plan, source_lang, target_lang) -> list[str]:
 def _insert(file, text, inserts) -> str:
     polish = file.source_path.read_text(encoding="utf-8")
     spans = {u.id: u.target.span for u in file.units if u.target is not None}
-    edits, placed = [], {}
+    edits: list[tuple[int, int, str]] = []
+    placed: dict[str, int] = {}
     for anchor, unit, english in inserts:
         start, end = unit.source.span
         line_start = polish.rfind("\n", 0, start) + 1

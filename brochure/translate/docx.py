@@ -216,7 +216,7 @@ class _Fitter:
 
     def _flat(self, blocks) -> list:
         """A table cell's blocks as one line of inlines."""
-        inlines = []
+        inlines: list[dict] = []
         for block in blocks:
             if block["t"] in ("Para", "Plain"):
                 if inlines:

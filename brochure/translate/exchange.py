@@ -97,7 +97,8 @@ def notes(unit: Unit, source_file: str, target_file: str) -> list[tuple[str, str
 
 def xliff2(units, files, source_lang, target_lang) -> bytes:
     """files: name -> (source display, target display)."""
-    root = etree.Element(f"{{{XLIFF2}}}xliff", nsmap={None: XLIFF2})
+    default_namespace: dict = {None: XLIFF2}
+    root = etree.Element(f"{{{XLIFF2}}}xliff", nsmap=default_namespace)
     root.set("version", "2.0")
     root.set("srcLang", source_lang)
     root.set("trgLang", target_lang)
@@ -131,7 +132,7 @@ def _unit2(file, unit, source_file, target_file):
 
 
 def _original_data(parts) -> dict:
-    data = {}
+    data: dict[tuple[str, str], str] = {}
     for code in codes(parts):
         data.setdefault((code.markdown, code.kind), f"d{len(data) + 1}")
     return data
@@ -261,7 +262,8 @@ def xliff12(units, files, source_lang, target_lang) -> bytes:
     # the skeleton's empty first <file> is dropped when every unit named its own
     root = store.document.getroot()
     for file in root.findall(f"{{{XLIFF12}}}file"):
-        if file.get("original") == "NoName" and not len(file.find(f"{{{XLIFF12}}}body")):
+        body = file.find(f"{{{XLIFF12}}}body")
+        if file.get("original") == "NoName" and (body is None or not len(body)):
             root.remove(file)
     for file in root.findall(f"{{{XLIFF12}}}file"):
         file.set("target-language", target_lang)
@@ -270,7 +272,8 @@ def xliff12(units, files, source_lang, target_lang) -> bytes:
 
 
 def _rich(parts) -> StringElem:
-    out, stack = [], [[]]
+    out: list[str] = []
+    stack: list[list[StringElem]] = [[]]
     for part in parts:
         if isinstance(part, str):
             stack[-1].append(StringElem(part))
@@ -347,15 +350,18 @@ def read_po(data: bytes) -> tuple[str, str, list[Incoming]]:
     units = []
     for entry in catalog:
         name, _, unit_id = (entry.msgctxt or "").rpartition("#")
-        units.append(Incoming(entry.linenum, name, unit_id, untokens(entry.msgid, entry.linenum),
-                              untokens(entry.msgstr, entry.linenum) if entry.msgstr else None,
+        line = entry.linenum or 1
+        units.append(Incoming(line, name, unit_id, untokens(entry.msgid, line),
+                              untokens(entry.msgstr, line) if entry.msgstr else None,
                               "fuzzy" not in entry.flags and not entry.obsolete))
     return (catalog.metadata.get("X-Source-Language", ""), catalog.metadata.get("Language", ""),
             units)
 
 
 def untokens(text: str, line: int) -> tuple:
-    out, at, open_ids = [], 0, []
+    out: list[str | Code] = []
+    open_ids: list[str] = []
+    at = 0
     for found in TOKEN.finditer(text):
         if found.start() > at:
             out.append(text[at:found.start()])

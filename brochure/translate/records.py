@@ -107,8 +107,8 @@ def record_text(entries, lang: str, source: str, name: str) -> str:
 def publication_languages(root: Path) -> list[str]:
     """The language codes of a publication.yaml, the source first (at least two)."""
     data, shown = load_yaml(root, "publication.yaml")
-    found = [ln.get("code") if isinstance(ln, dict) else ln
-             for ln in (data.get("languages") if isinstance(data, dict) else None) or []]
+    found: list = [ln.get("code") if isinstance(ln, dict) else ln
+                   for ln in (data.get("languages") if isinstance(data, dict) else None) or []]
     if len(found) < 2 or not all(isinstance(c, str) for c in found):
         raise ContentError(shown, getattr(data, "key_lines", {}).get("languages", 1),
                            "list the languages of the publication, the source first, "

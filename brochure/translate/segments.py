@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
+from markdown_it.token import Token
 
 from ..content.source import split_front_matter
 from ..errors import ContentError
@@ -188,7 +189,8 @@ class _Walker:
         file_line = self._file_line(line)
         start_at = self.cursor.get(line, 0)
         if self.kind == "heading":
-            start_at = max(start_at, re.match(r"[ ]*#*[ \t]*", file_line).end())
+            mark = file_line.lstrip(" ").lstrip("#").lstrip(" \t")     # "### " before the text
+            start_at = max(start_at, len(file_line) - len(mark))
         elif self.kind == "box-title":
             start_at = max(start_at, file_line.find('"') + 1)
         first = lines[0]
@@ -223,7 +225,7 @@ class _Walker:
             return ""
         following = self.text[span[0]:span[1]].split("\n")
         if len(following) > 1:
-            return re.match(r"[ \t]*", following[1]).group()
+            return following[1][:len(following[1]) - len(following[1].lstrip(" \t"))]
         return " " * (span[0] - self.starts[line])
 
     def _picture(self, image, line, span, where):
@@ -253,7 +255,9 @@ def _lone_image(token):
 
 def inline_parts(children) -> tuple:
     """The text and codes of an inline token's children, in order."""
-    parts, stack, ids = [], [], itertools.count(1)
+    parts: list[str | Code] = []
+    stack: list[tuple[str, Token]] = []
+    ids = itertools.count(1)
     autolink = False
     for child in children:
         kind = child.type
@@ -298,7 +302,7 @@ def _text(parts, text, ids, components=True):
 
 
 def _merged(parts) -> tuple:
-    out = []
+    out: list[str | Code] = []
     for part in parts:
         if isinstance(part, str) and out and isinstance(out[-1], str):
             out[-1] += part
@@ -366,7 +370,7 @@ def yaml_pairs(text: str, display: str, source: str, target: str,
     note = _yaml_note(display)
     if isinstance(root, yaml.MappingNode) and _keys(root) and set(_keys(root)) <= set(languages):
         return _label_pairs(_value(root, source), _value(root, target), [], note)
-    pairs = []
+    pairs: list[Pair] = []
     _walk(root, [], source, target, set(languages), pairs, note)
     return pairs
 
@@ -447,7 +451,8 @@ def _scalar(key, node, where) -> Segment:
 
 
 def label_parts(value: str) -> tuple:
-    parts, ids = [], itertools.count(1)
+    parts: list[str | Code] = []
+    ids = itertools.count(1)
     at = 0
     for found in LABEL_FIELD.finditer(value):
         if found.start() > at:
