@@ -156,14 +156,26 @@ def _command(args, progress) -> int:
             progress.nothing_written(args.output)
         return err.exit_code
     except KeyboardInterrupt:
-        progress.warn(f"interrupted; the files in {args.output}/ are unchanged")
+        progress.warn("interrupted" + _unchanged(args))
         return EXIT_INTERRUPTED
     except Exception as err:   # a bug in the builder, not in the content
         if args.verbose:
             raise
         progress.warn(f"internal error: {type(err).__name__}: {err} (run with --verbose for "
-                      f"details); the files in {args.output}/ are unchanged")
+                      f"details){_unchanged(args)}")
         return EXIT_INTERNAL
+
+
+def _unchanged(args) -> str:
+    """What a stopped build can say of its output folder: it switches in its new files at once
+    (build/output.py), so they are all in place, or none is."""
+    if args.command != "build":
+        return ""
+    from ..build import output
+
+    if output.switched(args.output):
+        return f"; the new files are in place: {args.output}/ holds this build's files"
+    return f"; the files in {args.output}/ are unchanged"
 
 
 def _run(args, progress) -> int:

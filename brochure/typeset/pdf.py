@@ -38,6 +38,7 @@ class Result:
     padding: int = 0                               # blank pages added to reach the multiple
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
+    inputs: dict = field(default_factory=dict)     # content file read -> its SHA-256 (hex)
 
 
 class _Collect(logging.Handler):
@@ -92,6 +93,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
         logger.removeHandler(collect)
     for result in results:
         result.warnings = list(collect.messages)
+        result.inputs = dict(fetcher.read)
     return results
 
 
