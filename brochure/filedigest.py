@@ -27,7 +27,7 @@ def size_problem(info: os.stat_result, limit: int = MAX_BYTES) -> str | None:
               f"out of the folder")
 
 
-def human(size: int) -> str:
+def human(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"

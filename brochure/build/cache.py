@@ -73,7 +73,8 @@ def versions_known() -> bool:
 def _requirements(name: str) -> set:
     """The names of the distributions `name` needs to run, and theirs: a requirement under an
     extra counts when that extra is asked for (weasyprint needs fonttools[woff]: brotli)."""
-    seen, todo = set(), [(name, frozenset())]
+    seen: set[tuple[str, frozenset]] = set()
+    todo: list[tuple[str, frozenset]] = [(name, frozenset())]
     while todo:
         current, extras = todo.pop()
         try:
@@ -85,6 +86,8 @@ def _requirements(name: str) -> set:
             if extra and _normal(extra.group(1)) not in extras:
                 continue
             spec = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?", requirement)
+            if spec is None:
+                continue
             wanted = _normal(spec.group(1))
             asked = frozenset(_normal(e) for e in (spec.group(2) or "").split(",") if e.strip())
             if (wanted, asked) not in seen:
@@ -306,7 +309,7 @@ class Cache:
     def __init__(self, output_dir, key: bytes | None):
         self.dir = Path(output_dir) / FOLDER
         self.key = key
-        self.pending = {}
+        self.pending: dict[str, object] = {}
 
     def get(self, name: str):
         """The entry's value (JSON data, with bytes where bytes were put), if this tool wrote
@@ -352,6 +355,7 @@ class Cache:
         return old[:max(0, KEEP - len(pending))]
 
     def _mac(self, name: str, signed: bytes) -> bytes:
+        assert self.key is not None          # get() and put() use no key-less cache
         return hmac.new(self.key, name.encode() + b"\0" + signed, hashlib.sha256).digest()
 
 

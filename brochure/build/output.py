@@ -47,7 +47,7 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 NO_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP)
 PAUSE = "BROCHURE_TEST_PAUSE"   # tests: "staged" or "switched", to stop the build there
-_switched = set()               # the output folders (as given) this process switched
+_switched: set[str] = set()     # the output folders (as given) this process switched
 
 
 def switched(shown) -> bool:

@@ -74,7 +74,7 @@ def from_data(rec, name: str, languages) -> tuple:
     if not isinstance(items, list) or not items:
         rec.fail("editions", "editions must be a list of editions (or left out for the "
                              "standard set); see docs/content-model.md")
-    out = []
+    out: list[Edition] = []
     for item in items:
         edition = _edition(item, rec, name, languages)
         _check_unique(edition, out, Record(item, rec.file, "an edition", languages))

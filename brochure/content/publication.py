@@ -336,6 +336,7 @@ def _benefits(root, languages) -> list:
 
 def _sections(root, pub_rec, languages) -> list:
     sections: list[Section] = []
+    seen: set[str] = set()
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
@@ -345,8 +346,9 @@ def _sections(root, pub_rec, languages) -> list:
             rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
                              f'"-" and "_" (the Markdown files are <language>/<name>.md), '
                              f'without "/", ".." or an absolute path')
-        if name in {s.file for s in sections}:
+        if name in seen:
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
+        seen.add(name)
         section = Section(file=name, pages=positive_count(rec, "pages", False), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
