@@ -288,11 +288,12 @@ def test_the_preview_follows_a_changed_outline(tmp_path):
     root = copy_content(tmp_path)
     preview = watch.Preview(root, Quiet(), output=tmp_path / "out")
     assert preview.refresh()
-    before = preview.page("/")
+    before = preview.raw_site["index.html"]           # the page, without the reload script
+    assert preview.refresh() and preview.raw_site["index.html"] == before
     outline = root / "data" / "poland.json"
     shape = json.loads(outline.read_text(encoding="utf-8"))
     rings = shape["coordinates"] if shape["type"] == "Polygon" else shape["coordinates"][0]
     rings[0] = [[x + 0.5, y] for x, y in rings[0]]      # the country half a degree east
     outline.write_text(json.dumps(shape), encoding="utf-8")
     assert preview.refresh()
-    assert preview.page("/") != before
+    assert preview.raw_site["index.html"] != before

@@ -175,6 +175,26 @@ def test_a_full_build_drops_the_files_of_an_edition_no_longer_made(tmp_path):
     assert not (out / "print").exists() and (out / "pim-pl.pdf").is_file()
 
 
+def test_an_output_folder_of_an_earlier_version_is_taken_over(tmp_path):
+    """No manifest, pickles in .cache, a staged temporary file: every file is one this
+    publication's build writes or an earlier version's leftover, so the folder is taken over;
+    a build of one language keeps the other's files."""
+    root, out, keys = copy_content(tmp_path), tmp_path / "out", tmp_path / "keys"
+    assert build(root, out, keys, lang=None).returncode == 0
+    (out / MANIFEST).unlink()
+    for entry in list((out / ".cache").iterdir()):
+        entry.rename(entry.with_suffix(".pickle"))
+    (out / ".pim-pl.pdf.k2j3.tmp").write_bytes(b"half")
+    english = {rel: data for rel, data in outputs(out).items() if "-en" in rel}
+    assert english
+    done = build(root, out, keys, lang="pl")
+    assert done.returncode == 0, done.stderr
+    assert {rel: outputs(out)[rel] for rel in english} == english
+    assert list(out.rglob("*.pickle")) == [] and list(out.rglob("*.tmp")) == []
+    listed = (out / MANIFEST).read_text(encoding="utf-8")
+    assert all(f'"{rel}"' in listed for rel in outputs(out))
+
+
 # --- one build at a time; the whole set at once ------------------------------------------------
 
 def start(root, out, keys, pause, seconds=60):

@@ -24,6 +24,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -87,7 +88,7 @@ class Folder:
     takes the lock, removes a killed build's leftovers and reads what the folder holds;
     folder.publish(...) switches in the new set."""
 
-    def __init__(self, path, content_dir=None):
+    def __init__(self, path, content_dir=None) -> None:
         self.shown = str(path).rstrip("/") or "/"
         self.path = Path(os.path.realpath(path))
         reason = refusal(self.path, content_dir)
@@ -96,8 +97,10 @@ class Folder:
                                 f"tool's alone (each build replaces all of it): give a new or "
                                 f"empty folder of its own")
         self.parent, self.name = self.path.parent, self.path.name
-        self.owned, self.adopted, self.manifest = [], [], False
-        self._lock = None
+        self.owned: list[str] = []           # the files of the current set, this tool's
+        self.adopted: dict[str, str] = {}    # without a manifest: each file -> its kind
+        self.manifest = False
+        self._lock: int | None = None
 
     # -- the lock, the leftovers, the inventory --------------------------------------------
 
@@ -156,8 +159,9 @@ class Folder:
     def _remove_leftovers(self) -> None:
         """Staged or replaced sets of a build that was killed; the old set first put back if
         the output folder itself is missing (a switch without RENAME_EXCHANGE was cut)."""
-        leftovers = sorted(self.parent.glob(f".{glob_escape(self.name)}.staging-*")) + \
-            sorted(self.parent.glob(f".{glob_escape(self.name)}.previous-*"))
+        pattern = re.compile(rf"\.{re.escape(self.name)}\.(staging|previous)-\d+-[0-9a-f]{{8}}")
+        leftovers = sorted((p for p in self.parent.iterdir() if pattern.fullmatch(p.name)),
+                           key=lambda p: (".previous-" in p.name, p.name))
         previous = [p for p in leftovers if ".previous-" in p.name and (p / MANIFEST).is_file()]
         if not os.path.lexists(self.path) and previous:
             os.rename(previous[-1], self.path)
@@ -177,7 +181,7 @@ class Folder:
             self._check_folders(folders, files)
             return
         self.manifest = True
-        foreign = [rel for rel, kind in files.items() if rel not in listed or kind != "file"]
+        foreign = sorted(rel for rel, kind in files.items() if rel not in listed or kind != "file")
         if foreign:
             raise OutputRefused(self._foreign_message(foreign, files))
         self._check_folders(folders, files)
@@ -195,7 +199,7 @@ class Folder:
 
     def _foreign_message(self, foreign, files) -> str:
         first = foreign[0]
-        what = "folder" if files.get(first) == "folder" else "file"
+        what = {"file": "file", "link": "symbolic link"}.get(files[first], "special file")
         more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
         return (f"{self.shown}/{first}{more}: a {what} this tool did not write (it is not in "
                 f"{self.shown}/{MANIFEST}); the output folder is the tool's alone and the build "
@@ -209,6 +213,7 @@ class Folder:
         a leftover of an earlier version of the builder: refuse it now if not."""
         if self.adopted:
             self._adopt(set(expected), set())
+            self.owned = sorted(rel for rel in self.adopted if not _earlier(rel))
 
     def publish(self, files, extra=(), keep=(), expected=()) -> list:
         """Switch in the new set: every (relative path, bytes, pages) of `files`, every
@@ -221,16 +226,17 @@ class Folder:
         if self.adopted:
             self._adopt(set(expected), {rel for rel, _, _ in planned})
         new = {rel for rel, _, _ in planned}
-        carried = [rel for rel in keep if rel in set(self.owned) and rel not in new]
+        current = set(self.owned) | set(self.adopted)
+        carried = [rel for rel in keep if rel in current and rel not in new]
         staging = self._beside(f"staging-{os.getpid()}-{secrets.token_hex(4)}")
         try:
-            self._stage(staging, planned, carried)
+            self._stage(staging, planned, carried, current)
             _pause("staged")
             with _signals_deferred() as caught:
                 self._switch(staging)
                 _switched.add(self.shown)
                 _pause("switched")
-                _remove_set(staging, set(self.owned) | set(self.adopted))
+                _remove_set(staging, current)
             if caught:
                 raise KeyboardInterrupt
         finally:
@@ -243,8 +249,7 @@ class Folder:
         """A folder without a manifest: each file must be one the build writes (or a leftover
         of an earlier version of it: cache entries, staged temporary files)."""
         for rel, kind in sorted(self.adopted.items()):
-            name = PurePosixPath(rel).name
-            earlier = (rel.startswith(".cache/") or name.endswith(".tmp") and name.startswith("."))
+            earlier = _earlier(rel)
             listed = rel in expected or any(rel.startswith(p) for p in expected if p.endswith("/"))
             if kind != "file" or not (listed or rel in new or earlier):
                 raise OutputRefused(
@@ -253,13 +258,13 @@ class Folder:
                     f"{MANIFEST}; the output folder is the tool's alone and the build replaces "
                     f"all of it: move it away, or give another --output")
 
-    def _stage(self, staging: Path, planned, carried) -> None:
+    def _stage(self, staging: Path, planned, carried, current: set) -> None:
         try:
             staging.mkdir(mode=0o700)
             for rel, data, _ in planned:
-                self._place(staging, rel, data)
+                self._place(staging, rel, data, rel in current)
             for rel in carried:
-                self._place(staging, rel, None)
+                self._place(staging, rel, None, True)
             listing = json.dumps({"tool": TOOL, "format": 1, "files": sorted(
                 [rel for rel, _, _ in planned] + carried)}, indent=0).encode()
             _write(staging / MANIFEST, listing)
@@ -272,13 +277,13 @@ class Folder:
             raise OutputError(f"cannot write {where} ({err.strerror or err}); nothing was "
                               f"replaced: the files in {self.shown}/ are unchanged") from None
 
-    def _place(self, staging: Path, rel: str, data) -> None:
-        """One file of the new set: a hard link to the same file of the current set when it
-        holds the same bytes (or is kept as it is), else written and synced."""
+    def _place(self, staging: Path, rel: str, data, ours: bool) -> None:
+        """One file of the new set: a hard link to the same file of the current set (`ours`)
+        when it holds the same bytes (or is kept as it is), else written and synced."""
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         old = self.path / rel
-        if rel in self.owned or rel in self.adopted:
+        if ours:
             try:
                 info = old.lstat()
                 if stat.S_ISREG(info.st_mode) and (data is None or _holds(old, info, data)):
@@ -316,8 +321,11 @@ class Folder:
 
 # --- helpers -------------------------------------------------------------------------------
 
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
+def _earlier(rel: str) -> bool:
+    """A file the builder's earlier versions left in the output folder: cache entries (pickles,
+    never read), staged temporary files."""
+    name = PurePosixPath(rel).name
+    return rel.startswith(".cache/") or name.startswith(".") and name.endswith(".tmp")
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -65,6 +65,7 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None)
             built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
             store.put(digest, built.plain())
         t = time.perf_counter()
+        folder.expect(built.expected)
         files = [f for r in built.results for f in r.files] + built.site + web.fonts()
         keep = store.kept(folder.owned)
         if langs:     # the other languages' files stay as they are
