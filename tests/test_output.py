@@ -296,6 +296,26 @@ def test_publish_stages_everything_before_the_switch(tmp_path):
     assert outputs(out) == {"a.pdf": b"old a"} and beside(out) == []
 
 
+def test_without_rename_exchange_the_switch_still_gives_one_set(tmp_path, monkeypatch):
+    """A file system without RENAME_EXCHANGE: two renames (a killed build between them is put
+    back by the next, from the replaced set beside the folder)."""
+    import errno
+
+    def unsupported(first, second):
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(output, "_exchange", unsupported)
+    out = tmp_path / "out"
+    for text in (b"old", b"new"):
+        with output.Folder(out) as folder:
+            folder.publish([("a.pdf", text, 1), ("web/index.html", text, None)])
+    assert outputs(out) == {"a.pdf": b"new", "web/index.html": b"new"} and beside(out) == []
+    out.rename(tmp_path / ".out.previous-1-0123abcd")      # killed between the two renames
+    with output.Folder(out):
+        pass
+    assert outputs(out) == {"a.pdf": b"new", "web/index.html": b"new"} and beside(out) == []
+
+
 # --- new DIR: the output of `new` ------------------------------------------------------------
 
 @pytest.mark.parametrize("target,reason", [

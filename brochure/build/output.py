@@ -310,7 +310,11 @@ class Folder:
                         raise
                     previous = self._beside(f"previous-{os.getpid()}-{secrets.token_hex(4)}")
                     os.rename(self.path, previous)        # a file system without exchange
-                    os.rename(staging, self.path)
+                    try:
+                        os.rename(staging, self.path)
+                    except OSError:
+                        os.rename(previous, self.path)
+                        raise
                     os.rename(previous, staging)
             _sync_folder(self.parent)
         except OSError as err:
