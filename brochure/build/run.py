@@ -86,8 +86,8 @@ def _cache(folder, content_dir, progress) -> cache.Cache:
     be trusted: no private key, or the installed versions unknown."""
     try:
         if not cache.versions_known():
-            raise cache.KeyUnusable(f"the installed versions cannot be read ({cache.DISTRIBUTION} "
-                                    f"is not installed: pip install -e .)")
+            raise cache.KeyUnusable(f"the installed versions cannot be read (the distribution "
+                                    f"{cache.DISTRIBUTION} is not installed)")
         key = cache.signing_key(folder.path, content_dir)
     except cache.KeyUnusable as err:
         progress.info(f"the cache is off: {err}; every edition is typeset")
