@@ -118,15 +118,16 @@ def test_places_that_are_not_an_output_folder_are_refused(tmp_path, place, reaso
     assert not (tmp_path / "project" / "content" / "out").exists()
 
 
-def test_a_folder_holding_other_files_is_refused_and_left_as_it_is(tmp_path):
+@pytest.mark.parametrize("name", ["report.docx", "web/report.docx", "html/notes/x.html"])
+def test_a_folder_holding_other_files_is_refused_and_left_as_it_is(tmp_path, name):
     root, out, keys = copy_content(tmp_path), tmp_path / "out", tmp_path / "keys"
-    out.mkdir()
-    (out / "report.docx").write_bytes(b"someone's work")
+    (out / name).parent.mkdir(parents=True)
+    (out / name).write_bytes(b"someone's work")
     (out / "pim-pl.pdf").write_bytes(b"%PDF- an old one")
     done = build(root, out, keys)
     assert done.returncode == 2
-    assert f"{out}/report.docx: a file this publication's build does not write" in done.stderr
-    assert snapshot(out) == {"report.docx": b"someone's work", "pim-pl.pdf": b"%PDF- an old one"}
+    assert f"{out}/{name}: a file this publication's build does not write" in done.stderr
+    assert snapshot(out) == {name: b"someone's work", "pim-pl.pdf": b"%PDF- an old one"}
 
 
 def test_a_file_added_to_a_built_folder_stops_the_next_build(tmp_path):

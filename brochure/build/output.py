@@ -47,6 +47,8 @@ FOLDER_MODE = 0o777 & ~_UMASK
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 NO_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP)
+SITE_SUFFIXES = (".html", ".css", ".svg", ".pdf", ".ttf", ".woff", ".woff2", ".txt", ".png",
+                 ".jpg", ".jpeg", ".webp")     # what a web edition (a folder in `expected`) holds
 PAUSE = "BROCHURE_TEST_PAUSE"   # tests: "staged" or "switched", to stop the build there
 _switched: set[str] = set()     # the output folders (as given) this process switched
 
@@ -250,7 +252,8 @@ class Folder:
         of an earlier version of it: cache entries, staged temporary files)."""
         for rel, kind in sorted(self.adopted.items()):
             earlier = _earlier(rel)
-            listed = rel in expected or any(rel.startswith(p) for p in expected if p.endswith("/"))
+            listed = rel in expected or any(rel.startswith(p) for p in expected if p.endswith("/")) \
+                and PurePosixPath(rel).suffix in SITE_SUFFIXES
             if kind != "file" or not (listed or rel in new or earlier):
                 raise OutputRefused(
                     f"{self.shown}/{rel}: a {'file' if kind == 'file' else 'non-file'} this "
