@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,21 +33,11 @@ from ..press import impose
 from ..render import html as render, prose, sanitize
 from ..typeset import finish, pdf as typeset, plan as page_plan
 from . import cache
+from .results import EditionResult, time_limit
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
 BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
 PR_SET_PDEATHSIG = 1
-
-
-@dataclass
-class EditionResult:
-    edition: Edition
-    files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
-    warnings: list = field(default_factory=list)
-    headings: dict = field(default_factory=dict)
-    plan: list = field(default_factory=list)       # a row per section: plan_row()
-    timings: dict = field(default_factory=dict)    # stage -> seconds
-    cached: bool = False
 
 
 @dataclass
@@ -67,12 +57,14 @@ class Job:
     render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
 
 
-def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
+def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
+                   deadline=None) -> list:
     """The EditionResult of each edition, in order. Editions of the same languages and page
     size share their HTML and one layout (a language's screen and print editions); each such
     group is sent to a worker as soon as its HTML is rendered, the longest first, so that
-    rendering the next overlaps typesetting the first."""
-    deadline = time.monotonic() + timeout
+    rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
+    whole build must end (by default, timeout seconds from now)."""
+    deadline = deadline or time.monotonic() + timeout
     env = render.environment()
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
@@ -82,9 +74,8 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
             pending = []
             for edition in group:
                 key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
-                hit = store.get(key) if store else None
+                hit = _cached(store, key, edition, pub.root)
                 if hit is not None:
-                    hit.cached = True
                     progress.detail(f"[{edition.id}] unchanged: taken from the cache")
                     results[edition.id] = hit
                 else:
@@ -93,8 +84,24 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
         for key, result in workers.results():
             results[result.edition.id] = result
             if store:
-                store.put(key, result)
+                store.put(key, result.plain())
     return [results[e.id] for e in editions]
+
+
+def _cached(store, key, edition, content):
+    """The edition's result from the cache, if its HTML, options and every content file its
+    typesetting read (pictures) are unchanged; else None."""
+    plain = store.get(key) if store else None
+    if plain is None:
+        return None
+    try:
+        result = EditionResult.from_plain(plain)
+    except ValueError:
+        return None
+    if not cache.unchanged(result.inputs, content):
+        return None
+    result.edition, result.cached = edition, True
+    return result
 
 
 def _layout_groups(editions) -> list:
@@ -109,35 +116,13 @@ def _layout_groups(editions) -> list:
 def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
     """(cache key, Job) of one edition; its HTML rendered within the time limit."""
     t = time.perf_counter()
-    with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
+    with time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
         job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
     key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm,
                     job.planned, job.tolerances)
     return key, job
-
-
-@contextlib.contextmanager
-def _time_limit(deadline, message):
-    """Raise EditionTimeout(message) in this (main) thread when the deadline passes."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise EditionTimeout(message)
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise EditionTimeout(message)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, left)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def edition_job(pub, edition, env, rendered=None) -> Job:
@@ -332,6 +317,7 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.warnings += [Diagnostic(edition.pdf, None, WARNING, f"WeasyPrint: {w}")
                         for w in typeset_result.warnings]
     result.headings = typeset_result.headings
+    result.inputs = typeset_result.inputs
     notes = notes_message(typeset_result, job.notes)
     if notes:
         result.warnings.append(Diagnostic(edition.pdf, None, INFO, notes, PLAN_PADDING))

@@ -26,6 +26,7 @@ from ..diagnostics import ERROR, INFO, PLAN_OVERRUN, WARNING, Diagnostic, count
 from ..errors import EXIT_INPUT, ContentError, TypesetError
 from ..languages import get as get_language
 from ..render import prose, typography
+from ..translate import staleness
 
 WORDLIST = "wordlist.txt"
 SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
@@ -62,7 +63,7 @@ def check(root: Path, layout=False, progress=None) -> list:
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
     except ContentError as err:
         return [err.diagnostic]
-    findings = (translation.problems(pub) + missing_data(pub)
+    findings = (translation.problems(pub) + staleness.problems(pub) + missing_data(pub)
                 + spelling(texts, read_wordlist(root / WORDLIST, root) + place_names(pub),
                            pub.languages)
                 + typography_lint(texts))

@@ -1,37 +1,94 @@
-"""`reviewed FILE...`: record that translated files were checked against their source text."""
+"""`reviewed FILE...`: record that translated files were checked against their source text.
+
+The record lists, text by text (heading, paragraph, item, cell, data text), the source text
+each translation now matches: content/<lang>/.reviewed/ (translate/records.py). The older
+file-wide `source-hash:` line of a Markdown file is dropped when its record is written.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from .. import invocation
-from ..content.source import read_text, split_front_matter
-from ..content.translation import HASH_LINE, source_hash, source_language
+from ..content.source import display_path, read_text
+from ..content.translation import HASH_LINE, record_path
+from ..errors import EXIT_INPUT, ContentError
+from ..translate import records
+from ..translate.records import Entry, publication_languages
+from ..translate.segments import markdown_segments
 
 
 def mark_reviewed(content_dir, files, progress) -> int:
-    """Record the current version of the source text in each translation named. Each file's
-    original is looked for beside it (../<source language>/ of its folder, the first language
-    of that publication.yaml), whatever --content says."""
+    """Record that each translation named (Markdown of a translated language, or a YAML file
+    with {pl:, en:} texts) was checked against its source as it is now. Each file's publication
+    is the folder that holds it (or its language folder), whatever --content says."""
     if not files:
         progress.warn(f"name the translated files you have checked against the source text, "
                       f"e.g. {invocation.command()} reviewed content/en/01-pim.md")
-        return 2
+        return EXIT_INPUT
     for path in (Path(f) for f in files):
-        root = path.resolve().parent.parent
-        if not (root / "publication.yaml").is_file():
-            root = Path(content_dir).resolve()
-        original = root / source_language(root) / path.name
-        pl_meta, pl_body, _ = split_front_matter(read_text(original, str(original), root),
-                                                str(original))
-        text = read_text(path, str(path))
-        split_front_matter(text, str(path))          # the English file must be well formed
-        stamp = f"source-hash: {source_hash(pl_meta, pl_body)}"
-        head, sep, rest = text.partition("\n---")
-        if HASH_LINE.search(head):
-            head = HASH_LINE.sub(stamp, head, count=1)
+        root = _publication_root(path, content_dir)
+        languages = publication_languages(root)
+        if path.suffix == ".md":
+            _reviewed_markdown(root, path, languages, progress)
         else:
-            head = head + "\n" + stamp
-        path.write_text(head + sep + rest, encoding="utf-8")
-        progress.info(f"{path}: marked as reviewed against {original} ({stamp})")
+            _reviewed_yaml(root, path, languages, progress)
     return 0
 
+
+def _publication_root(path: Path, content_dir) -> Path:
+    for folder in (path.resolve().parent, path.resolve().parent.parent):
+        if (folder / "publication.yaml").is_file():
+            return folder
+    return Path(content_dir).resolve()
+
+
+def _reviewed_markdown(root, path, languages, progress):
+    lang, source = path.resolve().parent.name, languages[0]
+    shown = display_path(root, path.resolve()) if path.resolve().is_relative_to(root) else str(path)
+    if lang not in languages[1:]:
+        raise ContentError(shown, 1, f"not a translation: its folder {lang}/ is not one of the "
+                                     f"translated languages ({', '.join(languages[1:])})")
+    text = read_text(path, shown)
+    file = records.markdown_units(root, path.name, source, lang)
+    english = markdown_segments(text, shown)
+    if [s.kind for s in english] != [u.source.kind for u in file.units]:
+        raise ContentError(shown, 1, _structure_message(file, english, root))
+    entries = [Entry(u.id, u.source.kind, u.source.hash, u.source.source) for u in file.units]
+    dropped = HASH_LINE.sub("", text, 1) if text.startswith("---") else text
+    if dropped != text:
+        path.write_text(dropped, encoding="utf-8")
+    records.write_record(root, lang, source, path.name, entries)
+    progress.info(f"{path}: marked as reviewed against "
+                  f"{display_path(root, file.source_path)} ({len(entries)} texts, record "
+                  f"{display_path(root, record_path(root, lang, path.name))})")
+
+
+def _structure_message(file, english, root) -> str:
+    polish = [u.source for u in file.units]
+    for index, (a, b) in enumerate(zip(polish, english)):
+        if a.kind != b.kind:
+            return (f"the translation does not follow the structure of "
+                    f"{display_path(root, file.source_path)}: its text {index + 1} (line "
+                    f"{b.line}) is a {b.kind}, the source's (line {a.line}) a {a.kind}; give "
+                    f"both the same headings, paragraphs, list items and boxes")
+    return (f"the translation has {len(english)} texts (headings, paragraphs, items...), "
+            f"{display_path(root, file.source_path)} has {len(polish)}; give both the same "
+            f"structure")
+
+
+def _reviewed_yaml(root, path, languages, progress):
+    resolved = path.resolve()
+    name = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
+    if name not in records.yaml_sources(root):
+        source, target = languages[0], languages[1]
+        raise ContentError(str(path), 1, f"not a translated file of {root.name}/: name a "
+                                         f"Markdown file of a translation "
+                                         f"({root.name}/{target}/NN-name.md) or a YAML file "
+                                         f"with {{{source}:, {target}:}} texts "
+                                         f"({root.name}/labels.yaml, {root.name}/data/...)")
+    for lang in languages[1:]:
+        file = records.yaml_units(root, name, languages[0], lang, languages)
+        entries = [Entry(u.id, "text", u.source.hash, u.source.source)
+                   for u in file.units if u.target is not None]
+        records.write_record(root, lang, languages[0], name, entries)
+        progress.info(f"{path}: the {lang} texts marked as reviewed ({len(entries)} texts)")

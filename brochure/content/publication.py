@@ -150,6 +150,7 @@ def _languages(rec: Record) -> list:
 def _networks(root, languages) -> list:
     data, file = load_yaml(root, "data/networks.yaml")
     networks: list[Network] = []
+    seen: set[str] = set()
     for rec in records(data, file, "network", languages):
         rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
         colour = rec.get("colour", str)
@@ -163,8 +164,9 @@ def _networks(root, languages) -> list:
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
             cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()))
-        if network.id in (n.id for n in networks):
+        if network.id in seen:
             rec.fail("id", f'network "{network.id}" is defined twice')
+        seen.add(network.id)
         if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
             rec.fail("id", f'network id "{network.id}" must be lower-case letters, digits and '
                            '"-", and not "all" or "unknown"')
@@ -186,6 +188,7 @@ def _cities(root, languages, ids) -> tuple:
     if data == Seq() or data is None:
         return [], []
     cities: list[City] = []
+    seen: set[str] = set()
     for rec in records(data, file, "city", languages):
         rec.only("name", "network", "mid", "lat", "lon", "status", "source")
         city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
@@ -195,8 +198,9 @@ def _cities(root, languages, ids) -> tuple:
                     status=rec.choice("status", CITY_STATUSES, False, "member"))
         rec.what = f'city "{city.name}"'
         city.evidence = _evidence(rec)
-        if any(c.name == city.name for c in cities):
+        if city.name in seen:
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
+        seen.add(city.name)
         if (city.lat is None) != (city.lon is None):
             rec.fail("lat", f"{rec.what} needs both lat and lon, or neither")
         if city.lat is not None and city.lon is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
@@ -332,6 +336,7 @@ def _benefits(root, languages) -> list:
 
 def _sections(root, pub_rec, languages) -> list:
     sections: list[Section] = []
+    seen: set[str] = set()
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
@@ -341,8 +346,9 @@ def _sections(root, pub_rec, languages) -> list:
             rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
                              f'"-" and "_" (the Markdown files are <language>/<name>.md), '
                              f'without "/", ".." or an absolute path')
-        if any(s.file == name for s in sections):
+        if name in seen:
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
+        seen.add(name)
         section = Section(file=name, pages=_planned_pages(rec),
                           start=rec.choice("start", ("left", "right", "any"), False), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))

@@ -65,10 +65,15 @@ def _section_typography(value):
     return _smarten(str(value), lang)
 
 
-@functools.lru_cache(maxsize=4096)
 def _smarten(text: str, lang: str) -> str:
-    """The labels and data of the layouts recur in every edition: set each once."""
-    return typography.smarten(text, lang)
+    """The labels and data of the layouts recur in every edition: set each once (per
+    definition of the language: `watch` follows a changed one)."""
+    return _smarten_in(text, get_language(lang))
+
+
+@functools.lru_cache(maxsize=4096)
+def _smarten_in(text: str, language) -> str:
+    return typography.smarten(text, language.code)
 
 
 def render(pub, edition, env=None, notes=None) -> str:

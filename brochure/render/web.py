@@ -16,11 +16,11 @@ import pypdf
 from markupsafe import Markup, escape
 
 from .. import resources
-from ..content.editions import Edition
+from ..content.editions import WEB_FOLDER, Edition
 from . import html as render
 from .graphics import map as map_graphic, tokens
 
-FOLDER = "web"                                    # under output/
+FOLDER = WEB_FOLDER                               # under output/
 STYLESHEET = resources.styles_folder() / "web.css"
 FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
 TABLE = re.compile(r"<table\b.*?</table>", re.S)

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from .. import resources
+from .. import filedigest, resources
 
 THEME = resources.theme_folder()    # the folder of styles/ and templates/
 SERVED = ("content", "styles", "templates")   # the only folders a document may read from
@@ -59,6 +60,11 @@ def resolve(url: str, project: Path = THEME, content=None) -> Path:
 
     content: the content folder being built, when it is not the project's own content/.
     """
+    return locate(url, project, content)[0]
+
+
+def locate(url: str, project: Path = THEME, content=None) -> tuple:
+    """(file, its name as served: "content/pl/img/x.png") of a file: URL; see resolve."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -105,7 +111,7 @@ def resolve(url: str, project: Path = THEME, content=None) -> Path:
         raise NotServed(f'{what} not found: {shown} (refused to load "{url}")')
     if not regular:
         raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
-    return path
+    return path, shown
 
 
 def _real_path(raw: str, project: Path, content, url: str) -> str:
@@ -168,15 +174,18 @@ def fetcher_class(project: Path = THEME, content=None):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.refusals = []
+            self.read = {}       # "content/..." -> SHA-256 of each content file served
 
         def fetch(self, url, headers=None):
             try:
                 if url[:5].lower() == "data:":
                     data, media = decode_data_uri(url)
                     return URLFetcherResponse(url, data, {"Content-Type": media})
-                path = resolve(url, project, content)
-                return URLFetcherResponse(url, path.read_bytes(),
-                                          {"Content-Type": _mime(path)})
+                path, shown = locate(url, project, content)
+                data = _read(path, url, shown)
+                if shown.startswith("content/"):
+                    self.read[shown] = hashlib.sha256(data).hexdigest()
+                return URLFetcherResponse(url, data, {"Content-Type": _mime(path)})
             except NotServed as err:
                 self.refusals.append(str(err))
                 raise Refused(str(err)) from None
@@ -190,6 +199,14 @@ def fetcher_class(project: Path = THEME, content=None):
             return self.fetch(target)
 
     return SandboxedFetcher, Refused
+
+
+def _read(path: Path, url: str, shown: str) -> bytes:
+    """The file's bytes; a file too big to be a resource is refused before it is read."""
+    problem = filedigest.size_problem(path.stat())
+    if problem:
+        raise NotServed(f'refused to load "{url}": {shown}: {problem}')
+    return path.read_bytes()
 
 
 def _mime(path: Path) -> str:

@@ -39,6 +39,7 @@ class Result:
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
     plan: object = None                            # page_plan.Plan of the shared layout
+    inputs: dict = field(default_factory=dict)     # content file read -> its SHA-256 (hex)
 
 
 class _Collect(logging.Handler):
@@ -103,6 +104,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         logger.removeHandler(collect)
     for result in results:
         result.warnings = list(collect.messages)
+        result.inputs = dict(fetcher.read)
     return results
 
 

@@ -30,9 +30,15 @@ Point = tuple[float, float]   # (x, y): km east and north, or mm right and down 
 # --------------------------------------------------------------------------- the outline
 
 
-@lru_cache(maxsize=4)
 def load_outline(path: str) -> tuple:
-    """Rings of (lon, lat) from an outline file (GeoJSON Polygon or MultiPolygon, outer rings)."""
+    """Rings of (lon, lat) from an outline file (GeoJSON Polygon or MultiPolygon, outer rings),
+    read again when the file changes (`watch` follows the content)."""
+    info = Path(path).stat()
+    return _outline(path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+
+
+@lru_cache(maxsize=4)
+def _outline(path: str, stamp) -> tuple:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     coords = data["coordinates"]
     polys = [coords] if data["type"] == "Polygon" else coords
