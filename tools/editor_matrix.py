@@ -137,9 +137,10 @@ def edit_body(path: Path, edit) -> None:
     write(path, head + edit(body))
 
 
-def grow(body: str, factor: float, marker: str) -> str:
+def grow(body: str, factor: float, marker: str, in_place: bool = False) -> str:
     """The body with copies of its paragraphs inserted, each after its original and starting
-    with the marker, until the text is factor times as long."""
+    with the marker, until the text is factor times as long; in_place: the copies continue
+    their paragraphs instead (a translation keeps its source's paragraphs)."""
     parts = blocks(body)
     prose = [i for i, b in enumerate(parts) if is_prose(b)]
     need = text_length(body) * (factor - 1)
@@ -155,8 +156,10 @@ def grow(body: str, factor: float, marker: str) -> str:
             need -= len(copy)
     out = []
     for i, block in enumerate(parts):
-        out.append(block)
-        out += added.get(i, [])
+        if in_place:
+            out.append(" ".join([block] + added.get(i, [])))
+        else:
+            out += [block] + added.get(i, [])
     return "\n\n".join(out) + "\n"
 
 
@@ -453,7 +456,8 @@ def english_longer(factor: float):
     def change(content: Path) -> Change:
         marker = f"{MARK}t"
         for file, _ in sections(content):
-            edit_body(section_file(content, "en", file), lambda b: grow(b, factor, marker))
+            edit_body(section_file(content, "en", file),
+                      lambda b: grow(b, factor, marker, in_place=True))
         mark_reviewed(content, [f for f, _ in sections(content)])
         return Change(f"every English section {factor:g}x as long as before", {"en": [marker]})
     return change
