@@ -187,17 +187,52 @@ TEXT_FILL = re.compile(r"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) scn\s*BT\b")
 
 
 def test_small_text_prints_on_the_black_plate_only(pub, reader):
-    """The text colours of the design tokens carry their print inks (--ink-print: 0 0 0 90):
-    body and table text is black ink only, never spread over four plates a press can
-    misregister."""
+    """The text colours of the design tokens carry their print inks (--ink-print: 0 0 0 100):
+    body and table text is solid black ink (100 % K, not a screened 90 %), never spread over
+    four plates a press can misregister."""
     fills = Counter()
     for page in reader.pages[1:-1]:
         content = page.get_contents().get_data().decode("latin-1")
         fills.update(tuple(float(v) for v in m.groups()) for m in TEXT_FILL.finditer(content))
     body = fills.most_common(1)[0][0]
-    assert body == (0, 0, 0, 0.9), fills.most_common(4)
+    assert body == (0, 0, 0, 1), fills.most_common(4)
     plain = colour.cmyk("#1c2430", {})                 # what a plain conversion would give
     assert plain[0] > 0.3 and all(not close(f, plain) for f in fills), plain
+
+
+def text_runs(page) -> list:
+    """(size in pt, base font) of every text-showing operator of a page (pikepdf page)."""
+    fonts = {str(k): str(v.get("/BaseFont", "")) for k, v in page.Resources.get("/Font", {}).items()}
+    scale, saved, matrix, font = 1.0, [], 1.0, ("", 0.0)
+    runs = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            saved.append(scale)
+        elif op == "Q":
+            scale = saved.pop()
+        elif op == "cm":
+            scale *= abs(float(operands[0])) or abs(float(operands[1]))
+        elif op == "BT":
+            matrix = 1.0
+        elif op == "Tm":
+            matrix = abs(float(operands[0])) or abs(float(operands[1]))
+        elif op == "Tf":
+            font = (fonts.get(str(operands[0]), ""), float(operands[1]))
+        elif op in ("TJ", "Tj", "'", '"'):
+            runs.append((round(font[1] * matrix * scale, 2), font[0]))
+    return runs
+
+
+def test_small_type_on_the_navy_is_9pt_bold(pdf):
+    """The covers' navy is three plates (C75 M39 K69): type reversed out of it, or in a tint
+    on it, is 9 pt bold at the least (or 11.5 pt and more in any weight), never the 7.5 pt
+    kicker or the 8.5 pt partner line a slight misregistration fills in."""
+    with pikepdf.open(pdf) as document:
+        for number in (0, len(document.pages) - 1):
+            for size, font in text_runs(document.pages[number]):
+                bold = any(w in font for w in ("Bold", "Heavy", "Black"))
+                assert size >= 11.5 or (size >= 9 and bold), (number + 1, size, font)
 
 
 def test_no_device_rgb_anywhere(reader):
@@ -407,6 +442,17 @@ def test_a4_booklet_carries_title_and_language(built, lang, reader):
     imposed = PdfReader(booklet)
     assert imposed.metadata.title == reader.metadata.title
     assert imposed.trailer["/Root"]["/Lang"] == reader.trailer["/Root"]["/Lang"]
+
+
+@pytest.mark.parametrize("sheet", ["a4", "a3"])
+def test_booklets_preset_short_edge_duplex_at_100_percent(built, lang, sheet):
+    """A print dialog that reads /ViewerPreferences offers the booklet double-sided, turned
+    over the short edge, unscaled: with a driver's defaults (long edge, fit to page) every back
+    side comes out upside down and every page shrinks off the fold."""
+    booklet = PdfReader(built["dir"] / "print" / f"pim-{lang}-booklet-{sheet}.pdf")
+    hints = booklet.trailer["/Root"]["/ViewerPreferences"]
+    assert hints["/Duplex"] == "/DuplexFlipShortEdge", hints
+    assert hints["/PrintScaling"] == "/None", hints
 
 
 def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):

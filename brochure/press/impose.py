@@ -138,6 +138,7 @@ def impose_booklet(src, dst, sheet="A3", scale_to=None, bleed_pt=0, keep_bleed=N
         _set_contents(writer, side, "\n".join(drawing).encode())
     identity = f"{reader.trailer.get('/ID')} {sheet} {scale_to} {bleed:.3f} {margin:.3f}"
     _describe(writer, reader, hashlib.sha256(identity.encode()).hexdigest())
+    _print_hints(writer)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     _identify(writer, identity.encode())
     writer.write(dst)
@@ -195,6 +196,17 @@ def _describe(writer: PdfWriter, reader: PdfReader, digest: str) -> None:
     if intents:
         writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
     writer.pdf_header = "%PDF-1.6" if intents else "%PDF-1.4"
+
+
+def _print_hints(writer: PdfWriter) -> None:
+    """What the print dialog should preset for a booklet: both sides, turned over the short
+    edge (with the long edge every back side comes out upside down), at 100 % (a "fit to
+    page" shrinks the pages and moves them off the fold)."""
+    hints = writer.root_object.get("/ViewerPreferences")
+    hints = hints.get_object() if hints is not None else DictionaryObject()
+    hints[NameObject("/Duplex")] = NameObject("/DuplexFlipShortEdge")
+    hints[NameObject("/PrintScaling")] = NameObject("/None")
+    writer.root_object[NameObject("/ViewerPreferences")] = hints
 
 
 def _stream(metadata: PdfObject) -> StreamObject:

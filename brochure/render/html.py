@@ -127,8 +127,8 @@ def _section(pub, section, lang, env, edition, contents, notes) -> dict:
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
         id=f"{lang}-{section.file}", contents=contents,
-        # A4's running heads fit their titles; A5's take the shorter running-head: where given
-        running_head=section.running_head(lang) if edition.size == "A5" else None,
+        # the running head: the shorter running-head: of the front matter where given
+        running_head=section.running_head(lang),
         opens_on=section.opens_on(edition.size))
     return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
             "section": section}

@@ -188,6 +188,8 @@ def _overflows(line, block) -> bool:
     """A line whose content reaches past the content width of its block."""
     right = block.content_box_x() + block.width
     for child in getattr(line, "children", ()):
+        if type(child).__name__ == "AbsolutePlaceholder":   # out of the flow (a drawn arrow)
+            continue
         if child.position_x + child.margin_width() > right + TOLERANCE:
             return True
     return False
