@@ -182,27 +182,14 @@ def _macro(context, name, **kwargs) -> str:
 
 def _mid_table(context, _=None):
     network = context["pub"].network(context["section"].network)
-    side_map = _network_map(context, "side") if _beside_mid_table(context) else ""
-    return side_map + _macro(context, "mid_table", network=network,
-                             cities=context["pub"].cities_of(network.id))
+    return _macro(context, "mid_table", network=network,
+                  cities=context["pub"].cities_of(network.id))
 
 
 def _network_map(context, where) -> str:
     side = where == "side"
     return _macro(context, "figure", kind="network-map" + (" side" if side else ""), svg=_svg(
         context, _map(context, context["section"].network, side)))
-
-
-def _beside_mid_table(context) -> bool:
-    """On A5 the side map of a section with a MID table moves from beside the lead (a column of
-    25 characters there) to beside the table, whose cells are short."""
-    body = context["section"].bodies[context["lang"]]
-    return (context["edition"].size == "A5" and SIDE_MAP_LINE.search(body) is not None
-            and MID_TABLE_LINE.search(body) is not None)
-
-
-SIDE_MAP_LINE = re.compile(r"^\[\[network-map side\]\][ \t]*$", re.M)
-MID_TABLE_LINE = re.compile(r"^\[\[mid-table\]\][ \t]*$", re.M)
 
 
 SVG_TITLE = re.compile(r"<title([^>]*)>(.*?)</title>", re.S)
@@ -235,6 +222,8 @@ def _map(context, network=None, side=False) -> str:
         pub = copy.copy(pub)
         pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
         width = (SIDE_MAP_MM if side else NETWORK_MAP_MM)[edition.size]
+        if side and edition.size in LOCATOR:
+            return map_graphic.render_locator(pub, lang, width_mm=width)
     svg, unlabelled = map_graphic.render_map_and_gaps(pub, lang, width_mm=width)
     for name in unlabelled:
         city = next(c for c in pub.cities if c.name == name)
@@ -268,7 +257,7 @@ COMPONENTS = {
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c))),
-    "network-map": lambda c, where: "" if where == "side" and _beside_mid_table(c) else _network_map(c, where),
+    "network-map": _network_map,
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
@@ -300,8 +289,8 @@ class StripLook(TypedDict):
 
 STRIP_LOOK: dict[str, StripLook] = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
-SIDE_MAP_MM = {"A4": 62, "A5": 48}       # [[network-map side]]: the side column (A5: beside the
-                                         # MID table; narrower, Green's ten labels no longer fit)
+SIDE_MAP_MM = {"A4": 62, "A5": 32}       # [[network-map side]], the opener's inset: the side column
+LOCATOR = {"A5"}    # sizes whose inset is too small for names: markers only (the MID table names them)
 TAB_MM = 5          # width of the network colour tab at the outer page edge
 MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
 TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom

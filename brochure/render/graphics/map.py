@@ -2,6 +2,7 @@
 
     render_map(pub, lang, width_mm=170) -> str        # <svg> element, no XML declaration
     render_cover_map(pub, lang, width_mm=120) -> str  # the cover's outline with markers, no labels
+    render_locator(pub, lang, width_mm=32) -> str    # a small inset: outline and markers, no names
     marker_svg(shape, x, y, colour) -> str             # one network marker (also the month strip's)
 
 Where things go is brochure/graphics/maplayout.py (labels: maplabels.py, projection and boxes:
@@ -20,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for, project,
                           projected_rings)
 from .maplabels import HALO, LABEL_SIZE, SEA_SIZE
-from .maplayout import KM, LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, layout_map, shown_cities
+from .maplayout import KM, LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, layout_map, map_alt_text, shown_cities
 from .tokens import colours
 
 FONT = "Lato"
@@ -216,3 +217,24 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
             f"<title>{escape(title)}</title>"
             f'<path d="{outline}" fill="{ink["cover-map-land"]}" stroke="{ink["cover-map-border"]}" '
             f'stroke-width="{COVER_BORDER_WIDTH}" stroke-linejoin="round"/>' + "".join(markers) + "</svg>")
+
+
+def render_locator(pub, lang: str, width_mm: float = 32) -> str:
+    """A small map without names: the outline of Poland and the cities as network markers, for
+    an inset too small for legible labels (the names are in the table beside it; the title and
+    description name every city for screen readers)."""
+    ink = _palette()
+    km_rings = projected_rings(outline_for(pub))
+    frame = Frame.fit(km_rings, width_mm)
+    rings = [[frame.page(x, y) for x, y in ring] for ring in km_rings]
+    networks = {n.id: n for n in pub.networks}
+    markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),
+                          networks[c.network].colour)
+               for city_list in shown_cities(pub).values() for c in city_list]
+    w, h = number(width_mm), number(frame.height)
+    return "\n".join([f'<svg xmlns="http://www.w3.org/2000/svg" class="map locator" role="img" '
+                      f'width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}">',
+                      f"<title>{escape(pub.labels[lang]['map_title'])}</title>",
+                      f"<desc>{escape(map_alt_text(pub, lang))}</desc>", *_land(rings, ink),
+                      f'<g class="markers" stroke="{ink["paper"]}" stroke-width="{MARKER_STROKE}" '
+                      f'stroke-linejoin="round">', *markers, "</g>", "</svg>"])
