@@ -153,8 +153,9 @@ def _plain(title: str) -> str:
 def test_contents_links_go_to_the_sections(pub, edition, reader):
     """The contents box on the first page of each part (the summary's side column): its link
     annotations, read top to bottom, go to the pages where the sections start (the bookmark
-    targets), one entry per section, in order; in the bilingual edition the first part's box
-    ends with an entry for the other part, going to its divider page."""
+    targets), one entry per section after the summary it stands on, in order; in the bilingual
+    edition the first part's box ends with an entry for the other part, going to its divider
+    page, and the other part's with one back to the first part."""
     pdf, languages = edition
     tree = outline_tree(reader)
     texts = page_texts(pdf)
@@ -178,7 +179,9 @@ def test_contents_links_go_to_the_sections(pub, edition, reader):
                 rows[-1][2].add(target)
             else:
                 rows.append([top, bottom, {target}])
-        expected = [{start} for start in starts]
+        expected = [{start} for start in starts[1:]]
+        if lang != languages[0]:
+            expected.append({bookmark_pages(tree, [pub.sections[0].title(languages[0])])[0]})
         if lang == languages[0] and len(languages) > 1:
             divider = reader.get_destination_page_number(
                 reader.named_destinations[f"divider-{languages[1]}"]) + 1
@@ -197,6 +200,7 @@ def test_links_have_a_readable_description(pub, edition, reader):
     titles = {normalise(s.title(lang)) for s in pub.sections for lang in languages}
     if len(languages) > 1:
         titles.add(normalise(LABELS[languages[0]]["other_part"]))
+        titles.add(normalise(LABELS[languages[1]]["other_part"]))
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
              if a.get_object().get("/Subtype") == "/Link"]
     assert links

@@ -146,6 +146,9 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
     # the first part's contents box also links to the divider page of each other part
     titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
+    # and the further parts' back to the first (in the second language's words)
+    titles |= {f"part-{edition.languages[0]}": pub.labels[other]["other_part"]
+               for other in edition.languages[1:2]}
     planned = tuple(page_plan.Planned(f"{lang}-{s.file}", pub.text_file(s, lang),
                                       s.planned_pages(edition.size), s.opens_on(edition.size))
                     for lang in edition.languages for s in pub.sections)

@@ -102,8 +102,12 @@ def render_part(pub, lang, env, edition, notes=None) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
     contents = [{"id": f"{lang}-{s.file}", "title": s.title(lang), "lang": lang, "other": False}
                 for s in pub.sections]
+    # a volume: the first part's contents lead on to each further part, a further part's back
+    first = edition.languages[0]
     contents += [{"id": f"divider-{other}", "title": pub.labels[lang]["other_part"], "lang": lang,
-                  "other": True} for other in edition.languages[1:] if lang == edition.languages[0]]
+                  "other": True} for other in edition.languages[1:] if lang == first]
+    contents += [{"id": f"part-{first}", "title": pub.labels[lang]["other_part"], "lang": lang,
+                  "other": True} for _ in edition.languages[1:2] if lang != first]
     sections = []
     token = SECTION_LANG.set(lang)
     try:

@@ -192,15 +192,37 @@ def _one_letter(letters: str) -> Rule:
         rf"(?<= (?<![^\s(\[{{„“«‘\"']) [{re.escape(letters)}] ) {_GAP} (?=\S)", NBSP))
 
 
+# The last word of a text keeps the word before it when the two are short together: no line
+# of one short word ends a paragraph ("PPP,", "miast."); a pair this short fits the narrowest
+# column (a card, 30 characters). A text shorter than two such lines has no last line to speak
+# of (a label, a heading, a city), and is left as it is.
+RUNT_PAIR = 28
+
+
+def _bind_last_word(text: str, before: str, after: str) -> str:
+    if after or len(before) + len(text) < 2 * RUNT_PAIR:
+        return text
+    found = re.search(r"(?<=\S)[ \t]*\r?\n?[ \t]*(?<=\s)(\S+)\s*$", text)
+    if found is None or found.start() == 0:
+        return text
+    words = re.search(r"(\S+)$", text[:found.start()])
+    if words is None or len(words.group(1)) + 1 + len(found.group(1)) > RUNT_PAIR:
+        return text
+    return text[:found.start()] + NBSP + text[found.start(1):]
+
+
+_LAST_WORD = Rule("last-word", _bind_last_word)
+
+
 # Order matters: quotes come before the dash rule (which looks for closing
 # quotes), ranges before dashes (a spaced hyphen between numbers is a range),
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
            _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR,
-           _month_year("pl"), _NUMBER_WORD],
+           _month_year("pl"), _NUMBER_WORD, _LAST_WORD],
     "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
-           _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
+           _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD, _LAST_WORD],
 }
 
 
@@ -220,7 +242,8 @@ def _general_rules(language) -> list[Rule]:
     one_letter = [_one_letter(language.one_letter_words)] if language.one_letter_words else []
     return [_SPACES, _ELLIPSIS, Rule("open-quote", _sub(_OPENS + '"', opening)),
             Rule("close-quote", _sub('"', closing)), Rule("apostrophe", _sub("'", "’")),
-            _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD]
+            _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD,
+            _LAST_WORD]
 
 
 _GENERAL: dict = {}    # Language -> its rules: a language listed again differently gets new ones
