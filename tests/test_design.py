@@ -156,9 +156,10 @@ def _inner_fills(document) -> dict:
     return {f.number: f.fill for f in figures[1:-1]}
 
 
-# The PPP spread's second page: the source names 1 of the network's 10 cities, so its MID table
-# is one row and a "to be completed" row, not ten; the English page ends a line or two short.
-PPP_SECOND_PAGE, PPP_FILL = 7, 0.76
+# The PPP spread: the source names 1 of the network's 10 cities, so it has no MID table of ten
+# (and, in a reader's edition, no map); its text, stages and recommendations are about 1.2
+# pages, set as two pages that are each at least half full.
+PPP_PAGES, PPP_FILL = (6, 7), 0.5
 
 
 @pytest.mark.parametrize("eid", ["pl", "en"])
@@ -166,7 +167,7 @@ def test_every_inner_a4_page_is_at_least_80_percent_full(documents, eid):
     fills = _inner_fills(documents[eid])
     assert len(fills) == 10 and None not in fills.values(), fills
     short = {n: round(f, 3) for n, f in fills.items() if f < layout.TARGET_FILL
-             and not (n == PPP_SECOND_PAGE and f >= PPP_FILL)}
+             and not (n in PPP_PAGES and f >= PPP_FILL)}
     assert not short, short
 
 
@@ -190,6 +191,17 @@ def test_a5_sections_start_where_the_plan_puts_them_and_nothing_is_stranded(pub,
     warnings = [str(f) for f in layout.lint(document, plan.place(document, planned), eid)
                 if f.level == "warning"]
     assert not warnings, warnings
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a5_is_a_booklet_of_16_pages_without_notes(built, lang):
+    """The A5 booklet fits its plan: cover, 14 pages of content, back cover; no "Notes" page
+    pads it (an A5 page of content is never a page of ruled lines)."""
+    texts = page_texts(built["dir"] / "a5" / f"pim-{lang}-a5.pdf")
+    assert len(texts) == 16, len(texts)
+    notes = {"pl": "NOTATKI", "en": "NOTES"}[lang]
+    assert not [n for n, t in enumerate(texts, 1) if t.strip().upper() == notes], texts
+    assert f"a5/pim-{lang}-a5.pdf: info: added" not in built["stdout"]
 
 
 def test_a5_edition_is_typeset_natively(built, documents):
@@ -222,3 +234,80 @@ def test_the_volume_has_one_imprint_in_both_languages_at_its_end(built):
     assert with_imprint == [len(texts) - 1], with_imprint     # the last page before the back cover
     last = normalise(texts[-2])
     assert "Wydawca" in last and "Publisher" in last and "IMPRINT" in last.upper()
+
+
+# ---- one template for the network sections ------------------------------------------------
+
+def _element_boxes(document, section_id, cls, every=False) -> list:
+    """(page number, outermost box) of each element of class `cls` in a section, in order: its
+    first box, or (every) its outermost box on each page it reaches."""
+    found, inside = {}, None
+    for number, page in enumerate(document.pages, start=1):
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            if inside is None and element.get("id") == section_id:
+                inside = {id(e) for e in element.iter()}
+            if inside and id(element) in inside and cls in (element.get("class") or "").split():
+                key = (id(element), number) if every else id(element)
+                found.setdefault(key, (number, box))
+    return list(found.values())
+
+
+MM_PX = 96 / 25.4       # a millimetre in the layout's CSS pixels
+
+
+def _network_sections(pub, lang) -> list:
+    return [f"{lang}-{s.file}" for s in pub.sections if s.network]
+
+
+def _section_top(document, section_id):
+    boxes = _element_boxes(document, section_id, "section-head")
+    return boxes[0] if boxes else None
+
+
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5", "en-a5"])
+def test_networks_share_one_recommendations_component(pub, documents, eid):
+    """Every network's recommendations box stands in the same place across the text block, as
+    wide, and sets its text in one size (its title in one other)."""
+    document, lang = documents[eid], eid.split("-")[0]
+    looks = {}
+    for sid in _network_sections(pub, lang):
+        fragments = [box for _, box in _element_boxes(document, sid, "recommendations", every=True)]
+        box = fragments[0]
+        texts = [b for f in fragments for b in _walk(f)
+                 if type(b).__name__ == "TextBox" and b.text.strip()]
+        sizes = {round(b.style["font_size"] * 0.75, 2) for b in texts
+                 if "admonition-title" not in layout._classes(b)}
+        title = {round(b.style["font_size"] * 0.75, 2) for b in texts
+                 if "admonition-title" in layout._classes(b)}
+        assert len(sizes) == 1, (sid, sizes)
+        looks[sid] = (round(box.position_x), round(box.margin_width()), sizes.pop(), tuple(title))
+    assert len(set(looks.values())) == 1, looks
+
+
+@pytest.mark.parametrize("eid", ["pl", "en", "pl-a5", "en-a5"])
+def test_networks_open_with_their_inset_in_one_place(pub, documents, eid):
+    """A network's map is its opener's inset, at the top right of its first page, in the same
+    place for every network that has one (A4: the side column beside the lead; A5: beside the
+    head, a map without names); no network map stands anywhere else. A network without a map
+    (its cities mostly unknown) keeps the slot for its first side box on A4."""
+    document, lang = documents[eid], eid.split("-")[0]
+    places = {}
+    for sid in _network_sections(pub, lang):
+        maps = _element_boxes(document, sid, "graphic-network-map")
+        head = _section_top(document, sid)
+        if not maps:
+            continue
+        (page, box), = maps
+        assert "side" in layout._classes(box) and page == head[0], (sid, page, head[0])
+        right = box.position_x + box.margin_width()
+        places[sid] = (right, box.position_y - head[1].position_y)
+        assert places[sid][1] < 30 * MM_PX, (sid, places[sid])
+    assert places, places
+    for right, top in places.values():                 # the same place, to a millimetre
+        assert all(abs(right - r) < MM_PX and abs(top - t) < MM_PX for r, t in places.values()), places
+    if eid.endswith("a5"):
+        green = f"{lang}-05-siec-zielona"
+        assert green in places, f"the A5 {green} has no inset map"

@@ -192,11 +192,12 @@ def _one_letter(letters: str) -> Rule:
         rf"(?<= (?<![^\s(\[{{„“«‘\"']) [{re.escape(letters)}] ) {_GAP} (?=\S)", NBSP))
 
 
-# The last word of a text keeps the word before it when the two are short together: no line
-# of one short word ends a paragraph ("PPP,", "miast."); a pair this short fits the narrowest
-# column (a card, 30 characters). A text shorter than two such lines has no last line to speak
-# of (a label, a heading, a city), and is left as it is.
+# A short last word keeps the word before it: no line of one short word ends a paragraph
+# ("PPP,", "miast."); the pair fits the narrowest column (a card, 30 characters). A longer last
+# word fills enough of its line, and binding it would only push a hyphen into the word before.
+# A text shorter than two such lines has no last line to speak of (a label, a heading, a city).
 RUNT_PAIR = 28
+RUNT_WORD = 10
 
 
 def _bind_last_word(text: str, before: str, after: str) -> str:
@@ -206,7 +207,8 @@ def _bind_last_word(text: str, before: str, after: str) -> str:
     if found is None or found.start() == 0:
         return text
     words = re.search(r"(\S+)$", text[:found.start()])
-    if words is None or len(words.group(1)) + 1 + len(found.group(1)) > RUNT_PAIR:
+    if (words is None or len(found.group(1)) > RUNT_WORD
+            or len(words.group(1)) + 1 + len(found.group(1)) > RUNT_PAIR):
         return text
     return text[:found.start()] + NBSP + text[found.start(1):]
 
