@@ -1,7 +1,8 @@
 """`check`: everything that can be known about the content without typesetting.
 
 One `file:line: level: message` line per finding (a diagnostics.Diagnostic; level: error,
-warning or info), then a summary line. The exit code is 2 when there is an error (as for every command), 0 with warnings only. The checks:
+warning or info), then a summary line. The exit code is 2 when there is an error (as for every
+command), 0 with warnings only. The checks:
 
 1. schema (content.load), 2. translations (translation.problems), 3. missing data
 (content.gaps), 4. spelling with hunspell (words in content/wordlist.txt and the place
