@@ -2,6 +2,7 @@
 and the fix."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -13,7 +14,7 @@ from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Net
                      Section, Source, Stage, text_file)
 from . import editions, labels
 from .gaps import missing_data
-from .schema import Record, positive_count, records
+from .schema import Record, positive_count, records, shown
 from .source import Map, Seq, check_glyphs, check_nesting, load_optional_yaml, load_yaml, \
     read_text, split_front_matter, display_path
 
@@ -24,6 +25,13 @@ COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")
 CONFIDENCES = ("confirmed", "inferred")
 SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# Limits of the data, each a size the layouts can still print legibly
+MAX_PAGES = 100              # a section's page budget
+MAX_CITIES = 1_000           # cities a network expects
+MAX_MEETING = 9_999          # a meeting's number
+MAX_FIGURE = 999_999_999     # a key figure's value: nine digits fit its card
+MAX_NAME = 60                # characters of a city's name (a label on the maps)
+MAX_TIMELINE_MONTHS = 60     # months the meetings span: the month strip's columns
 
 
 # --- the content files --------------------------------------------------------------------
@@ -156,13 +164,13 @@ def _networks(root, languages) -> list:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             rec.fail("colour", f'colour "{colour}" must be written #rrggbb, e.g. #2e7d32')
         cmyk = rec.get("cmyk", list)
-        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and 0 <= v <= 100
-                                     for v in cmyk):
+        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                     and 0 <= v <= 100 for v in cmyk):
             rec.fail("cmyk", "cmyk must be four percentages [c, m, y, k], each 0–100")
         network = Network(
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
-            cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()))
+            cities_expected=positive_count(rec, "cities_expected", most=MAX_CITIES), source=Source(file, rec.line()))
         if network.id in (n.id for n in networks):
             rec.fail("id", f'network "{network.id}" is defined twice')
         if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
@@ -194,6 +202,9 @@ def _cities(root, languages, ids) -> tuple:
                     source=Source(file, rec.line()),
                     status=rec.choice("status", CITY_STATUSES, False, "member"))
         rec.what = f'city "{city.name}"'
+        if len(city.name) > MAX_NAME or not city.name:
+            rec.fail("name", f"{rec.what} has a name of {len(city.name)} characters; a city's "
+                             f"name (a label on the maps) has 1 to {MAX_NAME}")
         city.evidence = _evidence(rec)
         if any(c.name == city.name for c in cities):
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
@@ -215,7 +226,7 @@ def _mid(rec):
         return None
     if isinstance(value, str):
         rec.fail("mid", f'"mid" of {rec.what} must be {{pl: "…", en: "…"}}, or unknown when '
-                        f'the source does not give the topic; not {value!r}')
+                        f'the source does not give the topic; not {shown(value)}')
     return rec.text("mid", required=False)
 
 
@@ -265,9 +276,32 @@ def _events(root, languages, ids) -> list:
             start=start, end=end, kind=rec.choice("kind", KINDS),
             network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
             title=rec.text("title"), place=rec.text("place", required=False),
-            number=positive_count(rec, "number", False), note=rec.get("note", str, False),
-            source=Source(file, rec.line())))
+            number=positive_count(rec, "number", False, MAX_MEETING),
+            note=rec.get("note", str, False), source=Source(file, rec.line())))
+    _check_span(events, file)
     return sorted(events, key=lambda e: e.start)
+
+
+def _check_span(events, file) -> None:
+    """The meetings fit the month strip: an event far from the others (a mistyped year) is an
+    error at its line."""
+    if not events:
+        return
+    def month(day):
+        return day.year * 12 + day.month - 1
+    starts = sorted(month(e.start) for e in events)
+    middle = starts[(len(starts) - 1) // 2]
+    first = min(events, key=lambda e: month(e.start))
+    last = max(events, key=lambda e: month(e.end if isinstance(e.end, dt.date) else e.start))
+    end = last.end if isinstance(last.end, dt.date) else last.start
+    span = month(end) - month(first.start) + 1
+    if span <= MAX_TIMELINE_MONTHS:
+        return
+    odd = last if month(end) - middle > middle - month(first.start) else first
+    raise ContentError(file, odd.source.line,
+                       f"the meetings span {span:,} months ({first.start:%m.%Y} to "
+                       f"{end:%m.%Y}); the timeline shows at most {MAX_TIMELINE_MONTHS}: check the "
+                       f"dates of this event")
 
 
 def _figures(root, languages, pub) -> list:
@@ -280,7 +314,7 @@ def _figures(root, languages, pub) -> list:
         if "computed" in rec.data:
             value = _computed(rec, pub)
         else:
-            value = positive_count(rec, "value")
+            value = positive_count(rec, "value", most=MAX_FIGURE)
         figures.append(Figure(value=value, label=rec.text("label"),
                               note=rec.text("note", required=False),
                               group=rec.get("group", str, False, "main"),
@@ -343,7 +377,8 @@ def _sections(root, pub_rec, languages) -> list:
                              f'without "/", ".." or an absolute path')
         if any(s.file == name for s in sections):
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
-        section = Section(file=name, pages=positive_count(rec, "pages", False), bodies={}, meta={},
+        section = Section(file=name, pages=positive_count(rec, "pages", False, MAX_PAGES),
+                          bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)
