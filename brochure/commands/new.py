@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import invocation, resources
 from ..content import translation
 from ..content.source import split_front_matter
+from ..errors import BrochureError
 
 
 def create(arguments, progress) -> int:
@@ -20,13 +21,18 @@ def create(arguments, progress) -> int:
         progress.warn(f"{target}: already exists and is not an empty folder; choose a new "
                       f"folder for the new publication")
         return 2
-    shutil.copytree(resources.scaffold_folder(), target, dirs_exist_ok=True)
-    today = dt.date.today()        # the one date the builder takes from the clock: the start
-    publication = target / "publication.yaml"
-    publication.write_text(publication.read_text(encoding="utf-8")
-                           .replace("{date}", today.isoformat())
-                           .replace("{year}", str(today.year)), encoding="utf-8")
-    _mark_translations_reviewed(target)
+    try:
+        shutil.copytree(resources.scaffold_folder(), target, dirs_exist_ok=True)
+        today = dt.date.today()    # the one date the builder takes from the clock: the start
+        publication = target / "publication.yaml"
+        publication.write_text(publication.read_text(encoding="utf-8")
+                               .replace("{date}", today.isoformat())
+                               .replace("{year}", str(today.year)), encoding="utf-8")
+        _mark_translations_reviewed(target)
+    except (OSError, shutil.Error) as err:
+        reason = getattr(err, "strerror", None) or "a file could not be copied"
+        raise BrochureError(f"{target}: cannot create the publication there ({reason}); "
+                            f"choose a folder you can write to") from None
     out = f"{target.as_posix().rstrip('/')}-output"
     command = invocation.command()
     progress.info(f"created {target}/: a publication in Polish and English.\n"

@@ -15,8 +15,8 @@ from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Net
 from . import editions, labels
 from .gaps import missing_data
 from .schema import Record, positive_count, records, shown
-from .source import Map, Seq, check_glyphs, check_nesting, load_optional_yaml, load_yaml, \
-    read_text, split_front_matter, display_path
+from .source import Map, Refused, Seq, check_glyphs, check_nesting, display_path, inside, \
+    load_optional_yaml, load_yaml, read_text, split_front_matter
 
 KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond", "frame", "bar")   # up to six networks
@@ -112,10 +112,12 @@ def _logos(root, pub_rec) -> list:
     for rec in records(items, pub_rec.file, "logo", pub_rec.languages):
         rec.only("file", "alt")
         name = rec.get("file", str)
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()) or not path.is_file():
-            rec.fail("file", f'logo "{name}" not found inside {root.name}/; give a path relative '
-                             f'to the content folder, e.g. img/logo-mfipr.svg')
+        try:
+            path = inside(root, root / name, f"{root.name}/{name}")
+        except Refused as refused:
+            hint = ("; give a path relative to the content folder, e.g. img/logo-mfipr.svg"
+                    if refused.reason in ("missing", "outside") else "")
+            rec.fail("file", f'logo "{name}": {refused.message}{hint}')
         if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
             rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
         from . import images           # Pillow and defusedxml: loaded only when logos are given
