@@ -252,7 +252,7 @@ def pasted_characters(text: str) -> list:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - text.rfind("\n", 0, match.start())
         found.append((line, column, f"{PASTED_NAMES[match.group()]} "
-                                    f"({_character(match.group())})"))
+                                    f"(U+{ord(match.group()):04X})"))
     return found
 
 
