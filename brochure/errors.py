@@ -59,3 +59,6 @@ class ContentErrors(BrochureError):
     def __init__(self, diagnostics):
         super().__init__("; ".join(str(d) for d in diagnostics))
         self.diagnostics = list(diagnostics)
+
+    def __reduce__(self):               # raised in a worker process, read in the build's
+        return type(self), (self.diagnostics,)

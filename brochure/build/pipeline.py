@@ -26,10 +26,10 @@ from functools import partial
 from pathlib import Path
 
 from ..diagnostics import WARNING, Diagnostic
-from ..errors import ContentError, EditionTimeout
+from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset
+from ..typeset import finish, pdf as typeset, pictures
 from . import cache
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
@@ -45,6 +45,7 @@ class EditionResult:
     notes: list = field(default_factory=list)      # things the build did that the user should know
     headings: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)    # stage -> seconds
+    pictures: list = field(default_factory=list)   # warnings about its pictures (Diagnostics)
     cached: bool = False
 
 
@@ -88,7 +89,19 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
             results[result.edition.id] = result
             if store:
                 store.put(key, result)
-    return [results[e.id] for e in editions]
+    return _picture_warnings([results[e.id] for e in editions])
+
+
+def _picture_warnings(results) -> list:
+    """Each picture's warning once (a picture is measured in every layout), with the first
+    edition that has one."""
+    seen = set()
+    for result in results:
+        for warning in result.pictures:
+            if (warning.file, warning.line) not in seen and warning not in result.warnings:
+                seen.add((warning.file, warning.line))
+                result.warnings.append(warning)
+    return results
 
 
 def _layout_groups(editions) -> list:
@@ -280,15 +293,20 @@ def run_jobs(jobs) -> list:
         job.edition.variant, job.html,
         multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
         finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
-                                                        job.titles))
+                                                        job.titles),
+        ppi=pictures.ppi_for(job.edition))
         for job in jobs]
     fillers = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk)
+    blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
+    if blurred:
+        raise ContentErrors(blurred)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
+        result.pictures = oversized
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
                                                   - typeset_result.finishing

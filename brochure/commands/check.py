@@ -73,9 +73,9 @@ def layout_lint(pub) -> list:
     """Typeset each language once and report page budgets, overflow, stranded headings..."""
     from ..content.editions import select
     from ..render import html as render
-    from ..typeset import lint, pdf as typeset
+    from ..typeset import lint, pdf as typeset, pictures
 
-    found = []
+    found, pictured = [], set()      # a picture is named once, by the first edition
     env = render.environment()
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         lang = edition.languages[0]
@@ -92,6 +92,9 @@ def layout_lint(pub) -> list:
                   else lint.lint(document, sections, lang))
         found += [Diagnostic(edition.pdf, f.number, INFO, f.summary())
                   for f in lint.page_figures(document)]
+        blurred, oversized = pictures.problems(pictures.placements(document), edition.size)
+        found += [d for d in blurred + oversized if (d.file, d.line) not in pictured]
+        pictured |= {(d.file, d.line) for d in blurred + oversized}
     return found
 
 

@@ -125,7 +125,7 @@ def _logos(root, pub_rec) -> list:
         if unusable:
             rec.fail("file", f'logo "{name}" cannot be used: {unusable}')
         logos.append({"src": "content/" + quote(path.relative_to(root.resolve()).as_posix()),
-                      "alt": rec.text("alt")})
+                      "alt": rec.text("alt"), "source": f"{pub_rec.file}:{rec.line('file')}"})
     return logos
 
 

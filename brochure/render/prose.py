@@ -326,6 +326,7 @@ class _Page:
                                f'screen readers read it to people who cannot see the picture')
         if image.attrs.get("title"):
             image.attrs["title"] = self._smarten([(str(image.attrs["title"]), False)])[0]
+        image.meta["source"] = f"{self.file}:{self._line(line)}"     # a picture's is measured
 
     def _inline_attr_lists(self, children) -> list[Token]:
         """`[x](url){: ... }`, `*x*{: ... }`: attributes of the element just closed."""
@@ -394,6 +395,8 @@ def _figure(image: Token) -> str:
     size = next((c for c in classes if c in PICTURE_SIZES), "full")
     others = " ".join(c for c in classes if c not in PICTURE_SIZES)
     caption = image.attrs.pop("title", None)
+    if "source" in image.meta:          # where it is written: typeset/pictures.py measures it
+        image.attrs["data-source"] = image.meta["source"]
     img = MD.renderer.renderInline([image], MD.options, {})
     figcaption = f"<figcaption>{escapeHtml(str(caption))}</figcaption>" if caption else ""
     return f'<figure class="picture {size}{" " + others if others else ""}">{img}{figcaption}</figure>'

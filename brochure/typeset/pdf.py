@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, tagging
+from . import adapters, finish, pictures, tagging
 from .fetch import BASE_URL, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
@@ -27,6 +27,7 @@ class Output:
     identifier: str              # what the document ID is derived from
     multiple: int = 1            # the page count is made a multiple of it with filler pages
     finisher: object = None      # finisher(anchor pages) -> a WeasyPrint finisher, or None
+    ppi: int | None = None       # the highest resolution of its raster pictures (pictures.py)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Result:
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
     padding: int = 0                               # blank pages added to reach the multiple
+    pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
 
@@ -75,16 +77,21 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
     logger.addHandler(collect)
     fetcher = fetcher_class_()
     font_config = adapters.font_configuration()
+    images = {}          # WeasyPrint's image cache: each image of the layout, loaded once
 
     def lay_out(source):
         document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
-                                   ).render(font_config=font_config)
+                                   ).render(font_config=font_config, cache=images)
         _refuse_failed_fetches(fetcher, collect)
         return document
 
     try:
         document = lay_out(html)
-        results = [_write(document, output, lay_out, fillers, cmyk) for output in outputs]
+        placed = pictures.placements(document)
+        results = []
+        for output in outputs:
+            with adapters.image_resolution(images, output.ppi):
+                results.append(_write(document, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
@@ -92,6 +99,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
         logger.removeHandler(collect)
     for result in results:
         result.warnings = list(collect.messages)
+        result.pictures = placed
     return results
 
 
