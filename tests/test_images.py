@@ -116,3 +116,12 @@ def test_the_fetcher_checks_the_images_it_serves(picture):
     with pytest.raises(typeset.TypesetError) as info:
         typeset.typeset(html, "pdf/ua-1", "test")
     assert "the image cannot be used" in str(info.value)
+
+
+def test_a_truncated_picture_is_refused_after_weasyprint_is_imported():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported (the build imports it before
+    the last editions are rendered): the check must not become lenient."""
+    import weasyprint  # noqa: F401
+
+    truncated = png(64, 64)[:-30]
+    assert "cannot be decoded" in images.data_problem(truncated)

@@ -57,6 +57,17 @@ def data_problem(data: bytes, media: str | None = None, budget=None, depth: int 
 
 
 def _raster_problem(data: bytes, budget: list) -> str | None:
+    from PIL import Image, ImageFile
+
+    # WeasyPrint, once imported, lets Pillow load truncated images: not here
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _decoded_problem(data, budget)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _decoded_problem(data: bytes, budget: list) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:

@@ -149,26 +149,20 @@ def checked_string(value: str, display: str, line: int, block: bool = False) -> 
     if "\n" in value.rstrip("\n") and not block:
         raise ContentError(display, line, "the text holds a line break (\\n); write a value "
                                           "of one line, or a block (key: |) for several lines")
-    _check_words(value, display, line)
+    check_words(value, display, line)
     return value
 
 
-def _check_words(text: str, display: str, line: int, first_column: int = 1) -> None:
-    """Refuse a word (a run without spaces) longer than MAX_WORD; a URL may be longer."""
+def check_words(text: str, display: str, line: int) -> None:
+    """Refuse a word (a run without spaces) longer than MAX_WORD in a text that starts at
+    `line`; a URL may be longer (the typography pass gives it break opportunities)."""
     for long in WORD.finditer(text):
         word = long.group()
         if URL_LIKE.match(word):
             continue
-        where = line + text.count("\n", 0, long.start())
-        column = long.start() - text.rfind("\n", 0, long.start()) - 1 + first_column
-        raise ContentError(display, where, f'the word "{word[:20]}…" (column {column}) is '
-                                           f"{len(word):,} characters long; a word may have at "
-                                           f"most {MAX_WORD}: put spaces in it or shorten it")
-
-
-def check_words(text: str, display: str, line: int) -> None:
-    """Refuse an overlong word in a text that starts at `line` (Markdown prose)."""
-    _check_words(text, display, line)
+        raise ContentError(display, line + text.count("\n", 0, long.start()),
+                           f'the word "{word[:20]}…" is {len(word):,} characters long; a word '
+                           f"may have at most {MAX_WORD}: put spaces in it or shorten it")
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
