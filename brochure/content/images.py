@@ -57,7 +57,7 @@ def data_problem(data: bytes, media: str | None = None, budget=None, depth: int 
 
 
 def _raster_problem(data: bytes, budget: list) -> str | None:
-    from PIL import Image, ImageFile
+    from PIL import ImageFile
 
     # WeasyPrint, once imported, lets Pillow load truncated images: not here
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
