@@ -24,6 +24,7 @@ $(NODE_STAMP): tests/web/package.json tests/web/package-lock.json
 test: $(STAMP) $(NODE_STAMP)
 	bash tools/system-deps.sh --test
 	.venv/bin/ruff check brochure tests bench tools
+	.venv/bin/mypy
 	$(PY) -m pytest -q
 
 check: $(STAMP)

@@ -53,6 +53,11 @@ class OutputError(BrochureError):
     nothing_written = False
 
 
+class OutputRefused(BrochureError):
+    """The output folder may not be used (/, the home or content folder, files this tool did
+    not write, another build at work in it); nothing was read or written."""
+
+
 class ContentErrors(BrochureError):
     """Several content errors found at once (each a Diagnostic)."""
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
 
 # A human-readable text in several languages: {"pl": "...", "en": "..."}.
-Text = dict
+Text = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,10 @@ class Network:
     name: Text
     short: Text
     colour: str            # "#rrggbb"
-    cmyk: tuple            # (c, m, y, k) in percent
+    cmyk: tuple[float, float, float, float]   # (c, m, y, k) in percent
     shape: str             # circle | square | triangle | diamond
     cities_expected: int
-    source: Source = None
+    source: Source | None = None
 
 
 @dataclass
@@ -50,14 +53,20 @@ class City:
     mid: Text | None = None    # None: the MID topic is not known (printed as such)
     lat: float | None = None
     lon: float | None = None
-    source: Source = None      # file and line, for messages
+    source: Source | None = None   # file and line, for messages
     status: str = "member"     # member | candidate (inferred only: never printed)
     evidence: Evidence | None = None
 
+    def lonlat(self) -> tuple[float, float]:
+        """(lon, lat) of a city on the map (maplayout.shown_cities keeps only those)."""
+        if self.lon is None or self.lat is None:
+            raise ValueError(f'city "{self.name}" has no coordinates: it is not on the map')
+        return self.lon, self.lat
+
 
 UNKNOWN = "unknown"
-PRINT_DEFAULTS = {"bleed_mm": 3, "crop_marks": False,
-                  "icc": "styles/icc/coated-fogra39-argyll.icc"}
+PRINT_DEFAULTS: dict[str, Any] = {"bleed_mm": 3, "crop_marks": False,
+                                  "icc": "styles/icc/coated-fogra39-argyll.icc"}
 
 
 @dataclass
@@ -70,7 +79,7 @@ class Event:
     place: Text | None = None
     number: int | None = None
     note: str | None = None
-    source: Source = None
+    source: Source | None = None
 
 
 @dataclass
@@ -79,23 +88,23 @@ class Figure:
     label: Text
     note: Text | None = None
     group: str = "main"        # which [[key-figures GROUP]] shows it
-    source: Source = None
+    source: Source | None = None
 
 
 @dataclass
 class Stage:
     name: Text
-    steps: list
+    steps: list[Text]
 
 
 @dataclass
 class Section:
     file: str                  # e.g. "03-siec-cyfrowa"
     pages: int | None          # page budget
-    bodies: dict               # lang -> Markdown text (without front matter)
-    meta: dict                 # lang -> front matter dict
-    body_lines: dict           # lang -> line number of the first body line in its file
-    source: Source = None
+    bodies: dict[str, str]     # lang -> Markdown text (without front matter)
+    meta: dict[str, dict[str, Any]]   # lang -> front matter dict
+    body_lines: dict[str, int]   # lang -> line number of the first body line in its file
+    source: Source | None = None
 
     def title(self, lang: str) -> str:
         return self.meta[lang]["title"]
@@ -121,20 +130,20 @@ class Publication:
     partner: Text
     keywords: Text
     date: dt.date
-    languages: list
-    sections: list
-    networks: list
-    cities: list
-    events: list
-    figures: list
-    ppp_stages: list
-    nbs_benefits: list
-    print_options: dict = field(default_factory=lambda: dict(PRINT_DEFAULTS))
-    imprint: dict = field(default_factory=dict)    # web, isbn, copyright {lang}, disclaimer {lang}
-    logos: list = field(default_factory=list)      # [{"src": file URL, "alt": {lang: text}}]
+    languages: list[str]
+    sections: list[Section]
+    networks: list[Network]
+    cities: list[City]
+    events: list[Event]
+    figures: list[Figure]
+    ppp_stages: list[Stage]
+    nbs_benefits: list[Text]
+    print_options: dict[str, Any] = field(default_factory=lambda: dict(PRINT_DEFAULTS))
+    imprint: dict[str, Any] = field(default_factory=dict)   # web, isbn, copyright {lang}, disclaimer {lang}
+    logos: list[dict[str, Any]] = field(default_factory=list)   # [{"src": file URL, "alt": {lang: text}}]
     root: str = "content"
-    warnings: list = field(default_factory=list)
-    candidates: list = field(default_factory=list)   # cities with status candidate
+    warnings: list[Diagnostic] = field(default_factory=list)
+    candidates: list[City] = field(default_factory=list)   # cities with status candidate
     labels: dict = field(default_factory=dict)       # lang -> labels.Labels (labels.yaml)
     name: str = "publication"                       # the stem of the output file names
     editions: tuple = ()                            # editions.Edition, in build order
@@ -142,7 +151,7 @@ class Publication:
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)
 
-    def cities_of(self, network_id: str) -> list:
+    def cities_of(self, network_id: str) -> list[City]:
         return [c for c in self.cities if c.network == network_id]
 
     def text_file(self, section: Section, lang: str) -> str:
@@ -150,6 +159,6 @@ class Publication:
         return text_file(self.root, lang, section.file)
 
 
-def text_file(root, lang: str, name: str) -> str:
+def text_file(root: str | Path, lang: str, name: str) -> str:
     """`<content folder>/<lang>/<name>.md`: the one home of that path, for messages."""
     return f"{Path(root).name}/{lang}/{name}.md"

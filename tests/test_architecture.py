@@ -1,5 +1,6 @@
-"""The package's imports follow the flow of data: content -> render -> typeset -> press -> build
--> commands, each layer importing only itself and the layers before it, with no import cycle."""
+"""The package's imports follow the flow of data: content -> render -> (translate) -> typeset ->
+press -> build -> commands, each layer importing only itself and the layers before it, with no
+import cycle."""
 import ast
 from pathlib import Path
 
@@ -7,7 +8,8 @@ from conftest import PROJECT
 
 PACKAGE = PROJECT / "brochure"
 # lowest first; the top-level modules (errors, diagnostics, model...) are the foundation
-LAYERS = ["", "content", "render", "typeset", "press", "build", "commands"]
+# translate/ reads the texts with render's Markdown front end; check, the build and the commands use it
+LAYERS = ["", "content", "render", "translate", "typeset", "press", "build", "commands"]
 
 
 def module_name(path: Path) -> str:

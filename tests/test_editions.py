@@ -48,19 +48,22 @@ def test_a_listed_edition_is_built_alone_under_its_own_name(tree, tmp_path):
 @pytest.mark.parametrize("block,key,message", [
     ("editions:\n  - {id: Pl, languages: [pl]}\n", "id", "lower-case"),
     ("editions:\n  - {id: de, languages: [de]}\n", "languages", "some of the publication's"),
-    ("editions:\n  - {id: a, pdf: x.pdf}\n  - {id: b, pdf: x.pdf}\n", "editions", "two editions"),
+    ("editions:\n  - {id: a, pdf: x.pdf}\n  - {id: b, pdf: x.pdf}\n", "id: b", "edition a writes too"),
+    ("editions:\n  - {id: a}\n  - {id: b, html: html/pim-a.html}\n", "id: b", "edition a writes too"),
+    ("editions:\n  - {id: a}\n  - {id: a, pdf: y.pdf}\n", "pdf: y", "used twice"),
+    ("editions:\n  - {id: a, html: web/index.html}\n", "html", "web edition's folder"),
     ("editions:\n  - {id: a, pdf: ../x.pdf}\n", "pdf", "ending in .pdf"),
     ("editions:\n  - {id: a, languages: [pl, en], print: true}\n", "print", "one language"),
     ("editions:\n  - {id: a, colour: red}\n", "colour", "unknown key"),
 ])
 def test_a_wrong_edition_is_named_at_its_line(tree, block, key, message):
+    """Two editions writing the same file: the error is at the second (issue 22)."""
     with_editions(tree, block)
     with pytest.raises(ContentError) as info:
         content.load(tree)
     lines = (tree / "publication.yaml").read_text(encoding="utf-8").splitlines()
-    wanted = "editions:" if key == "editions" else None
-    expected = {i for i, line in enumerate(lines, 1)
-                if (wanted and line.startswith(wanted)) or (not wanted and f"{key}:" in line)}
+    needle = key if " " in key else f"{key}:"       # "id: b": the line of that edition
+    expected = {i for i, line in enumerate(lines, 1) if needle in line}
     assert info.value.file == "content/publication.yaml" and info.value.line in expected, \
         (str(info.value), expected)
     assert message in str(info.value)

@@ -17,6 +17,7 @@ from brochure.press.impose import (  # noqa: E402
     MM, add_crop_marks, booklet_order, impose_booklet)
 
 A3_LANDSCAPE = (1190.55, 841.89)
+PAGE_POINTS = {"A4": (595.28, 841.89)}
 A4_LANDSCAPE = (841.89, 595.28)
 SHEET_SIZE = {"A3": A3_LANDSCAPE, "A4": A4_LANDSCAPE}
 PAGE_SIZE = {"A3": "A4", "A4": "A5"}     # the page size each sheet takes at 100 %
@@ -407,6 +408,25 @@ def test_booklet_of_a_screen_source_claims_neither_pdfx_nor_pdfua(tmp_path):
     assert "/OutputIntents" not in root and "/StructTreeRoot" not in root
     assert b"pdfuaid:part" not in root["/Metadata"].get_data()
     assert booklet.metadata.title == "Screen" and root["/Lang"] == "en"
+
+
+def test_pages_without_contents_are_imposed_blank(tmp_path):
+    """A page may have no /Contents (a blank page: PDF 1.7, 7.7.3.3); its half of the sheet
+    stays empty (it was an AttributeError)."""
+    writer = PdfWriter()
+    for _ in range(4):
+        writer.add_blank_page(*PAGE_POINTS["A4"])
+    source, out = tmp_path / "blank.pdf", tmp_path / "booklet.pdf"
+    writer.write(source)
+    assert all(page.get_contents() is None for page in PdfReader(source).pages)
+    impose_booklet(source, out, sheet="A3")
+    sides = PdfReader(out).pages
+    assert [box(side.mediabox)[2:] for side in sides] == [pytest.approx(A3_LANDSCAPE)] * 2
+    assert [read_side(side) for side in sides] == [(None, None)] * 2
+    qpdf_check(out)
+    with tempfile.TemporaryDirectory() as folder:
+        assert all(image.getextrema() == ((255, 255),) * 3
+                   for image in render(out, 20, Path(folder)))
 
 
 # ----------------------------------------------------- add_crop_marks

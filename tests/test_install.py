@@ -63,3 +63,29 @@ def test_new_and_build_work_outside_the_checkout(installed):
     where = subprocess.run([str(bin_ / "python"), "-c", "import brochure; print(brochure.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=60)
     assert not Path(where.stdout.strip()).is_relative_to(PROJECT)
+
+
+def test_translation_export_and_word_import_work_installed(installed, tmp_path):
+    """The exchange files (lxml, translate-toolkit) and pandoc (pypandoc-binary) come with the
+    package: installed, `brochure translation export` and `brochure import` work outside the
+    checkout."""
+    import pypandoc
+
+    bin_, work, _ = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{bin_}{os.pathsep}{env.get('PATH', '')}"
+
+    def brochure(*args):
+        return subprocess.run(["brochure", *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=120)
+    assert brochure("new", "przeklad").returncode == 0
+    export = brochure("translation", "export", "--all", "--content", "przeklad", "-o", "en.xlf")
+    assert export.returncode == 0, export.stdout + export.stderr
+    assert 'srcLang="pl" trgLang="en"' in (work / "en.xlf").read_text(encoding="utf-8")
+    document = tmp_path / "draft.docx"
+    pypandoc.convert_text("# Nowa sekcja\n\nPierwszy akapit.\n", "docx", format="markdown",
+                          outputfile=str(document))
+    imported = brochure("import", str(document), "--section", "02-nowa", "--lang", "pl",
+                        "--content", "przeklad")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "Pierwszy akapit." in (work / "przeklad" / "pl" / "02-nowa.md").read_text(encoding="utf-8")

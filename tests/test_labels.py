@@ -3,6 +3,7 @@ with its file and line."""
 import ast
 from pathlib import Path
 
+import pytest
 
 from brochure import content
 from brochure.render import html as render
@@ -46,6 +47,17 @@ def test_a_plural_label_needs_its_forms(tree):
          '  cities: "{n} cities"')
     err = error_of(tree)
     assert err.line == line_of(tree, 'cities: "{n} cities"') and "plural" in str(err)
+
+
+@pytest.mark.parametrize("form", ['""', "~", "5"])
+def test_a_plural_form_must_be_a_text(tree, form):
+    """An empty or missing form is refused at its line when the content loads, not a crash
+    (internal error: AttributeError) when a count falls back to it."""
+    edit(tree, "labels.yaml", '  cities: {one: "{n} city", other: "{n} cities"}',
+         f'  cities: {{one: "{{n}} city", other: {form}}}')
+    err = error_of(tree)
+    assert (err.file, err.line) == ("content/labels.yaml", line_of(tree, f"other: {form}}}"))
+    assert 'plural form "other" of "cities" (en)' in str(err)
 
 
 def test_a_language_without_labels_is_refused(tree):

@@ -29,10 +29,11 @@ def one_error(code, lines, start):
 
 # --- reviewed ---------------------------------------------------------------------------
 
-def test_reviewed_stamps_a_translation_of_the_folder(tree, capsys):
+def test_reviewed_records_a_translation_of_the_folder(tree, capsys):
     code, _ = run(["reviewed", tree / "en" / "01-wstep.md"], capsys)
     assert code == 0
-    assert "source-hash: " in (tree / "en" / "01-wstep.md").read_text(encoding="utf-8")
+    assert (tree / "en" / ".reviewed" / "01-wstep.md.yaml").is_file() or \
+        any((tree / "en" / ".reviewed").iterdir())
 
 
 def test_reviewed_does_not_stamp_a_file_outside_the_content_folder(tree, tmp_path, capsys):
@@ -50,7 +51,7 @@ def test_reviewed_does_not_write_through_a_link(tree, tmp_path, capsys):
     (tree / "en" / "02-siec.md").unlink()
     (tree / "en" / "02-siec.md").symlink_to(secret)
     code, lines = run(["reviewed", tree / "en" / "02-siec.md"], capsys)
-    one_error(code, lines, f"{tree}/en/02-siec.md:1: error: the file is a link")
+    one_error(code, lines, "content/en/02-siec.md:1: error: the file is a link")
     assert secret.read_text(encoding="utf-8") == "---\ntitle: secret\n---\nkeep me\n"
 
 
@@ -59,7 +60,7 @@ def test_reviewed_does_not_write_through_a_link_to_the_source_text(tree, capsys)
     (tree / "en" / "02-siec.md").unlink()
     (tree / "en" / "02-siec.md").symlink_to(tree / "pl" / "02-siec.md")
     code, lines = run(["reviewed", tree / "en" / "02-siec.md"], capsys)
-    one_error(code, lines, f"{tree}/en/02-siec.md:1: error: the file is a link")
+    one_error(code, lines, "content/en/02-siec.md:1: error: the file is a link")
     assert (tree / "pl" / "02-siec.md").read_bytes() == polish
 
 
@@ -68,42 +69,68 @@ def test_reviewed_refuses_a_language_folder_that_is_a_link(tree, capsys):
     shutil.rmtree(tree / "en")
     (tree / "en").symlink_to("pl")
     code, lines = run(["reviewed", tree / "en" / "01-wstep.md"], capsys)
-    one_error(code, lines, f"{tree}/en/01-wstep.md:1: error: the folder en/ or the file is a link")
+    one_error(code, lines, "content/en/01-wstep.md:1: error: the folder en/ or the file is a "
+                           "link")
     assert (tree / "pl" / "01-wstep.md").read_bytes() == polish
 
 
 def test_reviewed_refuses_to_stamp_a_source_text_against_itself(tree, capsys):
     polish = (tree / "pl" / "01-wstep.md").read_bytes()
     code, lines = run(["reviewed", tree / "pl" / "01-wstep.md"], capsys)
-    line = one_error(code, lines, f"{tree}/pl/01-wstep.md:1: error: this is a text of the source "
-                                  f"language (pl)")
+    line = one_error(code, lines, "content/pl/01-wstep.md:1: error: this is a text of the source "
+                                  "language (pl)")
     assert "content/en/01-wstep.md" in line
     assert (tree / "pl" / "01-wstep.md").read_bytes() == polish
 
 
 def test_reviewed_on_a_read_only_file_is_a_clear_error(tree, capsys):
+    """A translation with the older source-hash: line (reviewed rewrites it without)."""
     english = tree / "en" / "01-wstep.md"
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        "layout: summary", "layout: summary\nsource-hash: 0123456789"), encoding="utf-8")
     before = english.read_bytes()
     english.chmod(0o444)
     code, lines = run(["reviewed", english], capsys)
-    one_error(code, lines, f"{english}:1: error: the file is read-only; make it writable")
+    one_error(code, lines, "content/en/01-wstep.md:1: error: the file is read-only; make it "
+                           "writable")
     assert english.read_bytes() == before
+
+
+def test_reviewed_with_a_read_only_record_is_a_clear_error(tree, capsys):
+    english = tree / "en" / "01-wstep.md"
+    assert run(["reviewed", english], capsys)[0] == 0
+    record = tree / "en" / ".reviewed" / "01-wstep.md.yaml"
+    before = record.read_bytes()
+    record.chmod(0o444)
+    edit(tree, "pl/01-wstep.md", "Projekt trwał", "Projekt PIM trwał")     # a new record
+    code, lines = run(["reviewed", english], capsys)
+    one_error(code, lines, "content/en/.reviewed/01-wstep.md.yaml:1: error: the file is "
+                           "read-only")
+    assert record.read_bytes() == before
 
 
 def test_reviewed_that_cannot_write_is_a_clear_error_and_changes_nothing(tree, capsys,
                                                                          monkeypatch):
     """A folder the user may not write (simulated: the tests may run as root)."""
-    english = tree / "en" / "01-wstep.md"
-    before = english.read_bytes()
-
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(os, "replace", refuse)
     monkeypatch.setattr(os, "rename", refuse)
-    code, lines = run(["reviewed", english], capsys)
-    one_error(code, lines, f"{english}:1: error: cannot write the file (Permission denied)")
-    assert english.read_bytes() == before
-    assert sorted(p.name for p in english.parent.iterdir()) == ["01-wstep.md", "02-siec.md"]
+    code, lines = run(["reviewed", tree / "en" / "01-wstep.md"], capsys)
+    one_error(code, lines, "content/en/.reviewed/01-wstep.md.yaml:1: error: cannot write the "
+                           "file (Permission denied)")
+    assert not (tree / "en" / ".reviewed" / "01-wstep.md.yaml").exists()
+    assert [p.name for p in (tree / "en" / ".reviewed").iterdir()] == []     # nothing staged
+
+
+def test_reviewed_does_not_write_a_record_through_a_link(tree, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tree / "en" / ".reviewed").symlink_to(elsewhere)
+    code, lines = run(["reviewed", tree / "en" / "01-wstep.md"], capsys)
+    one_error(code, lines, "content/en/.reviewed/01-wstep.md.yaml:1: error: "
+                           "content/en/.reviewed is a link")
+    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
@@ -113,7 +140,8 @@ def test_reviewed_in_a_folder_without_write_permission(tree, capsys):
         code, lines = run(["reviewed", tree / "en" / "01-wstep.md"], capsys)
     finally:
         (tree / "en").chmod(0o755)
-    one_error(code, lines, f"{tree}/en/01-wstep.md:1: error: cannot write the file")
+    one_error(code, lines, "content/en/.reviewed/01-wstep.md.yaml:1: error: cannot write the "
+                           "file")
 
 
 # --- the data files ---------------------------------------------------------------------

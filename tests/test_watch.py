@@ -7,6 +7,7 @@ open page.
 """
 import base64
 import html
+import http.client
 import json
 import os
 import re
@@ -71,11 +72,12 @@ def edit(path: Path, old: str, new: str) -> str:
 
 
 class Server:
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, source: Path = PROJECT / "content"):
         self.content = tmp_path / "content"
-        shutil.copytree(PROJECT / "content", self.content)
+        shutil.copytree(source, self.content)
+        self.port = None
         self.output = tmp_path / "output"
-        port = free_port()
+        port = self.port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
         self.log_path = tmp_path / "watch.log"
         with self.log_path.open("w") as log:
@@ -192,6 +194,92 @@ def test_preview_follows_the_content_and_shows_errors(server):
     assert str(error.diagnostic) in log            # the terminal shows the error too
     assert "01-pim.md: preview rendered in" in log
     assert not list(server.output.rglob("*.tmp")), "an interrupted PDF build left temporary files"
+
+
+# --- issue 22: only this computer's pages, malformed requests, many at once ------------------
+
+@pytest.fixture
+def mini_server(tmp_path):
+    running = Server(tmp_path, PROJECT / "tests" / "fixtures" / "mini")
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+def status(server, path="/", host=None) -> int:
+    """The status of a GET, with the Host header given (None: the client's own)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={} if host is None else {"Host": host})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def raw_status(server, request: bytes) -> int:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = sock.makefile("rb").readline()
+    return int(answer.split()[1]) if answer else 0
+
+
+def test_only_requests_for_this_computer_are_answered(mini_server):
+    """A page of another site whose name now points at 127.0.0.1 (DNS rebinding) sends its
+    own Host: refused, whatever it asks for."""
+    port = mini_server.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert status(mini_server, "/", host) == 200, host
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}",
+                 "127.0.0.1:1", "127.0.0.1", ""):
+        for path in ("/", "/web.css", "/a4", "/pdf/pim-pl.pdf", "/styles/fonts/OFL.txt"):
+            assert status(mini_server, path, host) == 400, (host, path)
+    assert raw_status(mini_server, b"GET / HTTP/1.0\r\n\r\n") == 400        # no Host at all
+
+
+def test_a_malformed_path_is_400_and_the_preview_goes_on(mini_server):
+    for path in ("/%00", "/styles/%00x.css", "/pdf/%00", "/%ff", "/en/%0a", "/%c3%28",
+                 "/styles/..%5c..%5cbuild.py"):
+        assert status(mini_server, path) == 400, path
+    assert status(mini_server, "/") == 200
+    assert "Traceback" not in mini_server.log()
+
+
+def test_two_hundred_requests_at_once_are_all_answered(mini_server):
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    start = threading.Barrier(200)
+
+    def fetch(i):
+        start.wait()
+        try:
+            return status(mini_server, ("/", "/web.css", "/a4", "/favicon.svg")[i % 4])
+        except OSError as err:
+            return repr(err)
+
+    with ThreadPoolExecutor(200) as pool:
+        answers = list(pool.map(fetch, range(200)))
+    failed = [a for a in answers if a != 200]
+    assert failed == [], f"{len(failed)} of 200 failed: {failed[:5]}"
+
+
+def test_watch_refuses_an_output_folder_inside_the_content(tmp_path):
+    """Its builds would change the folder it watches, and rebuild forever."""
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "mini", content)
+    try:
+        done = subprocess.run([sys.executable, "build.py", "watch", "--content", str(content),
+                               "--output", str(content / "output"), "--port", str(free_port())],
+                              cwd=PROJECT, capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("watch started with its output inside the content folder")
+    assert done.returncode == 2
+    assert f"--output {content}/output lies inside the content folder" in done.stderr
+    assert not (content / "output").exists()
 
 
 # --- the PDF rebuilds: one at a time, later changes queued -------------------------------------

@@ -21,16 +21,19 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from ..content.editions import Edition
 from ..diagnostics import WARNING, Diagnostic
 from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
 from ..typeset import finish, pdf as typeset, pictures
 from . import cache
+from .results import EditionResult, time_limit
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
 BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
@@ -38,23 +41,11 @@ PR_SET_PDEATHSIG = 1
 
 
 @dataclass
-class EditionResult:
-    edition: object
-    files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
-    warnings: list = field(default_factory=list)
-    notes: list = field(default_factory=list)      # things the build did that the user should know
-    headings: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)    # stage -> seconds
-    pictures: list = field(default_factory=list)   # warnings about its pictures (Diagnostics)
-    cached: bool = False
-
-
-@dataclass
 class Job:
     """Everything a worker process needs to typeset and finish one edition."""
-    edition: object
+    edition: Edition
     html: str
-    fillers: dict            # padding pages count -> HTML (print editions)
+    fillers: dict[int, str]  # padding pages count -> HTML (print editions)
     crop_marks: bool
     bleed_mm: float
     content: str             # the content folder (its images may be loaded)
@@ -63,23 +54,25 @@ class Job:
     notes: str               # what the filler pages are called ("Notatki")
 
 
-def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) -> list:
+def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
+                   deadline=None) -> list:
     """The EditionResult of each edition, in order. Editions of the same languages and page
     size share their HTML and one layout (a language's screen and print editions); each such
     group is sent to a worker as soon as its HTML is rendered, the longest first, so that
-    rendering the next overlaps typesetting the first."""
-    deadline = time.monotonic() + timeout
+    rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
+    whole build must end (by default, timeout seconds from now)."""
+    deadline = deadline or time.monotonic() + timeout
     env = render.environment()
-    results, rendered = {}, {}
+    results: dict[str, EditionResult] = {}     # edition id -> its result
+    rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
     with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
         for group in groups:
             pending = []
             for edition in group:
                 key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
-                hit = store.get(key) if store else None
+                hit = _cached(store, key, edition, pub.root)
                 if hit is not None:
-                    hit.cached = True
                     progress.detail(f"[{edition.id}] unchanged: taken from the cache")
                     results[edition.id] = hit
                 else:
@@ -88,7 +81,7 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None) 
         for key, result in workers.results():
             results[result.edition.id] = result
             if store:
-                store.put(key, result)
+                store.put(key, result.plain())
     return _picture_warnings([results[e.id] for e in editions])
 
 
@@ -104,10 +97,26 @@ def _picture_warnings(results) -> list:
     return results
 
 
+def _cached(store, key, edition, content):
+    """The edition's result from the cache, if its HTML, options and every content file its
+    typesetting read (pictures) are unchanged; else None."""
+    plain = store.get(key) if store else None
+    if plain is None:
+        return None
+    try:
+        result = EditionResult.from_plain(plain)
+    except ValueError:
+        return None
+    if not cache.unchanged(result.inputs, content):
+        return None
+    result.edition, result.cached = edition, True
+    return result
+
+
 def _layout_groups(editions) -> list:
     """The editions in groups of one HTML (same languages and page size), the group with the
     most to typeset first."""
-    groups = {}
+    groups: dict[tuple[tuple[str, ...], str], list[Edition]] = {}
     for edition in editions:
         groups.setdefault((edition.languages, edition.size), []).append(edition)
     return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
@@ -116,34 +125,12 @@ def _layout_groups(editions) -> list:
 def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
     """(cache key, Job) of one edition; its HTML rendered within the time limit."""
     t = time.perf_counter()
-    with _time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
+    with time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
         job = _job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
     key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
     return key, job
-
-
-@contextlib.contextmanager
-def _time_limit(deadline, message):
-    """Raise EditionTimeout(message) in this (main) thread when the deadline passes."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise EditionTimeout(message)
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise EditionTimeout(message)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, left)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _job(pub, edition, env, rendered=None) -> Job:
@@ -174,14 +161,15 @@ def _job(pub, edition, env, rendered=None) -> Job:
 def _check_unique_ids(pub, edition, html: str) -> None:
     """An id written in a text that the layout, or another text, also uses in this edition is
     an error at the line that wrote it (sanitize.py refuses the reserved names earlier)."""
-    seen, twice = set(), set()
+    seen: set[str] = set()
+    twice: set[str] = set()
     for name, _ in sanitize.element_ids(html):
         (twice if name in seen else seen).add(name)
     if not twice:
         return
     for lang in edition.languages:
         for section in pub.sections:
-            written = []
+            written: list[tuple[str, int]] = []      # (id, line)
             prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                           section.body_lines[lang], lang, pub.root, ids=written)
             for name, line in written:
@@ -296,7 +284,7 @@ def run_jobs(jobs) -> list:
                                                         job.titles),
         ppi=pictures.ppi_for(job.edition))
         for job in jobs]
-    fillers = next((job.fillers for job in jobs if job.fillers), {})
+    fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk)
     blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
@@ -325,6 +313,7 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.warnings += [Diagnostic(edition.pdf, None, WARNING, f"WeasyPrint: {w}")
                         for w in typeset_result.warnings]
     result.headings = typeset_result.headings
+    result.inputs = typeset_result.inputs
     if typeset_result.padding:
         result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "
                             f"before the back cover: {typeset_result.pages} pages, a multiple "

@@ -1,76 +1,149 @@
 """A whole build: content -> every edition -> the output folder, in one call.
 
-An unchanged build is answered from the cache; otherwise the content is loaded and checked,
-each edition rendered, typeset and finished (pipeline.py), the web edition made, and every file
-written at once (output.py). A failure raises a BrochureError before any output changes.
+The output folder is checked and locked first (output.py). An unchanged build is answered from
+the cache; otherwise the content is loaded and checked, each edition rendered, typeset and
+finished (pipeline.py), the web edition made, all within the time limit, and the whole new set
+of files switched in at once. A failure raises a BrochureError before any output changes.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import content
 from ..content import translation
 from ..content.editions import select
-from ..diagnostics import errors
+from ..content.source import inside
+from ..diagnostics import Diagnostic, errors
 from ..errors import BrochureError, ContentErrors
 from ..render import web
 from . import cache, output
+from .results import EditionResult, time_limit
 
 
 @dataclass
 class Built:
     warnings: list                  # Diagnostics about the content
-    results: list                   # pipeline.EditionResult of each edition
-    site: list                      # (path under output/, bytes) of the web edition
+    results: list                   # EditionResult of each edition
+    site: list                      # (path under output/, bytes, None) of the web edition
+    expected: list = field(default_factory=list)  # what this publication's builds write
     written: list = field(default_factory=list)   # (path, size, pages) of every file written
     cached: bool = False            # nothing changed: taken whole from the cache
 
+    def plain(self) -> dict:
+        return {"warnings": [asdict(w) for w in self.warnings],
+                "results": [r.plain() for r in self.results],
+                "site": [list(item) for item in self.site], "expected": list(self.expected)}
+
+    @classmethod
+    def from_plain(cls, data) -> "Built":
+        """A whole build from the cache; ValueError if `data` is not one."""
+        try:
+            site = [(str(path), blob, None) for path, blob, _ in data["site"]]
+            if not all(isinstance(blob, bytes) for _, blob, _ in site):
+                raise ValueError("a web file's bytes are missing")
+            return cls([Diagnostic(**w) for w in data["warnings"]],
+                       [EditionResult.from_plain(r) for r in data["results"]], site,
+                       [str(p) for p in data["expected"]], cached=True)
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"not a cached build: {err}") from None
+
 
 def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None) -> Built:
-    store = cache.Cache(output_dir)
-    t = time.perf_counter()
-    digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or [])))
-    previous = store.get(digest)
-    progress.stage("look for an unchanged build", t)
-    if previous is None:
-        warnings, results, site = _build(content_dir, progress, store, langs, timeout, jobs)
-        store.put(digest, (warnings, results, site))
-        built = Built(warnings, results, site)
-    else:
-        built = Built(*previous, cached=True)
-    t = time.perf_counter()
-    files = [f for r in built.results for f in r.files] + built.site + web.fonts()
-    built.written = output.write_all(Path(output_dir), files, store.entries())
-    store.committed()
-    progress.stage("write output (atomic)", t)
+    deadline = time.monotonic() + timeout
+    publication_file(content_dir)         # the content folder first: is it a publication?
+    with output.Folder(output_dir, content_dir) as folder:
+        store = _cache(folder, content_dir, progress)
+        with time_limit(deadline, f"reading the content took longer than {timeout:g} s and "
+                                  f"was stopped (is a file or a data list huge?)"):
+            t = time.perf_counter()
+            digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or [])))
+            built = _previous(store, digest)
+            progress.stage("look for an unchanged build", t)
+        if built is None:
+            built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
+            store.put(digest, built.plain())
+        t = time.perf_counter()
+        folder.expect(built.expected)
+        files = [f for r in built.results for f in r.files] + built.site + web.fonts()
+        keep = store.kept(folder.owned)
+        if langs:     # the other languages' files stay as they are
+            keep += [rel for rel in folder.owned if not rel.startswith(f"{cache.FOLDER}/")]
+        built.written = folder.publish(files, store.entries(), keep, set(built.expected))
+        progress.stage("write output (all at once)", t)
     return built
 
 
-def _build(content_dir, progress, store, langs, timeout, jobs):
-    """(content warnings, edition results, web files) of a build that the cache did not know."""
+def publication_file(content_dir) -> Path:
+    """The content folder's publication.yaml; a ContentError if it has none."""
+    root = Path(content_dir)
+    return inside(root, root / "publication.yaml", f"{root.name}/publication.yaml")
+
+
+def _cache(folder, content_dir, progress) -> cache.Cache:
+    """The cache of this output folder, or an empty one (said once) when its entries could not
+    be trusted: no private key, or the installed versions unknown."""
+    try:
+        if not cache.versions_known():
+            raise cache.KeyUnusable(f"the installed versions cannot be read (the distribution "
+                                    f"{cache.DISTRIBUTION} is not installed)")
+        key = cache.signing_key(folder.path, content_dir)
+    except cache.KeyUnusable as err:
+        progress.info(f"the cache is off: {err}; every edition is typeset")
+        key = None
+    return cache.Cache(folder.path, key)
+
+
+def _previous(store, digest):
+    plain = store.get(digest)
+    if plain is None:
+        return None
+    try:
+        return Built.from_plain(plain)
+    except ValueError:
+        return None
+
+
+def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder) -> Built:
+    """A build that the cache did not know (folder: the output folder, checked against what
+    the publication writes before anything is typeset)."""
+    from ..translate import staleness
     from . import pipeline
 
     t = time.perf_counter()
-    pub = content.load(content_dir)
-    findings = translation.problems(pub)
+    with time_limit(deadline, f"loading and checking the content took longer than "
+                              f"{timeout:g} s and was stopped (is a data list huge?)"):
+        pub = content.load(content_dir)
+        findings = translation.problems(pub) + staleness.problems(pub)
     progress.stage("load and validate content", t)
+    folder.expect(_expected(pub))
     if errors(findings):
         raise ContentErrors(errors(findings))
     editions = select(pub.editions, langs)
     if not editions:
         raise BrochureError(f"the publication has no edition in {', '.join(langs)} (its "
                             f"languages: {', '.join(pub.languages)})")
-    results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout, jobs=jobs)
+    results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout, jobs=jobs,
+                                      deadline=deadline)
     over = _budget_errors(pub, results)
     if over:
         raise ContentErrors(over)
     t = time.perf_counter()
-    site = web.site(pub, [f for r in results for f in r.files],
-                    languages={lang for e in editions for lang in e.languages})
+    with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
+                              f"was stopped"):
+        site = web.site(pub, [f for r in results for f in r.files],
+                        languages={lang for e in editions for lang in e.languages})
     progress.stage("web edition (output/web)", t)
-    return pub.warnings + findings, results, site
+    return Built(pub.warnings + findings, results, site, _expected(pub))
+
+
+def _expected(pub) -> list:
+    """Every path a build of this publication writes, in any language (an output folder
+    without a manifest is taken over only if it holds nothing else); "web/" stands for the
+    whole web edition."""
+    paths = [path for e in pub.editions for path in (e.pdf, e.html, e.booklet) if path]
+    return sorted(paths) + [f"{web.FOLDER}/"]
 
 
 def _budget_errors(pub, results) -> list:

@@ -28,6 +28,7 @@ from ..diagnostics import ERROR, INFO, WARNING, Diagnostic, count
 from ..errors import EXIT_INPUT, ContentError, TypesetError
 from ..languages import get as get_language
 from ..render import prose, typography
+from ..translate import staleness
 
 WORDLIST = "wordlist.txt"
 SUGGESTIONS = 3           # hunspell suggestions shown per unknown word
@@ -60,7 +61,8 @@ def check(root: Path, layout=False) -> list:
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
     except ContentError as err:
         return [err.diagnostic]
-    findings = (markup_lint(pub) + translation.problems(pub) + missing_data(pub)
+    findings = (markup_lint(pub) + translation.problems(pub) + staleness.problems(pub)
+                + missing_data(pub)
                 + spelling(texts, read_wordlist(root / WORDLIST, root) + place_names(pub),
                            pub.languages)
                 + typography_lint(texts) + quote_lint(pub, texts) + pasted_lint(root, pub))
@@ -130,7 +132,7 @@ def quote_lint(pub, texts) -> list:
 
 
 def _unclear_quote(file, line, quote, where, lang) -> Diagnostic:
-    opening, closing = get_language(lang).quotes
+    opening, closing = get_language(lang).quotes[0], get_language(lang).quotes[1]
     return Diagnostic(file, line, WARNING, f"the quote {quote} ({where}) is not a {lang} quote "
                                            f"and its place does not say whether it opens or "
                                            f"closes; write {opening}…{closing} or a straight \"")
@@ -147,7 +149,7 @@ def pasted_lint(root: Path, pub) -> list:
         if not path.is_file():
             continue
         display = source.display_path(root, path)
-        per_line = {}
+        per_line: dict[int, list[str]] = {}
         for line, column, what in source.pasted_characters(
                 source.decoded_text(path, display, root)):
             per_line.setdefault(line, []).append(f"{what} at column {column}")
@@ -173,7 +175,7 @@ def paragraphs(file, lang, body, first_line) -> list:
             continue
         lines = prose_lines(token.children or [])
         if any(line.strip() for line in lines):
-            blocks.append(Text(file, first_line + token.map[0], lang, lines))
+            blocks.append(Text(file, first_line + prose.source_line(token), lang, lines))
     return blocks
 
 
@@ -306,7 +308,8 @@ def hunspell(dictionary, lines):
 
 def parse_pipe(output: str, count: int) -> list:
     """hunspell -a output: a banner, then per input line its results and a blank line."""
-    groups, current = [], []
+    groups: list[list[tuple[str, list[str]]]] = []
+    current: list[tuple[str, list[str]]] = []      # (misspelt word, suggestions) of one line
     for row in output.split("\n")[1:]:
         if not row:
             groups.append(current)
@@ -330,7 +333,7 @@ _NB = "[ \u00a0]"
 # After smarten(): a hyphen still between two numbers ("2021 -2023", "10- 12") ...
 _NUMBER_RANGE = re.compile(rf"(?<![\w.,\-–])\d+(?:[.,]\d+)*(?:{_NB}+-|-{_NB}+)\d+(?![\w\-])")
 # ... or between two months ("styczeń-marzec", "luty 2022-marzec 2023").
-_MONTH_RANGE = {}          # lang -> pattern, made when a language is first checked
+_MONTH_RANGE: dict[str, re.Pattern[str]] = {}   # lang -> pattern, made when a language is first checked
 
 
 def _month_range(lang: str):

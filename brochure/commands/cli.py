@@ -1,5 +1,6 @@
-"""Command line: brochure [build|check|reviewed FILE...|watch|new DIR] [options] (in a checkout,
-python build.py ...); each command owns its options (COMMAND --help)."""
+"""Command line: brochure [build|check|reviewed FILE...|watch|new DIR|translation export|import
+FILE|import FILE.docx] [options] (in a checkout, python build.py ...); each command owns its
+options (COMMAND --help)."""
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,7 @@ class Progress:
         self.error(f"nothing was written; the files in {output_dir}/ are unchanged")
 
 
-COMMANDS = ("build", "check", "reviewed", "watch", "new")
+COMMANDS = ("build", "check", "reviewed", "watch", "new", "translation", "import")
 
 
 def parse_args(argv):
@@ -100,6 +101,8 @@ def parse_args(argv):
     watch.add_argument("--port", type=port, default=8000, help="the preview port")
     new = commands.add_parser("new", parents=[shared], help="start a new publication in DIR")
     new.add_argument("files", nargs=1, metavar="DIR", help="the folder of the new publication")
+    from . import translation
+    translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
                           ("timeout", 300), ("port", 8000)):
@@ -153,14 +156,26 @@ def _command(args, progress) -> int:
             progress.nothing_written(args.output)
         return err.exit_code
     except KeyboardInterrupt:
-        progress.warn(f"interrupted; the files in {args.output}/ are unchanged")
+        progress.warn("interrupted" + _unchanged(args))
         return EXIT_INTERRUPTED
     except Exception as err:   # a bug in the builder, not in the content
         if args.verbose:
             raise
         progress.warn(f"internal error: {type(err).__name__}: {err} (run with --verbose for "
-                      f"details); the files in {args.output}/ are unchanged")
+                      f"details){_unchanged(args)}")
         return EXIT_INTERNAL
+
+
+def _unchanged(args) -> str:
+    """What a stopped build can say of its output folder: it switches in its new files at once
+    (build/output.py), so they are all in place, or none is."""
+    if args.command != "build":
+        return ""
+    from ..build import output
+
+    if output.switched(args.output):
+        return f"; the new files are in place: {args.output}/ holds this build's files"
+    return f"; the files in {args.output}/ are unchanged"
 
 
 def _run(args, progress) -> int:
@@ -176,5 +191,8 @@ def _run(args, progress) -> int:
     if args.command == "new":
         from . import new
         return new.create(args.files, progress)
+    if args.command in ("translation", "import"):
+        from . import translation
+        return translation.run(args, progress)
     from . import reviewed
     return reviewed.mark_reviewed(args.content, args.files, progress)

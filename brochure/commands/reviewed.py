@@ -1,97 +1,123 @@
 """`reviewed FILE...`: record that translated files were checked against their source text.
 
-Each FILE must be a translated text of a publication: `<folder>/<language>/<name>.md`, where
-the folder holds publication.yaml (or is --content) and the language is one of its
-translations, not the source. It is read and written through the sandbox: a regular file
-inside that folder, itself and not a link (a link would be written through, to whatever it
-points to), and writable. The stamp is written to a new file that replaces the old one at once.
+The record lists, text by text (heading, paragraph, item, cell, data text), the source text
+each translation now matches: content/<lang>/.reviewed/ (translate/records.py). The older
+file-wide `source-hash:` line of a Markdown file is dropped when its record is written.
+
+Every file named, read or written goes through the sandbox (content/source.py): a Markdown
+file must be `<folder>/<language>/<name>.md` of the publication, the language a translated
+one (not the source: it would be marked against itself), the file itself and not a link, in a
+language folder that is no link either (a link would be written through, to whatever it points
+to); records and the rewritten file are written by `write_inside` (whole, never through a link,
+never over a read-only file).
 """
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from .. import invocation
-from ..content.source import inside, read_text, split_front_matter
-from ..content.translation import HASH_LINE, languages_of, source_hash
-from ..errors import ContentError
+from ..content.source import display_path, inside, read_text, write_inside
+from ..content.translation import HASH_LINE, record_path
+from ..errors import EXIT_INPUT, ContentError
+from ..translate import records
+from ..translate.records import Entry, publication_languages
+from ..translate.segments import markdown_segments
 
 
 def mark_reviewed(content_dir, files, progress) -> int:
-    """Record the current version of the source text in each translation named. Each file's
-    original is looked for beside it (../<source language>/ of its folder, the first language
-    of that publication.yaml), whatever --content says."""
+    """Record that each translation named (Markdown of a translated language, or a YAML file
+    with {pl:, en:} texts) was checked against its source as it is now. Each file's publication
+    is the folder that holds it (or its language folder), whatever --content says."""
     if not files:
         progress.warn(f"name the translated files you have checked against the source text, "
                       f"e.g. {invocation.command()} reviewed content/en/01-pim.md")
-        return 2
-    for given in files:
-        path = Path(os.path.abspath(given))
-        root = path.parent.parent
-        if not (root / "publication.yaml").is_file():
-            root = Path(os.path.abspath(content_dir))
-        source, name = _source_language(root, path, given), path.name
-        original = root / source / name
-        shown = f"{root.name}/{source}/{name}"
-        pl_meta, pl_body, _ = split_front_matter(read_text(original, shown, root), shown)
-        text = read_text(path, given, root)
-        split_front_matter(text, given)           # the translation must be well formed
-        stamp = f"source-hash: {source_hash(pl_meta, pl_body)}"
-        head, sep, rest = text.partition("\n---")
-        if HASH_LINE.search(head):
-            head = HASH_LINE.sub(stamp, head, count=1)
+        return EXIT_INPUT
+    for path in (Path(f) for f in files):
+        root = _publication_root(path, content_dir)
+        languages = publication_languages(root)
+        if path.suffix == ".md":
+            _reviewed_markdown(root, path, languages, progress)
         else:
-            head = head + "\n" + stamp
-        _replace(path, head + sep + rest, given)
-        progress.info(f"{given}: marked as reviewed against {shown} ({stamp})")
+            _reviewed_yaml(root, path, languages, progress)
     return 0
 
 
-def _source_language(root: Path, path: Path, given: str) -> str:
-    """The source language of the publication at root, once the file is known to be one of
-    its translated texts, a file of its own inside root."""
-    languages = languages_of(root)
-    source, translated = languages[0], languages[1:]
-    folder = path.parent.name
-    where = f"{root.name}/<language>/{path.name}"
-    if path.parent.parent != root or folder not in translated or path.suffix != ".md":
-        if path.parent.parent == root and folder == source:
-            raise ContentError(given, 1, f"this is a text of the source language ({source}); "
-                                         f"reviewed records a translation against its source: "
-                                         f"name the translated file, e.g. "
-                                         f"{root.name}/{(translated or ['en'])[0]}/{path.name}")
-        raise ContentError(given, 1, f"not a translated text of {root.name}/: give a file "
-                                     f"{where} of a translated language "
-                                     f"({', '.join(translated) or 'none listed'})")
-    if path.is_symlink():
-        raise ContentError(given, 1, "the file is a link; reviewed writes only the text file "
+def _publication_root(path: Path, content_dir) -> Path:
+    """The folder of the file's publication, found where the path says (links not followed)."""
+    lexical = Path(os.path.abspath(path))
+    for folder in (lexical.parent, lexical.parent.parent):
+        if (folder / "publication.yaml").is_file():
+            return folder
+    return Path(os.path.abspath(content_dir))
+
+
+def _reviewed_markdown(root, path, languages, progress):
+    lexical = Path(os.path.abspath(path))
+    lang, source = lexical.parent.name, languages[0]
+    shown = display_path(root, lexical) if lexical.is_relative_to(root) else str(path)
+    if lexical.parent.parent != root:
+        raise ContentError(shown, 1, f"not a translated text of {root.name}/: give a file "
+                                     f"{root.name}/<language>/{lexical.name} of a translated "
+                                     f"language ({', '.join(languages[1:])})")
+    if lang == source:
+        raise ContentError(shown, 1, f"this is a text of the source language ({source}); "
+                                     f"reviewed records a translation against its source: name "
+                                     f"the translated file, e.g. "
+                                     f"{root.name}/{languages[1]}/{lexical.name}")
+    if lang not in languages[1:]:
+        raise ContentError(shown, 1, f"not a translation: its folder {lang}/ is not one of the "
+                                     f"translated languages ({', '.join(languages[1:])})")
+    if lexical.is_symlink():
+        raise ContentError(shown, 1, "the file is a link; reviewed writes only the text file "
                                      "itself: replace the link by a copy of the file")
-    real = inside(root, path, given)
-    if real != root.resolve() / folder / path.name:
-        raise ContentError(given, 1, f"the folder {folder}/ or the file is a link (to {real}); "
+    real = inside(root, lexical, shown)
+    if real != root.resolve() / lang / lexical.name:
+        raise ContentError(shown, 1, f"the folder {lang}/ or the file is a link (to {real}); "
                                      f"reviewed writes only a translation's own file")
-    return source
+    text = read_text(lexical, shown, root)
+    file = records.markdown_units(root, path.name, source, lang)
+    english = markdown_segments(text, shown)
+    if [s.kind for s in english] != [u.source.kind for u in file.units]:
+        raise ContentError(shown, 1, _structure_message(file, english, root))
+    entries = [Entry(u.id, u.source.kind, u.source.hash, u.source.source) for u in file.units]
+    dropped = HASH_LINE.sub("", text, 1) if text.startswith("---") else text
+    if dropped != text:
+        write_inside(root, lexical, dropped.encode("utf-8"), shown)
+    records.write_record(root, lang, source, path.name, entries)
+    progress.info(f"{path}: marked as reviewed against "
+                  f"{display_path(root, file.source_path)} ({len(entries)} texts, record "
+                  f"{display_path(root, record_path(root, lang, path.name))})")
 
 
-def _replace(path: Path, text: str, given: str) -> None:
-    """Write text as the file's new content: a new file (the old one's mode and owner) that
-    replaces the old one in one step; a read-only file is left alone."""
-    info = path.lstat()
-    if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP
-                                                           | stat.S_IWOTH):
-        raise ContentError(given, 1, f"the file is read-only; make it writable (chmod u+w "
-                                     f"{given}) and run reviewed again")
-    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                         stat.S_IMODE(info.st_mode))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        if os.geteuid() == 0:                       # keep the editor's ownership
-            os.chown(staged, info.st_uid, info.st_gid)
-        os.replace(staged, path)
-    except OSError as err:
-        staged.unlink(missing_ok=True)
-        raise ContentError(given, 1, f"cannot write the file ({err.strerror}); it is "
-                                     f"unchanged") from None
+def _structure_message(file, english, root) -> str:
+    polish = [u.source for u in file.units]
+    for index, (a, b) in enumerate(zip(polish, english)):
+        if a.kind != b.kind:
+            return (f"the translation does not follow the structure of "
+                    f"{display_path(root, file.source_path)}: its text {index + 1} (line "
+                    f"{b.line}) is a {b.kind}, the source's (line {a.line}) a {a.kind}; give "
+                    f"both the same headings, paragraphs, list items and boxes")
+    return (f"the translation has {len(english)} texts (headings, paragraphs, items...), "
+            f"{display_path(root, file.source_path)} has {len(polish)}; give both the same "
+            f"structure")
+
+
+def _reviewed_yaml(root, path, languages, progress):
+    lexical = Path(os.path.abspath(path))
+    name = lexical.relative_to(root).as_posix() if lexical.is_relative_to(root) else None
+    if name is not None:
+        inside(root, lexical, display_path(root, lexical))    # a file of the folder itself
+    if name not in records.yaml_sources(root):
+        source, target = languages[0], languages[1]
+        raise ContentError(str(path), 1, f"not a translated file of {root.name}/: name a "
+                                         f"Markdown file of a translation "
+                                         f"({root.name}/{target}/NN-name.md) or a YAML file "
+                                         f"with {{{source}:, {target}:}} texts "
+                                         f"({root.name}/labels.yaml, {root.name}/data/...)")
+    for lang in languages[1:]:
+        file = records.yaml_units(root, name, languages[0], lang, languages)
+        entries = [Entry(u.id, "text", u.source.hash, u.source.source)
+                   for u in file.units if u.target is not None]
+        records.write_record(root, lang, languages[0], name, entries)
+        progress.info(f"{path}: the {lang} texts marked as reviewed ({len(entries)} texts)")

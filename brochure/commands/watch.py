@@ -28,9 +28,11 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .. import content, resources, invocation
+from .. import content, filedigest, resources, invocation
+from ..build import output
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
+from ..model import Publication
 from ..render import html as render, web
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
@@ -73,6 +75,12 @@ ERROR_PAGE = """<!DOCTYPE html>
 
 class Preview:
     """The rendered pages (or the error page) and their version, shared by the threads."""
+    pages: dict[str, bytes]        # edition id -> its A4 view, rendered on the first request
+    site: dict[str, bytes]         # path -> the web edition's file, pages with the reload script
+    raw_site: dict[str, bytes]     # the same as rendered, to tell whether a refresh changed it
+    error_page: bytes | None
+    pub: Publication | None        # None until the content first loads, or after an error
+    env: jinja2.Environment | None
 
     def __init__(self, root: Path, progress, output: Path = Path("output"), languages=None):
         self.root, self.progress, self.output, self.languages = root, progress, output, languages
@@ -152,6 +160,8 @@ class Preview:
             if self.error_page or edition_id in self.pages:
                 return self.error_page or self.pages[edition_id]
             pub, env, version = self.pub, self.env, self.version
+        if pub is None:             # nothing rendered yet: routes() offers no A4 view
+            return None
         editions = {e.id: e for e in pub.editions if e.html}
         if edition_id not in editions:
             return None
@@ -182,7 +192,7 @@ def _problem(err: Exception) -> Diagnostic:
     if isinstance(err, ContentError):
         return err.diagnostic
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message)
+        return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message or str(err))
     return Diagnostic(None, None, "error", f"internal error: {type(err).__name__}: {err}")
 
 
@@ -215,12 +225,63 @@ def _decorate(page: str, edition_id: str, pages: dict, reload: str) -> bytes:
     return page.encode("utf-8")
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_host(header, port: int) -> bool:
+    """Whether a request's Host names this computer's own preview: 127.0.0.1, localhost or
+    [::1], with the port. A page of another site that renamed itself to 127.0.0.1 (DNS
+    rebinding) still sends its own name, and is refused."""
+    return header is not None and header.strip().lower() in {f"{name}:{port}" for name in LOOPBACK}
+
+
+def request_path(target: str):
+    """The decoded path of a request target, or None when it is malformed: not a path from /,
+    not UTF-8 once decoded, or holding a control character (%00, a line break)."""
+    try:
+        raw = urlsplit(target).path
+        path = unquote(raw, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in path) \
+            or "\\" in path:
+        return None
+    return path
+
+
+class Server(ThreadingHTTPServer):
+    """A thread per request, a queue long enough for a page's burst of requests, and no
+    traceback on the terminal when a browser drops a connection."""
+    daemon_threads = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        kind = sys.exc_info()[0]
+        if kind is not None and not issubclass(kind, (ConnectionError, TimeoutError)):
+            print(f"preview: a request failed ({kind.__name__})", file=sys.stderr, flush=True)
+
+
 def _handler(preview: Preview):
     styles = resources.styles_folder().resolve()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            path = unquote(urlsplit(self.path).path)
+            port = self.server.server_address[1]
+            if not allowed_host(self.headers.get("Host"), port):
+                return self.send(400, f"the preview answers only http://127.0.0.1:{port}/ "
+                                      f"(Host: 127.0.0.1:{port} or localhost:{port})".encode(),
+                                 "text/plain")
+            path = request_path(self.path)
+            if path is None:
+                return self.send(400, b"malformed path", "text/plain")
+            try:
+                return self.answer(path)
+            except (ConnectionError, TimeoutError):
+                raise
+            except Exception as err:     # a bug of the preview: one line, no traceback
+                self.send(500, f"internal error: {type(err).__name__}".encode(), "text/plain")
+
+        def answer(self, path):
             if path == "/events":
                 return self.events()
             if path == "/preview.css":
@@ -248,6 +309,8 @@ def _handler(preview: Preview):
         def static(self, target: Path, root: Path):
             if not target.is_relative_to(root) or not target.is_file():
                 return self.send(404, b"not found", "text/plain")
+            if filedigest.size_problem(target.stat()):
+                return self.send(404, b"not served: too big", "text/plain")
             stat = target.stat()
             tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
             if self.headers.get("If-None-Match") == tag:
@@ -362,10 +425,11 @@ def serve(args, progress) -> int:
     if not root.is_dir():
         progress.warn(f"{args.content}: no such folder; give the content folder with --content")
         return 2
+    output.Folder(args.output, root)    # never / or the content folder: its builds go there
     preview = Preview(root, progress, Path(args.output), args.lang)
     preview.refresh()
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(preview))
+        server = Server(("127.0.0.1", args.port), _handler(preview))
     except OSError as err:
         progress.warn(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror}; "
                       f"choose another port with --port N")

@@ -16,13 +16,14 @@ from .schema import Record
 
 SIZES = ("A4", "A5")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WEB_FOLDER = "web"       # the web edition's folder under output/ (render/web.py)
 PATH = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
 class Edition:
     id: str                      # e.g. "pl", "pl-en", "pl-print"
-    languages: tuple             # languages in volume order
+    languages: tuple[str, ...]   # languages in volume order
     pdf: str                     # output path under output/
     html: str | None = None      # HTML preview path under output/, if any
     print: bool = False          # press-ready: CMYK, bleed, PDF/X-4
@@ -73,8 +74,11 @@ def from_data(rec, name: str, languages) -> tuple:
     if not isinstance(items, list) or not items:
         rec.fail("editions", "editions must be a list of editions (or left out for the "
                              "standard set); see docs/content-model.md")
-    out = [_edition(item, rec, name, languages) for item in items]
-    _check_unique(out, rec)
+    out: list[Edition] = []
+    for item in items:
+        edition = _edition(item, rec, name, languages)
+        _check_unique(edition, out, Record(item, rec.file, "an edition", languages))
+        out.append(edition)
     return tuple(out)
 
 
@@ -104,16 +108,21 @@ def _edition(item, rec, name, languages) -> Edition:
     return Edition(ident, langs, pdf, html, printed, booklets, size)
 
 
-def _check_unique(editions, rec) -> None:
-    seen = {}
-    for e in editions:
-        for key in (("id", e.id), ("file", e.pdf), ("file", e.html), ("file", e.booklet)):
-            if key[1] is None:
-                continue
-            if key in seen:
-                rec.fail("editions", f'"{key[1]}" is used by two editions ({seen[key]} and '
-                                     f"{e.id}); give each edition its own id and files")
-            seen[key] = e.id
+def _check_unique(edition, earlier, e) -> None:
+    """An edition whose id or file an earlier edition has, or whose file lies in the web
+    edition's folder, is an error at its own line (the key that names the file, if given)."""
+    for other in earlier:
+        if other.id == edition.id:
+            e.fail("id", f'edition id "{edition.id}" is used twice; give each edition its own')
+        for key, path in (("pdf", edition.pdf), ("html", edition.html), ("pdf", edition.booklet)):
+            if path is not None and path in (other.pdf, other.html, other.booklet):
+                e.fail(key if key in e.data else None,
+                       f'edition {edition.id} writes "{path}", which edition {other.id} '
+                       f"writes too; give each edition its own files")
+    for key, path in (("pdf", edition.pdf), ("html", edition.html)):
+        if path is not None and path.split("/")[0] == WEB_FOLDER:
+            e.fail(key, f'"{path}" lies in {WEB_FOLDER}/, the web edition\'s folder; choose '
+                        f"another folder")
 
 
 def select(editions, languages=None, edition_ids=None) -> list:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import string
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from ..errors import ContentError
 from .source import Map, load_yaml
 
 FILE = "labels.yaml"
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+MonthForm = Literal["wide", "abbreviated", "narrow"]        # as Babel (CLDR) names them
+MonthContext = Literal["stand-alone", "format"]
 
 # Every key each language must give: True for a plural label, a dict for a block of its own.
 KEYS = {
@@ -60,7 +63,7 @@ class Labels(dict):
             forms = forms[part]
         return plural(forms, self.lang, n, **values)
 
-    def month(self, number: int, form: str = "wide", context: str = "stand-alone") -> str:
+    def month(self, number: int, form: MonthForm = "wide", context: MonthContext = "stand-alone") -> str:
         """The month's name (1-12): 'styczeń'; context "format" gives 'stycznia' in Polish;
         form "abbreviated" gives 'sty'."""
         return month_names(self.lang, form, context)[number - 1]
@@ -152,11 +155,15 @@ def _check_plural(value, key, lang, file, line) -> None:
         raise ContentError(file, line, f'"{key}" ({lang}) must give its plural forms by CLDR '
                                        f"category ({', '.join(PLURAL_CATEGORIES)}), with "
                                        f'"other" or "many" among them')
+    for category, form in value.items():
+        if not isinstance(form, str) or not form.strip():
+            raise ContentError(file, value.key_lines.get(category, line),
+                               f'the plural form "{category}" of "{key}" ({lang}) must be a text, not empty')
 
 
-def plural(forms: dict, lang: str, n: int, **values) -> str:
+def plural(forms: dict[str, str], lang: str, n: int, **values) -> str:
     """The form of a plural label for the count n (its CLDR category in lang), formatted."""
-    text = forms.get(_plural_category(lang, n)) or forms.get("other") or forms.get("many")
+    text = forms.get(_plural_category(lang, n)) or forms.get("other") or forms["many"]
     return text.format(n=n, **values)
 
 
@@ -168,7 +175,7 @@ def _plural_category(lang: str, n: int) -> str:
 
 
 @lru_cache(maxsize=None)
-def month_names(lang: str, form: str = "wide", context: str = "stand-alone") -> tuple:
+def month_names(lang: str, form: MonthForm = "wide", context: MonthContext = "stand-alone") -> tuple:
     from babel.dates import get_month_names
 
     names = get_month_names(form, context, lang)

@@ -159,7 +159,8 @@ def _languages(rec: Record) -> list:
 
 def _networks(root, languages) -> list:
     data, file = load_yaml(root, "data/networks.yaml")
-    networks = []
+    networks: list[Network] = []
+    seen: set[str] = set()
     for rec in records(data, file, "network", languages):
         rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
         colour = rec.get("colour", str)
@@ -172,9 +173,11 @@ def _networks(root, languages) -> list:
         network = Network(
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
-            cities_expected=positive_count(rec, "cities_expected", most=MAX_CITIES), source=Source(file, rec.line()))
-        if network.id in (n.id for n in networks):
+            cities_expected=positive_count(rec, "cities_expected", most=MAX_CITIES),
+            source=Source(file, rec.line()))
+        if network.id in seen:
             rec.fail("id", f'network "{network.id}" is defined twice')
+        seen.add(network.id)
         if not re.fullmatch(r"[a-z][a-z0-9-]*", network.id) or network.id in ("all", UNKNOWN):
             rec.fail("id", f'network id "{network.id}" must be lower-case letters, digits and '
                            '"-", and not "all" or "unknown"')
@@ -195,7 +198,8 @@ def _cities(root, languages, ids) -> tuple:
     data, file = load_yaml(root, "data/cities.yaml")
     if data == Seq() or data is None:
         return [], []
-    cities = []
+    cities: list[City] = []
+    seen: set[str] = set()
     for rec in records(data, file, "city", languages):
         rec.only("name", "network", "mid", "lat", "lon", "status", "source")
         city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
@@ -208,11 +212,12 @@ def _cities(root, languages, ids) -> tuple:
             rec.fail("name", f"{rec.what} has a name of {len(city.name)} characters; a city's "
                              f"name (a label on the maps) has 1 to {MAX_NAME}")
         city.evidence = _evidence(rec)
-        if any(c.name == city.name for c in cities):
+        if city.name in seen:
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
+        seen.add(city.name)
         if (city.lat is None) != (city.lon is None):
             rec.fail("lat", f"{rec.what} needs both lat and lon, or neither")
-        if city.lat is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
+        if city.lat is not None and city.lon is not None and not (49 <= city.lat <= 55 and 14 <= city.lon <= 24.2):
             rec.fail("lat", f"{rec.what} lies outside Poland ({city.lat}, {city.lon}); "
                             "check lat (49–55) and lon (14–24)")
         _check_status(rec, city)
@@ -367,7 +372,8 @@ def _benefits(root, languages) -> list:
 # --- sections -----------------------------------------------------------------------------
 
 def _sections(root, pub_rec, languages) -> list:
-    sections = []
+    sections: list[Section] = []
+    seen: set[str] = set()
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
@@ -377,8 +383,9 @@ def _sections(root, pub_rec, languages) -> list:
             rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
                              f'"-" and "_" (the Markdown files are <language>/<name>.md), '
                              f'without "/", ".." or an absolute path')
-        if any(s.file == name for s in sections):
+        if name in seen:
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
+        seen.add(name)
         section = Section(file=name, pages=positive_count(rec, "pages", False, MAX_PAGES),
                           bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))

@@ -79,7 +79,8 @@ def _check_aliases(root, display) -> None:
     """Refuse a file whose aliases (*name) add more than MAX_ALIAS_NODES nodes, or refer to
     the node that holds them: nested aliases multiply ("billion laughs"), and whatever walks
     the data or quotes a value in a message would take the multiplied size."""
-    sizes, open_nodes = {}, set()
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
 
     def size(node) -> int:
         key = id(node)
@@ -195,7 +196,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 class Refused(ContentError):
     """A file the sandbox does not serve; `reason` says why: outside, link, missing,
-    unreadable or special (a folder, a device, a pipe)."""
+    unreadable, special (a folder, a device, a pipe) or read-only."""
 
     def __init__(self, file, line, message, reason="outside"):
         super().__init__(file, line, message)
@@ -229,6 +230,54 @@ def inside(root: Path, path: Path, display: str, line: int = 1) -> Path:
         raise Refused(display, line, "not a regular file (a folder, a device or a pipe); "
                                      "content files are plain text files", "special")
     return real
+
+
+def write_inside(root: Path, path: Path, data: bytes, display: str) -> None:
+    """Write data as the file at path, inside the content folder root, whole or not at all:
+    the sandbox of every file a command writes into a publication. The path and each folder
+    on its way below root must not be a link (a link would be written through, to whatever it
+    points to); missing folders are made; an existing file must be a regular file the user
+    may write (a read-only one is refused, not replaced) and keeps its mode and owner. The
+    data goes to a new file beside it that replaces the old one in one step."""
+    base, lexical = Path(os.path.abspath(root)), Path(os.path.abspath(path))
+    if not lexical.is_relative_to(base) or lexical == base:
+        raise Refused(display, 1, f"the file lies outside the content folder {base.name}/")
+    folder = base
+    for part in lexical.relative_to(base).parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise Refused(display, 1, f"{display_path(base, folder)} is a link (to "
+                                      f"{os.path.realpath(folder)}); a command writes only the "
+                                      f"folder's own files: replace the link by the file or "
+                                      f"folder itself", "link")
+    try:
+        info = lexical.lstat() if lexical.exists() else None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise Refused(display, 1, "not a regular file (a folder, a device or a pipe)",
+                          "special")
+        if info is not None and (not os.access(lexical, os.W_OK) or not info.st_mode & 0o222):
+            raise Refused(display, 1, f"the file is read-only; make it writable (chmod u+w "
+                                      f"{display}) and run the command again", "read-only")
+        lexical.parent.mkdir(parents=True, exist_ok=True)
+        _replace(lexical, data, info)
+    except OSError as err:
+        raise ContentError(display, 1, f"cannot write the file "
+                                       f"({err.strerror or err}); it is unchanged") from None
+
+
+def _replace(path: Path, data: bytes, info) -> None:
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666     # less the umask
+    handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if info is not None and os.geteuid() == 0:        # keep the editor's ownership
+            os.chown(staged, info.st_uid, info.st_gid)
+        os.replace(staged, path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
 
 
 def normalise(text: str) -> str:
@@ -329,7 +378,7 @@ def check_nesting(text: str, display: str, first_line: int = 1) -> None:
             continue
         spaces = line.expandtabs(4)
         indent = len(spaces) - len(spaces.lstrip(" "))
-        quotes = re.match(r"[ >]*", line).group().count(">")
+        quotes = line[:len(line) - len(line.lstrip(" >"))].count(">")
         deepest = brackets
         for ch in line:
             if ch == "[":

@@ -1,10 +1,11 @@
 """Translation integrity: every text of the source language (the first of publication.yaml,
 Polish here) has its translations, and none is out of date.
 
-Each translated section records the version of the source text it translates as `source-hash:`
-in its front matter. When the source text changes, the build warns that the translation is
-stale until an editor updates it and runs `brochure reviewed content/en/FILE.md` (in a
-checkout, `.venv/bin/python build.py reviewed ...`).
+Each translated text records the version of the source text it translates, per paragraph, in
+content/<lang>/.reviewed/ (written by `brochure reviewed content/en/FILE.md`, in a checkout
+`.venv/bin/python build.py reviewed ...`, and by `translation import`); brochure/translate/
+judges those texts one by one. A section without a record is judged here, per file, by the
+older `source-hash:` of its front matter, until its next `reviewed`.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ..errors import ContentError
 from ..model import text_file
 from .source import load_yaml
 
-HASH_LINE = re.compile(r"^source-hash:.*$", re.M)
+HASH_LINE = re.compile(r"^source-hash:.*\n", re.M)     # the older file-wide record
+RECORDS = ".reviewed"           # the per-text records of a language: content/en/.reviewed/
 
 
 def source_hash(meta, body: str) -> str:
@@ -45,7 +47,15 @@ def problems(pub) -> list:
     return found
 
 
+def record_path(root, lang: str, name: str) -> Path:
+    """The record of what a translated file's texts translate: en/.reviewed/01-pim.md.yaml for
+    a section, en/.reviewed/data/cities.yaml for the texts of a data file."""
+    return Path(root) / lang / RECORDS / (name + ".yaml" if name.endswith(".md") else name)
+
+
 def _stale(root, section, lang, source) -> list:
+    if record_path(root, lang, f"{section.file}.md").exists():
+        return []                   # judged per text (brochure/translate/staleness.py)
     display = text_file(root, lang, section.file)
     meta = section.meta[lang]
     expected = source_hash(section.meta[source], section.bodies[source])

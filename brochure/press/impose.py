@@ -25,7 +25,8 @@ import re
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject,
-                           FloatObject, NameObject, RectangleObject, TextStringObject)
+                           FloatObject, NameObject, PdfObject, RectangleObject, StreamObject,
+                           TextStringObject)
 
 from ..typeset import adapters
 
@@ -172,7 +173,7 @@ def _describe(writer: PdfWriter, reader: PdfReader, digest: str) -> None:
     PDF version when it is PDF/X. The XMP keeps its PDF/X identification (the booklet keeps what
     PDF/X asks: the output intent, trim and bleed boxes, no annotations) but not a PDF/UA claim
     (the booklet is not tagged), and gets a document ID of its own."""
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     info = reader.trailer.get("/Info")
     if info is not None:
         adapters.set_info(writer, info.get_object().clone(writer))   # keeps /Trapped a name
@@ -183,17 +184,23 @@ def _describe(writer: PdfWriter, reader: PdfReader, digest: str) -> None:
         if key in root:
             writer.root_object[NameObject(key)] = root[key].clone(writer)
     if "/Metadata" in root:
-        xmp = root["/Metadata"].get_object().get_data()
+        xmp = _stream(root["/Metadata"]).get_data()
         xmp = re.sub(rb'\s*pdfuaid:part(?:="\d+"|>\d+</pdfuaid:part>)', b"", xmp)
         xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{_uuid(digest)}".encode(), xmp)
         writer.xmp_metadata = xmp
-        writer.root_object["/Metadata"].get_object().update({
+        _stream(writer.root_object["/Metadata"]).update({
             NameObject("/Type"): NameObject("/Metadata"),
             NameObject("/Subtype"): NameObject("/XML")})
     intents = root.get("/OutputIntents")
     if intents:
         writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
     writer.pdf_header = "%PDF-1.6" if intents else "%PDF-1.4"
+
+
+def _stream(metadata: PdfObject) -> StreamObject:
+    if not isinstance(metadata, StreamObject):
+        raise ValueError(f"the PDF's /Metadata is a {type(metadata).__name__}, not a stream")
+    return metadata
 
 
 def _uuid(digest: str) -> str:
@@ -204,13 +211,14 @@ def _form(writer: PdfWriter, page: PageObject, trim: RectangleObject):
     """The page as a Form XObject whose bounding box is its trim box, so drawing it crops
     the bleed away. Each page is copied once, without parsing its drawing operators."""
     form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data())
+    contents = page.get_contents()          # None: a blank page (/Contents is optional)
+    form.set_data(contents.get_data() if contents is not None else b"")
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): ArrayObject([FloatObject(v) for v in
                                           (trim.left, trim.bottom, trim.right, trim.top)]),
-        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        NameObject("/Resources"): page["/Resources"].clone(writer),
     })
     return adapters.add_object(writer, form.flate_encode())
 

@@ -6,6 +6,7 @@ import copy
 import functools
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import jinja2
 from markupsafe import Markup, escape
@@ -14,7 +15,7 @@ from . import dates, prose, typography
 from .. import resources
 from ..errors import ContentError
 from ..languages import get as get_language
-from ..model import UNKNOWN
+from ..model import UNKNOWN, Event
 from .graphics import map as map_graphic, monthstrip, shapes, tokens
 
 CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
@@ -65,10 +66,15 @@ def _section_typography(value):
     return _smarten(str(value), lang)
 
 
-@functools.lru_cache(maxsize=4096)
 def _smarten(text: str, lang: str) -> str:
-    """The labels and data of the layouts recur in every edition: set each once."""
-    return typography.smarten(text, lang)
+    """The labels and data of the layouts recur in every edition: set each once (per
+    definition of the language: `watch` follows a changed one)."""
+    return _smarten_in(text, get_language(lang))
+
+
+@functools.lru_cache(maxsize=4096)
+def _smarten_in(text: str, language) -> str:
+    return typography.smarten(text, language.code)
 
 
 def render(pub, edition, env=None) -> str:
@@ -259,7 +265,7 @@ COMPONENTS = {
 
 def _months(pub, lang) -> list:
     """(month name and year, events starting in it) for every month that has an event."""
-    groups = {}
+    groups: dict[tuple[int, int], list[Event]] = {}     # (year, month) -> its events
     for event in sorted(pub.events, key=lambda e: e.start):
         groups.setdefault((event.start.year, event.start.month), []).append(event)
     return [(f"{pub.labels[lang].month(month)} {year}", events)
@@ -267,8 +273,15 @@ def _months(pub, lang) -> list:
 
 
 MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
-STRIP_MM = {"A4": 174, "A5": 108}  # the month strip: the text width
-STRIP_LOOK = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
+STRIP_MM: dict[str, float] = {"A4": 174, "A5": 108}  # the month strip: the text width
+
+
+class StripLook(TypedDict):
+    scale: float            # the markers and their pitch
+    label_pt: float         # the month names
+
+
+STRIP_LOOK: dict[str, StripLook] = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5": {"scale": 1.2, "label_pt": 7.5}}
 NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
 SIDE_MAP_MM = {"A4": 62, "A5": 48}       # [[network-map side]]: the side column (A5: beside the
                                          # MID table; narrower, Green's ten labels no longer fit)

@@ -50,9 +50,13 @@ class Components(Protocol):
     def html(self, name: str, argument: str | None) -> str: ...
 
 
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True                        # sanitize.py refuses a bad link, with its line
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"xhtmlOut": False}).enable("table").use(admon_plugin)
-    md.validateLink = lambda url: True     # sanitize.py refuses a bad link, with its line
+    md = _Markdown("commonmark", {"xhtmlOut": False}).enable("table").use(admon_plugin)
     md.core.ruler.before("inline", "attr_lists", _block_attr_lists)
     md.core.ruler.before("text_join", "unmatched_markup", _unmatched_markup)
     return md
@@ -67,7 +71,7 @@ def to_html(source: str, file: str, first_line: int, lang: str, root=None,
     them, such a line stays text); ids: a list that receives (id, line) of every element id the
     text writes."""
     page = _Page(file, first_line, lang, root, components)
-    env = {}
+    env: dict = {}
     parsed = MD.parse(source, env)
     if env.get("unmatched"):
         line, message = env["unmatched"][0]
@@ -86,7 +90,7 @@ def tokens(source: str) -> list[Token]:
 def markup_problems(source: str) -> list:
     """(line index in source, message) of every emphasis or link markup that markdown-it
     leaves as text: what the build refuses, for `check` to list all at once."""
-    env = {}
+    env: dict = {}
     MD.parse(source, env)
     return env.get("unmatched", [])
 
@@ -162,6 +166,14 @@ def _flanking(mark: str, before: str, after: str) -> tuple:
     return left, right
 
 
+def source_line(token: Token) -> int:
+    """The 0-based line of the body where a block token (or a block's inline token) starts:
+    markdown-it gives every one its lines."""
+    if token.map is None:
+        raise ValueError(f"markdown-it gave the {token.type} token no source lines")
+    return token.map[0]
+
+
 # --- attribute lists ----------------------------------------------------------------------
 
 def _block_attr_lists(state) -> None:
@@ -231,15 +243,15 @@ class _Page:
             attrs, line = token.meta.pop("attr_list")
             token.attrs.update(self._attributes(token.tag, attrs, line))
         if token.type == "admonition_open":
-            self._attributes("div", {"class": token.attrs["class"]}, token.map[0])
+            self._attributes("div", {"class": token.attrs["class"]}, source_line(token))
         elif token.type == "html_block":
-            check_words(token.content, self.file, self._line(token.map[0]))
-            open_tags = []
+            check_words(token.content, self.file, self._line(source_line(token)))
+            open_tags: list[str] = []
             token.content = (sanitize.raw_html(token.content, self.file,
-                                               self._line(token.map[0]), self.root, open_tags,
+                                               self._line(source_line(token)), self.root, open_tags,
                                                smarten=self._smarten)
                              + sanitize.close_tags(open_tags))
-            self._raw_ids(token.content, token.map[0])
+            self._raw_ids(token.content, source_line(token))
         elif token.type == "inline":
             self._check_component_lines(token)
             self._inline(token)
@@ -285,12 +297,13 @@ class _Page:
         for number, text in enumerate(token.content.split("\n")):
             found = COMPONENT_LINE.fullmatch(text)
             if found:
-                self._check_component(found, token.map[0] + number)
+                self._check_component(found, source_line(token) + number)
 
     # --- inline tokens
 
     def _inline(self, token: Token) -> None:
-        children, line, open_tags = [], token.map[0], []
+        children, line = [], source_line(token)
+        open_tags: list[str] = []
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
@@ -335,7 +348,7 @@ class _Page:
                 continue
             found = INLINE_ATTRS.match(child.content)
             target = _opening(children, i - 1) if found else None
-            if target is None:
+            if found is None or target is None:
                 continue
             target.attrs.update(self._attributes(target.tag, parse_attrs(found.group(1)),
                                                  child.meta["line"]))
@@ -397,7 +410,7 @@ def _figure(image: Token) -> str:
     caption = image.attrs.pop("title", None)
     if "source" in image.meta:          # where it is written: typeset/pictures.py measures it
         image.attrs["data-source"] = image.meta["source"]
-    img = MD.renderer.renderInline([image], MD.options, {})
+    img = MD.renderer.render([image], MD.options, {})    # as renderInline: no inline token
     figcaption = f"<figcaption>{escapeHtml(str(caption))}</figcaption>" if caption else ""
     return f'<figure class="picture {size}{" " + others if others else ""}">{img}{figcaption}</figure>'
 

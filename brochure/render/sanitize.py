@@ -63,6 +63,7 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
 from ..content import images
@@ -372,7 +373,7 @@ class _Cleaner(HTMLParser):
 
     # --- messages -----------------------------------------------------------------------
 
-    def _fail(self, message):
+    def _fail(self, message: str) -> NoReturn:
         """At the line of the tag being read (the parser counts the lines of a block)."""
         raise ContentError(self.file, self.first_line + self.getpos()[0] - 1, message)
 

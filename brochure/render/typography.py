@@ -275,17 +275,26 @@ def _general_rules(language) -> list[Rule]:
             _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD]
 
 
-def _check(lang: str) -> None:
-    """The rules of `lang` are known (a ValueError for a language nobody listed)."""
-    if lang not in RULES:
-        from ..languages import get
+_GENERAL: dict = {}    # Language -> its rules: a language listed again differently gets new ones
 
-        RULES[lang] = _general_rules(get(lang))
+
+def _rules(lang: str) -> list:
+    """The rules of `lang` as publication.yaml lists it now (a ValueError for a language
+    nobody listed). Keyed by the whole definition, not the code: `watch` reloads a changed
+    definition (other quotes) without a restart."""
+    from ..languages import get
+
+    language = get(lang)
+    if language.reference and lang in RULES:
+        return RULES[lang]
+    if language not in _GENERAL:
+        _GENERAL[language] = _general_rules(language)
+    return _GENERAL[language]
 
 
 def _run(pieces: list[_Piece], lang: str) -> None:
     """Applies the rules of `lang` to the editable pieces, in place (linear time)."""
-    for rule in RULES[lang]:
+    for rule in _rules(lang):
         if rule.scan is not None:
             _scan(pieces, rule.scan)
             continue
@@ -346,7 +355,7 @@ def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
     of Markdown's inline token) made typographically correct together, so that a rule sees
     across emphasis and links: "w *Lublinie*". Each part is (text, frozen): frozen text
     (code) is never changed, but the rules see it. Returns the parts' new texts, in order."""
-    _check(lang)
+    _rules(lang)
     groups = [[_Piece(text, True, text)] if frozen else _split(text)
               for text, frozen in parts]
     _run([piece for group in groups for piece in group], lang)

@@ -17,11 +17,11 @@ import pypdf
 from markupsafe import Markup, escape
 
 from .. import resources
-from ..content.editions import Edition
+from ..content.editions import WEB_FOLDER, Edition
 from . import html as render, webimages
 from .graphics import map as map_graphic, tokens
 
-FOLDER = "web"                                    # under output/
+FOLDER = WEB_FOLDER                               # under output/
 STYLESHEET = resources.styles_folder() / "web.css"
 FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
@@ -65,7 +65,7 @@ def pages(pub, downloads, languages=None, env=None) -> list:
     icon."""
     env = env or render.environment()
     languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    pictures = {}
+    pictures: dict[str, bytes] = {}
     out = [(page_path(lang, languages),
             page(pub, lang, languages, downloads, env, pictures).encode())
            for lang in languages]

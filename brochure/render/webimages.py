@@ -87,7 +87,7 @@ def resized(data: bytes) -> list:
     out = []
     for width in sorted(set(widths)):
         height = max(1, round(image.height * width / image.width))
-        copy = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+        copy = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         if jpeg:
             copy.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)

@@ -29,11 +29,12 @@ URL), so a rebuild is identical wherever the project and the content folder lie.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .. import resources
+from .. import filedigest, resources
 from ..content import images
 
 THEME = resources.theme_folder()    # the folder of styles/ and templates/
@@ -62,6 +63,11 @@ def resolve(url: str, project: Path = THEME, content=None) -> Path:
 
     content: the content folder being built, when it is not the project's own content/.
     """
+    return locate(url, project, content)[0]
+
+
+def locate(url: str, project: Path = THEME, content=None) -> tuple:
+    """(file, its name as served: "content/pl/img/x.png") of a file: URL; see resolve."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -108,7 +114,7 @@ def resolve(url: str, project: Path = THEME, content=None) -> Path:
         raise NotServed(f'{what} not found: {shown} (refused to load "{url}")')
     if not regular:
         raise NotServed(f'refused to load "{url}": {shown} is not a regular file')
-    return path
+    return path, shown
 
 
 def _real_path(raw: str, project: Path, content, url: str) -> str:
@@ -171,14 +177,17 @@ def fetcher_class(project: Path = THEME, content=None):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.refusals = []
+            self.read = {}       # "content/..." -> SHA-256 of each content file served
 
         def fetch(self, url, headers=None):
             try:
                 if url[:5].lower() == "data:":
                     data, media = decode_data_uri(url)
                 else:
-                    path = resolve(url, project, content)
-                    data, media = path.read_bytes(), _mime(path)
+                    path, shown = locate(url, project, content)
+                    data, media = _read(path, url, shown), _mime(path)
+                    if shown.startswith("content/"):
+                        self.read[shown] = hashlib.sha256(data).hexdigest()
                 checked_image(data, media, url)
                 return URLFetcherResponse(url, data, {"Content-Type": media})
             except NotServed as err:
@@ -194,6 +203,14 @@ def fetcher_class(project: Path = THEME, content=None):
             return self.fetch(target)
 
     return SandboxedFetcher, Refused
+
+
+def _read(path: Path, url: str, shown: str) -> bytes:
+    """The file's bytes; a file too big to be a resource is refused before it is read."""
+    problem = filedigest.size_problem(path.stat())
+    if problem:
+        raise NotServed(f'refused to load "{url}": {shown}: {problem}')
+    return path.read_bytes()
 
 
 def _mime(path: Path) -> str:

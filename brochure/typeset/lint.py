@@ -28,7 +28,7 @@ def lint(document, sections, lang, a5=False) -> list:
     """The Diagnostics of one typeset language edition. a5: the A5 edition, which has no
     section budgets: a section that runs over two pages or more is judged."""
     pages = [_content(adapters.page_box(page)) for page in document.pages]
-    anchors = {}
+    anchors: dict[str, int] = {}      # anchor name -> first page showing it
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
@@ -198,7 +198,7 @@ def _page_problems(page) -> list:
 
 
 def _split_tables(pages, owner, lang) -> list:
-    seen = {}
+    seen: dict[int, tuple[object, list[int]]] = {}   # id(table element) -> (it, its pages)
     for number, page in enumerate(pages, start=1):
         for box in _walk(page):
             if box.element_tag == "table" and type(box).__name__ == "TableBox":

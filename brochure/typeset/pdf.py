@@ -40,6 +40,7 @@ class Result:
     pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
+    inputs: dict = field(default_factory=dict)     # content file read -> its SHA-256 (hex)
 
 
 class _Collect(logging.Handler):
@@ -77,7 +78,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
     logger.addHandler(collect)
     fetcher = fetcher_class_()
     font_config = adapters.font_configuration()
-    images = {}          # WeasyPrint's image cache: each image of the layout, loaded once
+    images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
 
     def lay_out(source):
         document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
@@ -100,6 +101,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
     for result in results:
         result.warnings = list(collect.messages)
         result.pictures = placed
+        result.inputs = dict(fetcher.read)
     return results
 
 
@@ -156,7 +158,7 @@ def lay_out(html: str, content=None):
 
 
 def _anchor_pages(document) -> dict:
-    pages = {}
+    pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)

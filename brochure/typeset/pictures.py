@@ -62,7 +62,7 @@ def ppi_for(edition) -> int:
 
 def placements(document) -> list:
     """Every measured picture of a laid-out document, once per picture and size."""
-    found = {}
+    found: dict[tuple, Placement] = {}
     for page in document.pages:
         for box in _walk(adapters.page_box(page)):
             placed = _placement(box)
@@ -102,7 +102,7 @@ def problems(placed: list, edition: str = "") -> tuple:
         described = (f"the picture {p.shown} ({p.pixels[0]} x "
                      f"{p.pixels[1]} px, printed {p.printed_mm[0]:g} x {p.printed_mm[1]:g} mm"
                      f"{', ' + edition if edition else ''})")
-        if p.ppi < MIN_PPI:
+        if round(p.ppi) < MIN_PPI:            # as the message says it
             need = round(p.printed_mm[0] / 25.4 * PRINT_PPI)
             errors.append(Diagnostic(file, line, ERROR,
                                      f"{described} has {p.ppi:.0f} ppi and would print blurred "

@@ -201,7 +201,7 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
     frame = Frame.fit(km_rings, width_mm)
     outline = _path([[frame.page(x, y) for x, y in ring] for ring in km_rings])
     networks = {n.id: n for n in pub.networks}
-    markers = [marker_svg(networks[c.network].shape, *frame.page(*project(c.lon, c.lat)),
+    markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),
                           networks[c.network].colour, r=COVER_MARKER_R, ring=(ink["paper"], COVER_RING))
                for city_list in shown_cities(pub).values() for c in city_list]
     title = pub.labels[lang]["cover_map_title"]

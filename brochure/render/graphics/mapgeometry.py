@@ -23,7 +23,8 @@ EARTH_R_KM = 6371.0
 MARKER_R = 1.45             # radius of a circle marker (mm); other shapes have the same area
 MARKER_STROKE = 0.35        # the white ring round a marker (mm)
 
-Box = tuple  # (x0, y0, x1, y1), y down
+Box = tuple[float, float, float, float]  # (x0, y0, x1, y1), y down
+Point = tuple[float, float]   # (x, y): km east and north, or mm right and down on the page
 
 
 # --------------------------------------------------------------------------- the outline
@@ -106,7 +107,7 @@ def _lcc_constants():
 _N, _F, _RHO0 = _lcc_constants()
 
 
-def project(lon: float, lat: float) -> tuple:
+def project(lon: float, lat: float) -> Point:
     """Lambert conformal conic: (lon, lat) in degrees -> (x east, y north) in km."""
     rho = EARTH_R_KM * _F / math.tan(math.pi / 4 + math.radians(lat) / 2) ** _N
     theta = _N * math.radians(lon - LON0)
@@ -131,12 +132,12 @@ class Frame:
         height = (max(ys) - min(ys)) * mm_per_km + 2 * margin
         return cls(min(xs), max(ys), mm_per_km, margin, width, height)
 
-    def page(self, x: float, y: float) -> tuple:
+    def page(self, x: float, y: float) -> Point:
         """Projected km -> page mm."""
         return (self.margin + (x - self.left_km) * self.mm_per_km,
                 self.margin + (self.top_km - y) * self.mm_per_km)
 
-    def lonlat(self, lon: float, lat: float) -> tuple:
+    def lonlat(self, lon: float, lat: float) -> Point:
         """Degrees -> page mm."""
         return self.page(*project(lon, lat))
 
@@ -186,7 +187,7 @@ def segments_cross(p1, p2, q1, q2) -> bool:
     return (d1 > 0) != (d2 > 0) and (d3 > 0) != (d4 > 0) and d1 * d2 < 0 and d3 * d4 < 0
 
 
-def segment_hits_box(p, q, b: Box) -> bool:
+def segment_hits_box(p: Point, q: Point, b: Box) -> bool:
     """Does segment p-q touch box b (Liang-Barsky clipping)?"""
     x0, y0 = p
     dx, dy = q[0] - x0, q[1] - y0

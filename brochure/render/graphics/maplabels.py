@@ -311,6 +311,6 @@ def _sea_spot_is_free(box: Box, bounds: Box, taken, leaders, rings) -> bool:
         return False
     if any(boxes_overlap(box, other, SEA_CLEARANCE) for other in taken):
         return False
-    if any(segment_hits_box(*leader, inflate(box, SEA_LEADER_CLEARANCE)) for leader in leaders):
+    if any(segment_hits_box(p, q, inflate(box, SEA_LEADER_CLEARANCE)) for p, q in leaders):
         return False
     return not any(box_hits_polygon(inflate(box, SEA_COAST_CLEARANCE), r) for r in rings)

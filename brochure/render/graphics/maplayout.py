@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ...model import City
 from .mapgeometry import (MARKER_R, Box, Frame, box_hits_polygon, inflate, marker_box, outline_for,
                           projected_rings, ring_edges)
 from .maplabels import place_labels, place_sea
@@ -66,10 +67,10 @@ def _in_lang(text: dict, lang: str) -> str:
 # --------------------------------------------------------------------------- data
 
 
-def shown_cities(pub) -> dict:
+def shown_cities(pub) -> dict[str, list[City]]:
     """network id -> cities on the map (with coordinates), in pub.networks order, Polish-sorted.
     Cities without coordinates or whose network is not in pub.networks are left out."""
-    out = {n.id: [] for n in pub.networks}
+    out: dict[str, list[City]] = {n.id: [] for n in pub.networks}
     for c in pub.cities:
         if c.network in out and c.lat is not None and c.lon is not None:
             out[c.network].append(c)

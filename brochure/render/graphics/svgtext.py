@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from ... import resources
 
 FONT_DIR = resources.fonts_folder()
@@ -28,7 +29,7 @@ class FontMetrics:
     x_height: int
     ascender: int           # hhea ascender (font units)
     descender: int          # hhea descender (font units, negative)
-    _font: object = field(default=None, repr=False)
+    _font: Any = field(default=None, repr=False)     # fontTools TTFont (untyped)
     _cmap: dict = field(default_factory=dict, repr=False)
     _bounds: dict = field(default_factory=dict, repr=False)
 

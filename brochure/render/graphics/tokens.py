@@ -19,9 +19,15 @@ from ...errors import ContentError
 TOKENS_FILE = resources.styles_folder() / "tokens.css"
 
 
-@lru_cache(maxsize=4)
 def design_tokens(path: Path = TOKENS_FILE) -> dict:
-    """--name -> value (as written) of every custom property of the :root rule."""
+    """--name -> value (as written) of every custom property of the :root rule (read again
+    when the file changes: `watch` follows the theme)."""
+    info = path.stat()
+    return _design_tokens(path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+
+
+@lru_cache(maxsize=4)
+def _design_tokens(path: Path, stamp) -> dict:
     rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"),
                                       skip_comments=True, skip_whitespace=True)
     tokens = {}

@@ -1,0 +1,1 @@
+"""The commands: build, check, watch, new, reviewed (cli.py parses the options)."""

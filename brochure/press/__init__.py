@@ -1,0 +1,1 @@
+"""Press finishing: booklet imposition, crop marks."""
