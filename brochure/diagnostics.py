@@ -44,6 +44,8 @@ class Diagnostic:
     line: int | None           # 1-based; None when the finding is about the whole file
     level: str                 # ERROR, WARNING or INFO
     message: str
+    code: str | None = None    # what kind of finding, where a command treats a kind apart
+                               # (--final: the page plan's and the data's gaps are errors)
 
     def __post_init__(self):
         if self.level not in LEVELS:
@@ -65,9 +67,9 @@ class Diagnostic:
         return cls(**json.loads(text))
 
 
-def at(source, level: str, message: str) -> Diagnostic:
+def at(source, level: str, message: str, code: str | None = None) -> Diagnostic:
     """A Diagnostic at a model.Source (file and line)."""
-    return Diagnostic(source.file, source.line, level, message)
+    return Diagnostic(source.file, source.line, level, message, code)
 
 
 def count(diagnostics, level: str) -> int:
@@ -76,3 +78,18 @@ def count(diagnostics, level: str) -> int:
 
 def errors(diagnostics) -> list:
     return [d for d in diagnostics if d.level == ERROR]
+
+
+# The codes of findings that a sign-off before printing (--final) treats as errors.
+PLAN_OVERRUN = "plan-overrun"       # a section takes more pages than planned
+PLAN_UNDERFILL = "plan-underfill"   # a page of the plan ends well above its foot
+PLAN_PADDING = "plan-padding"       # "Notes" pages were added to reach a multiple of four
+DATA_GAP = "data-gap"               # a fact the sources do not give yet
+FINAL = (PLAN_OVERRUN, PLAN_UNDERFILL, PLAN_PADDING, DATA_GAP)
+
+
+def final(diagnostics) -> list:
+    """The diagnostics for a sign-off before printing: the plan's and the data's gaps are
+    errors there."""
+    return [Diagnostic(d.file, d.line, ERROR, d.message, d.code) if d.code in FINAL else d
+            for d in diagnostics]

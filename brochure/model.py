@@ -100,14 +100,26 @@ class Stage:
 @dataclass
 class Section:
     file: str                  # e.g. "03-siec-cyfrowa"
-    pages: int | None          # page budget
+    pages: dict[str, int]      # page size -> the pages the designer plans (a plan, not a limit)
     bodies: dict[str, str]     # lang -> Markdown text (without front matter)
     meta: dict[str, dict[str, Any]]   # lang -> front matter dict
     body_lines: dict[str, int]   # lang -> line number of the first body line in its file
     source: Source | None = None
+    start: str | None = None   # left | right | any: the side it opens on in print (None: by plan)
 
     def title(self, lang: str) -> str:
         return self.meta[lang]["title"]
+
+    def planned_pages(self, size: str) -> int | None:
+        return self.pages.get(size)
+
+    def opens_on(self, size: str) -> str | None:
+        """The side it opens on in print, "left" or "right", or None (any): `start:` in
+        publication.yaml, else left when it is planned on two pages: a spread, its pages
+        facing each other."""
+        if self.start:
+            return None if self.start == "any" else self.start
+        return "left" if self.planned_pages(size) == 2 else None
 
     def running_head(self, lang: str) -> str | None:
         """A shorter title for the running head, where the title does not fit on its line."""

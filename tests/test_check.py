@@ -34,6 +34,9 @@ class FakeProgress:
     def warn(self, text):
         self.warnings.append(text)
 
+    def detail(self, text):
+        self.infos.append(text)
+
     def report(self, diagnostic):
         assert isinstance(diagnostic, Diagnostic), diagnostic
         (self.figures if diagnostic.level == INFO else self.warnings).append(str(diagnostic))
@@ -51,8 +54,10 @@ def tree(tmp_path):
 
 
 def run(root):
+    """check without its layout pass (tests/test_layout.py covers that): spelling, typography,
+    translations, data."""
     progress = FakeProgress()
-    code = check.run(root, progress)
+    code = check.run(root, progress, layout=False)
     return code, progress.warnings, progress.infos
 
 

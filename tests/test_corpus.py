@@ -159,8 +159,8 @@ def test_case(run_case, name, request):
     assert "Traceback" not in done.stderr + done.stdout, report
     assert "internal error" not in done.stderr + done.stdout, report
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    errors = [line for line in lines
-              if not line.startswith(NOTHING_WRITTEN) and ": warning: " not in line]
+    errors = [line for line in lines if not line.startswith(NOTHING_WRITTEN)
+              and ": warning: " not in line and not line.startswith("warning: ")]
     if done.returncode == 2 and expect.get("or_refused_with") and expect["exit"] == 0:
         # allowed instead of a build: a refusal that says why (e.g. the page budget)
         assert len(errors) == 1 and expect["or_refused_with"] in errors[0], report

@@ -175,7 +175,7 @@ def test_any_markdown_renders_or_is_a_content_error(tmp_path_factory, body):
     page.write_text("---\ntitle: Wstęp\nlayout: summary\n---\n" + body, encoding="utf-8")
     try:
         pub = content.load(root)
-        pipeline._job(pub, PL, render.environment())
+        pipeline.edition_job(pub, PL, render.environment())
     except ContentError as err:
         assert err.file.startswith("content/") and err.line >= 1 and err.message
 

@@ -19,7 +19,7 @@ from brochure.render.graphics.map import render_cover_map, render_map  # noqa: E
 from brochure.render.graphics.mapgeometry import (  # noqa: E402
     box_hits_polyline, boxes_overlap, point_in_polygon, project, segments_cross,
 )
-from brochure.render.graphics.maplabels import place_labels  # noqa: E402
+from brochure.render.graphics.maplabels import place_labels, place_labels_or_leave_out  # noqa: E402
 from brochure.render.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
 from brochure.render.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
@@ -266,6 +266,35 @@ def test_place_labels_fails_loudly_when_there_is_no_room():
     pts = [("Kostrzyn nad Odrą", 5, 5, (4, 4, 6, 6))]
     with pytest.raises(ValueError, match="Kostrzyn"):
         place_labels(pts, (0, 0, 10, 10))
+
+
+def test_a_label_with_no_room_is_left_out_and_the_others_are_placed():
+    pts = [("Kostrzyn nad Odrą", 5, 5, (4, 4, 6, 6)), ("Łódź", 40, 30, (39, 29, 41, 31))]
+    walled_in = [(0, 0, 30, 30)]           # no room anywhere near Kostrzyn
+    labels, left_out = place_labels_or_leave_out(pts, (0, 0, 60, 40), obstacles=walled_in)
+    assert left_out == ["Kostrzyn nad Odrą"] and [lb.name for lb in labels] == ["Łódź"]
+    with pytest.raises(ValueError, match="Kostrzyn"):
+        place_labels(pts, (0, 0, 60, 40), obstacles=walled_in)
+
+
+def test_a_city_the_map_cannot_name_keeps_its_marker_and_the_build_says_so(pub):
+    """Green's side map on A5 (48 mm) with one more city in the Silesian cluster: every marker
+    is drawn, the names that find no room are left out, and the render says which (a warning at
+    the city's line), instead of stopping the build."""
+    from brochure.render.graphics.map import render_map_and_gaps
+
+    crowded = make_pub([City(n, "zielona", {"pl": "", "en": ""}, lat, lon)
+                        for n, lat, lon in GREEN + [("Gliwice", 50.29, 18.67),
+                                                    ("Bytom", 50.35, 18.92)]],
+                       nets=[n for n in networks() if n.id == "zielona"])
+    svg, unlabelled = render_map_and_gaps(crowded, "pl", width_mm=48)
+    assert unlabelled, "the test needs a map too crowded to name every city"
+    root = parse(svg)
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert not set(unlabelled) & texts
+    marked = {e.get("data-city") for e in root.iter() if e.get("data-network")}
+    assert {"Gliwice", "Bytom"} | set(unlabelled) <= marked               # every marker drawn
+    assert all(name in root.find("{http://www.w3.org/2000/svg}desc").text for name in unlabelled)
 
 
 def test_place_labels_respects_obstacles():

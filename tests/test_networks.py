@@ -44,9 +44,10 @@ def four_networks(tmp_path):
                                                         encoding="utf-8")
     publication = root / "publication.yaml"
     text = publication.read_text(encoding="utf-8")
-    publication.write_text(text.replace("  - {file: 06-spotkania, pages: 2}",
-                                        "  - {file: 07-siec-czwarta, pages: 1}\n"
-                                        "  - {file: 06-spotkania, pages: 3}"), encoding="utf-8")
+    old = "  - {file: 06-spotkania, pages: {A4: 2, A5: 2}}"
+    assert old in text
+    publication.write_text(text.replace(old, "  - {file: 07-siec-czwarta, pages: 1}\n" + old),
+                           encoding="utf-8")
     return root
 
 

@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from brochure.render.dates import format_dates
-from conftest import LABELS, normalise, page_texts, pdf_text
+from conftest import LABELS, PROJECT, normalise, page_texts, pdf_text
 
 A4 = (595.28, 841.89)
 
@@ -161,9 +161,21 @@ def test_qpdf_check_passes(built):
         assert run.returncode == 0, f"{pdf}: {run.stdout}{run.stderr}"
 
 
-def test_build_warns_about_missing_ppp_cities(pub, built):
+def test_the_build_sums_up_the_known_data_gaps_and_check_lists_them(pub, built):
+    """The gaps an editor cannot act on today are one line of the build, with the command that
+    lists them (so that a new warning stands out); that command lists each."""
+    from brochure.content.gaps import missing_data
+
+    gaps = missing_data(pub)
     listed = len(pub.cities_of("ppp"))
-    assert listed < 10
-    assert f'network "ppp" lists {listed} of 10 cities' in built["stderr"]
+    assert listed < 10 and gaps
+    assert 'network "ppp" lists' not in built["stderr"]
+    line = next(ln for ln in built["stderr"].splitlines() if "known gaps in the data" in ln)
+    assert line.startswith(f"warning: {len(gaps)} known gaps in the data")
+    command = line.rsplit("; ", 1)[1].removesuffix(" lists them")
+    assert command.endswith("build.py check"), line
+    checked = subprocess.run(command, shell=True, cwd=PROJECT, capture_output=True, text=True,
+                             timeout=600)         # run as printed
+    assert f'network "ppp" lists {listed} of 10 cities' in checked.stderr
     for city in pub.candidates:
-        assert f'city "{city.name}" is only a candidate' in built["stderr"], city.name
+        assert f'city "{city.name}" is only a candidate' in checked.stderr, city.name

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from ..content.editions import Edition
-from ..diagnostics import WARNING, Diagnostic
+from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
 from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset, pictures
+from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
 from . import cache
 from .results import EditionResult, time_limit
 
@@ -52,6 +52,9 @@ class Job:
     titles: dict             # section element id -> section title (link descriptions)
     cmyk: dict               # screen colour -> designed CMYK (print editions)
     notes: str               # what the filler pages are called ("Notatki")
+    planned: tuple = ()      # plan.Planned of each section of the edition, in order
+    tolerances: tuple = ()   # the design's tolerances, in the order they are tried
+    render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
@@ -118,7 +121,7 @@ def _layout_groups(editions) -> list:
     most to typeset first."""
     groups: dict[tuple[tuple[str, ...], str], list[Edition]] = {}
     for edition in editions:
-        groups.setdefault((edition.languages, edition.size), []).append(edition)
+        groups.setdefault(edition.layout, []).append(edition)
     return sorted(groups.values(), key=lambda group: -(len(group[0].languages) + 0.4 * len(group)))
 
 
@@ -127,19 +130,21 @@ def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
     t = time.perf_counter()
     with time_limit(deadline, f"edition {edition.id}: rendering the HTML took longer "
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
-        job = _job(pub, edition, env, rendered)
+        job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
-    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm)
+    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm,
+                    job.planned, job.tolerances)
     return key, job
 
 
-def _job(pub, edition, env, rendered=None) -> Job:
+def edition_job(pub, edition, env, rendered=None) -> Job:
     """The edition's job. rendered: (languages, page size) -> HTML, shared by the editions it
     is the same for (the HTML depends on nothing else)."""
     rendered = {} if rendered is None else rendered
-    layout = (edition.languages, edition.size)
+    layout = edition.layout
     if layout not in rendered:
-        rendered[layout] = render.render(pub, edition, env)
+        rendered[layout, "warnings"] = []
+        rendered[layout] = render.render(pub, edition, env, rendered[layout, "warnings"])
         _check_unique_ids(pub, edition, rendered[layout])
     html = rendered[layout]
     fillers = {}
@@ -153,9 +158,13 @@ def _job(pub, edition, env, rendered=None) -> Job:
     # the first part's contents box also links to the divider page of each other part
     titles |= {f"divider-{other}": pub.labels[edition.languages[0]]["other_part"]
                for other in edition.languages[1:]}
+    planned = tuple(page_plan.Planned(f"{lang}-{s.file}", pub.text_file(s, lang),
+                                      s.planned_pages(edition.size), s.opens_on(edition.size))
+                    for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"])
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
+               tuple(rendered[layout, "warnings"]))
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -286,7 +295,8 @@ def run_jobs(jobs) -> list:
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
-                                              content=first.content, cmyk=first.cmyk)
+                                              content=first.content, cmyk=first.cmyk,
+                                              planned=first.planned, tolerances=first.tolerances)
     blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
     if blurred:
         raise ContentErrors(blurred)
@@ -294,13 +304,24 @@ def run_jobs(jobs) -> list:
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
+        result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
         result.pictures = oversized
+        if job is first:                # the layout's: told once
+            result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
                                                   - typeset_result.finishing
                                                   + (layout if job is first else 0.0))
         results.append(result)
     return results
+
+
+def plan_row(placed) -> dict:
+    """One section of an edition's page plan, as plain data (for the build's report and the
+    cache)."""
+    return {"file": placed.planned.file, "planned": placed.planned.pages, "pages": placed.pages,
+            "first": placed.first, "fill": round(placed.fill, 3), "fit": list(placed.fit),
+            "tried": list(placed.tried)}
 
 
 def _finish_job(job, typeset_result) -> EditionResult:
@@ -314,10 +335,9 @@ def _finish_job(job, typeset_result) -> EditionResult:
                         for w in typeset_result.warnings]
     result.headings = typeset_result.headings
     result.inputs = typeset_result.inputs
-    if typeset_result.padding:
-        result.notes.append(f"{edition.pdf}: added {typeset_result.padding} \"{job.notes}\" page(s) "
-                            f"before the back cover: {typeset_result.pages} pages, a multiple "
-                            f"of {SADDLE_STITCH} for saddle stitching")
+    notes = notes_message(typeset_result, job.notes)
+    if notes:
+        result.warnings.append(Diagnostic(edition.pdf, None, INFO, notes, PLAN_PADDING))
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:
@@ -327,6 +347,20 @@ def _finish_job(job, typeset_result) -> EditionResult:
     result.timings["finish (pypdf)"] = time.perf_counter() - t
     result.files.append((edition.pdf, pdf, typeset_result.pages))
     return result
+
+
+def notes_message(typeset_result, label: str) -> str | None:
+    """What the plan added: the Notes pages before a section that opens on its side, and those
+    that make a print edition a multiple of four; None when it added none."""
+    gaps, padding = len(typeset_result.plan.blank), typeset_result.padding
+    if not gaps and not padding:
+        return None
+    where = [f"{gaps} before a section that opens on its side" if gaps else "",
+             f"{padding} before the back cover" if padding else ""]
+    fours = (f", a multiple of {SADDLE_STITCH} for saddle stitching"
+             if typeset_result.pages % SADDLE_STITCH == 0 else "")
+    return (f"added {gaps + padding} \"{label}\" page(s) ({', '.join(w for w in where if w)}): "
+            f"{typeset_result.pages} pages{fours}")
 
 
 def _screen_finisher(languages, titles, anchors):

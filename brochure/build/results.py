@@ -17,8 +17,8 @@ class EditionResult:
     edition: Edition
     files: list = field(default_factory=list)      # (path under output/, bytes, pages or None)
     warnings: list = field(default_factory=list)
-    notes: list = field(default_factory=list)      # things the build did that the user should know
     headings: dict = field(default_factory=dict)
+    plan: list = field(default_factory=list)       # a row per section (pipeline.plan_row)
     timings: dict = field(default_factory=dict)    # stage -> seconds
     inputs: dict = field(default_factory=dict)     # content file read -> SHA-256 (hex)
     pictures: list = field(default_factory=list)   # warnings about its pictures (Diagnostics)
@@ -27,8 +27,9 @@ class EditionResult:
     def plain(self) -> dict:
         """The result as the cache stores it: JSON data, the files' bytes as bytes."""
         return {"edition": asdict(self.edition), "files": [list(f) for f in self.files],
-                "warnings": [asdict(w) for w in self.warnings], "notes": list(self.notes),
-                "headings": dict(self.headings), "timings": dict(self.timings),
+                "warnings": [asdict(w) for w in self.warnings],
+                "headings": dict(self.headings), "plan": [dict(row) for row in self.plan],
+                "timings": dict(self.timings),
                 "inputs": dict(self.inputs), "pictures": [asdict(w) for w in self.pictures]}
 
     @classmethod
@@ -40,13 +41,21 @@ class EditionResult:
             files = [(str(path), _bytes(blob), None if pages is None else int(pages))
                      for path, blob, pages in data["files"]]
             return cls(edition, files, [Diagnostic(**w) for w in data["warnings"]],
-                       [str(n) for n in data["notes"]],
                        {str(k): int(v) for k, v in data["headings"].items()},
+                       [_plan_row(row) for row in data["plan"]],
                        {str(k): float(v) for k, v in data["timings"].items()},
                        {str(k): str(v) for k, v in data["inputs"].items()},
                        [Diagnostic(**w) for w in data.get("pictures", [])])
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ValueError(f"not a cached edition result: {err}") from None
+
+
+def _plan_row(row: dict) -> dict:
+    """A section's row of the page plan, its fields checked."""
+    planned = row["planned"]
+    return {"file": str(row["file"]), "planned": None if planned is None else int(planned),
+            "pages": int(row["pages"]), "first": int(row["first"]), "fill": float(row["fill"]),
+            "fit": [str(w) for w in row["fit"]], "tried": [str(w) for w in row["tried"]]}
 
 
 def _bytes(value) -> bytes:

@@ -14,10 +14,12 @@ from pathlib import Path
 from .. import content
 from ..content import translation
 from ..content.editions import select
+from .. import diagnostics
 from ..content.source import inside
-from ..diagnostics import Diagnostic, errors
+from ..diagnostics import ERROR, INFO, PLAN_OVERRUN, PLAN_UNDERFILL, WARNING, Diagnostic, errors
 from ..errors import BrochureError, ContentErrors
 from ..render import web
+from ..typeset.lint import TARGET_FILL
 from . import cache, output
 from .results import EditionResult, time_limit
 
@@ -50,7 +52,11 @@ class Built:
             raise ValueError(f"not a cached build: {err}") from None
 
 
-def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None) -> Built:
+def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
+          final=False) -> Built:
+    """Build every edition (of `langs`) into the output folder. final: the sign-off before
+    printing, where an overrun, a short page, an added "Notes" page or a data gap is an error
+    (and nothing is written)."""
     deadline = time.monotonic() + timeout
     publication_file(content_dir)         # the content folder first: is it a publication?
     with output.Folder(output_dir, content_dir) as folder:
@@ -64,6 +70,8 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None)
         if built is None:
             built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
             store.put(digest, built.plain())
+        if final:
+            _sign_off(built)
         t = time.perf_counter()
         folder.expect(built.expected)
         files = [f for r in built.results for f in r.files] + built.site + web.fonts()
@@ -105,6 +113,16 @@ def _previous(store, digest):
         return None
 
 
+def _sign_off(built) -> None:
+    """Refuse a build for print while the plan or the data has a gap (--final)."""
+    found = errors(diagnostics.final(built.warnings + [w for r in built.results
+                                                        for w in r.warnings]))
+    if found:
+        raise ContentErrors(found + [Diagnostic(None, None, ERROR, (
+            f"--final: {len(found)} problem(s) above stop the sign-off; fix them, or build "
+            f"without --final to look at the editions"))])
+
+
 def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder) -> Built:
     """A build that the cache did not know (folder: the output folder, checked against what
     the publication writes before anything is typeset)."""
@@ -126,16 +144,13 @@ def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
                             f"languages: {', '.join(pub.languages)})")
     results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout, jobs=jobs,
                                       deadline=deadline)
-    over = _budget_errors(pub, results)
-    if over:
-        raise ContentErrors(over)
     t = time.perf_counter()
     with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
                               f"was stopped"):
         site = web.site(pub, [f for r in results for f in r.files],
                         languages={lang for e in editions for lang in e.languages})
     progress.stage("web edition (output/web)", t)
-    return Built(pub.warnings + findings, results, site, _expected(pub))
+    return Built(pub.warnings + findings + plan_report(results), results, site, _expected(pub))
 
 
 def _expected(pub) -> list:
@@ -146,19 +161,47 @@ def _expected(pub) -> list:
     return sorted(paths) + [f"{web.FOLDER}/"]
 
 
-def _budget_errors(pub, results) -> list:
-    """Sections of the single-language screen editions that take more pages than allowed."""
-    from ..typeset import lint
-
+def plan_report(results) -> list:
+    """What the page plan did, once per section and page size (its languages' editions share
+    it): an overrun is a warning that says by how much, what was tried and the page counts
+    that result; a tolerance that fitted a section is said; a short last page is noted (an
+    error with --final)."""
     found = []
-    for result in results:
-        edition = result.edition
-        if len(edition.languages) != 1 or edition.print or edition.size != "A4":
-            continue
-        lang = edition.languages[0]
-        sections = [lint.Section(f"{lang}-{s.file}", pub.text_file(s, lang),
-                                 s.pages) for s in pub.sections]
-        pages = next(p for path, _, p in result.files if path == edition.pdf)
-        found += [lint.budget_message(section, used)
-                  for section, used in lint.over_budget(sections, result.headings, pages)]
+    for (file, size), row in _plan_rows(results).items():
+        editions = _page_counts(results, file, size)
+        if row["planned"] and row["pages"] > row["planned"]:
+            over = row["pages"] - row["planned"]
+            tried = (f"the tolerances {', '.join(row['tried'])} did not fit it; "
+                     if row["tried"] else "")
+            found.append(Diagnostic(file, None, WARNING,
+                                    f"{size}: the section takes {row['pages']} pages, "
+                                    f"{row['planned']} planned ({over} over); {tried}so "
+                                    f"{editions}", PLAN_OVERRUN))
+        elif row["fit"]:
+            found.append(Diagnostic(file, None, INFO,
+                                    f"{size}: fits its {row['planned']} planned pages with the "
+                                    f"tolerance {' + '.join(row['fit'])}"))
+        if row["planned"] and row["fill"] < TARGET_FILL:
+            found.append(Diagnostic(file, None, INFO,
+                                    f"{size}: its last page (page {row['first'] + row['pages'] - 1}"
+                                    f" of {editions.split(':')[0]}) is {row['fill']:.0%} filled "
+                                    f"(target {TARGET_FILL:.0%})", PLAN_UNDERFILL))
     return found
+
+
+def _plan_rows(results) -> dict:
+    """(section file, page size) -> its plan row, from the first edition that has it."""
+    rows: dict[tuple[str, str], dict] = {}
+    for result in results:
+        for row in result.plan:
+            rows.setdefault((row["file"], result.edition.size), row)
+    return rows
+
+
+def _page_counts(results, file, size) -> str:
+    """The page counts of the editions of that size that hold the section."""
+    counts = [f"{path}: {pages} pages" for r in results if r.edition.size == size
+              and any(row["file"] == file for row in r.plan)
+              for path, _, pages in r.files if path == r.edition.pdf]
+    return ", ".join(counts)
+

@@ -4,21 +4,20 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .. import invocation
 from ..build.run import build
+from ..diagnostics import DATA_GAP, PLAN_UNDERFILL, WARNING, Diagnostic
 from ..render import web
 
 
 def run(args, progress) -> int:
     started = time.perf_counter()
     built = build(args.content, args.output, progress, langs=args.lang, timeout=args.timeout,
-                  jobs=args.jobs)
+                  jobs=args.jobs, final=args.final)
     if built.cached:
         progress.info(f"nothing changed since the last build: outputs taken from "
                       f"{args.output}/.cache")
-    for diagnostic in built.warnings + [w for r in built.results for w in r.warnings]:
-        progress.report(diagnostic)
-    for note in (n for r in built.results for n in r.notes):
-        progress.info(note)
+    report(built.warnings + [w for r in built.results for w in r.warnings], progress)
     site_root = Path(args.output) / web.FOLDER
     site = [(path, size) for path, size, _ in built.written if path.is_relative_to(site_root)]
     for path, size, pages in built.written:
@@ -30,6 +29,21 @@ def run(args, progress) -> int:
     if site:
         progress.info(f"  {str(site_root) + '/':<42} {sum(s for _, s in site) / 1024:6.0f} KB"
                       f"  {len(site):3d} files (web edition)")
+    warnings = sum(1 for d in built.warnings if d.level == WARNING)
     progress.info(f"built {len(built.results)} editions in {time.perf_counter() - started:.1f} s "
-                  f"({len(built.warnings)} content warnings)")
+                  f"({warnings} content warnings)")
     return 0
+
+
+def report(diagnostics, progress) -> None:
+    """Every finding, except that the known gaps of the data (facts the sources do not give
+    yet) are one line with the command that lists them, so that a new warning stands out; and
+    the short pages of the plan are left to `check` and --final."""
+    gaps = [d for d in diagnostics if d.code == DATA_GAP]
+    for diagnostic in diagnostics:
+        if diagnostic.code not in (DATA_GAP, PLAN_UNDERFILL):
+            progress.report(diagnostic)
+    if gaps:
+        progress.report(Diagnostic(None, None, WARNING, (
+            f"{len(gaps)} known gaps in the data (facts the sources do not give yet: cities, "
+            f"MID topics, meetings); {invocation.command()} check lists them")))

@@ -24,7 +24,8 @@ from .. import content
 from ..content import translation
 from ..content import source
 from ..content.gaps import missing_data
-from ..diagnostics import ERROR, INFO, WARNING, Diagnostic, count
+from .. import diagnostics
+from ..diagnostics import ERROR, INFO, PLAN_OVERRUN, WARNING, Diagnostic, count
 from ..errors import EXIT_INPUT, ContentError, TypesetError
 from ..languages import get as get_language
 from ..render import prose, typography
@@ -44,8 +45,12 @@ class Text:
     raw: str | None = None     # a text of the data as written (its quotes are checked)
 
 
-def run(content_dir, progress, layout=True) -> int:
-    findings = check(Path(content_dir), layout)
+def run(content_dir, progress, layout=True, final=False) -> int:
+    """Print every finding and a summary; with final, the sign-off before printing: the gaps
+    of the page plan and of the data are errors."""
+    findings = check(Path(content_dir), layout, progress)
+    if final:
+        findings = diagnostics.final(findings)
     for finding in findings:
         progress.report(finding)
     errors, warnings = count(findings, ERROR), count(findings, WARNING)
@@ -53,9 +58,10 @@ def run(content_dir, progress, layout=True) -> int:
     return EXIT_INPUT if errors else 0
 
 
-def check(root: Path, layout=False) -> list:
+def check(root: Path, layout=False, progress=None) -> list:
     """Every finding about the content in `root`, as Diagnostics.
-    With layout, the single-language editions are also typeset and their layout linted."""
+    With layout, the editions in one language are also typeset, their page plan shown and
+    their layout linted (with progress, each page's figures are told as details)."""
     try:
         pub = content.load(root)
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
@@ -67,12 +73,14 @@ def check(root: Path, layout=False) -> list:
                            pub.languages)
                 + typography_lint(texts) + quote_lint(pub, texts) + pasted_lint(root, pub))
     if layout and not count(findings, ERROR):
-        findings += layout_lint(pub)
+        findings += layout_lint(pub, progress)
     return findings
 
 
-def layout_lint(pub) -> list:
-    """Typeset each language once and report page budgets, overflow, stranded headings..."""
+def layout_lint(pub, progress=None) -> list:
+    """Lay out each edition in one language as the build does (the page plan and its
+    tolerances) and report its plan, one line per section, and what lint finds."""
+    from ..build import pipeline
     from ..content.editions import select
     from ..render import html as render
     from ..typeset import lint, pdf as typeset, pictures
@@ -80,23 +88,43 @@ def layout_lint(pub) -> list:
     found, pictured = [], set()      # a picture is named once, by the first edition
     env = render.environment()
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
-        lang = edition.languages[0]
         try:
-            document = typeset.lay_out(render.render(pub, edition, env), content=pub.root)
+            job = pipeline.edition_job(pub, edition, env)
+            document, plan = typeset.lay_out_planned(job.html, job.planned, job.tolerances,
+                                                     pub.root)
         except (TypesetError, ContentError) as err:
             found.append(err.diagnostic if isinstance(err, ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))
             continue
-        a5 = edition.size == "A5"       # the A5 plan is the design's, not the sections' budgets
-        sections = [lint.Section(f"{lang}-{s.file}", pub.text_file(s, lang),
-                                 None if a5 else s.pages) for s in pub.sections]
-        found += (lint.a5_plan(document, sections, edition.id) if a5
-                  else lint.lint(document, sections, lang))
-        found += [Diagnostic(edition.pdf, f.number, INFO, f.summary())
-                  for f in lint.page_figures(document)]
+        found += plan_lines(plan, edition) + lint.lint(document, plan, edition.pdf)
         blurred, oversized = pictures.problems(pictures.placements(document), edition.size)
         found += [d for d in blurred + oversized if (d.file, d.line) not in pictured]
         pictured |= {(d.file, d.line) for d in blurred + oversized}
+        if progress is not None:
+            for figures in lint.page_figures(document):
+                progress.detail(f"{edition.pdf}: {figures.summary()}")
+    return found
+
+
+def plan_lines(plan, edition) -> list:
+    """The page plan of an edition, a line per section: pages planned and taken, where, how
+    full its last page is, the tolerance that fitted it; an overrun is a warning."""
+    found = []
+    for placed in plan.placed:
+        last = placed.first + placed.pages - 1
+        where = f"page {placed.first}" if last == placed.first else \
+            f"pages {placed.first}–{last}"
+        planned = placed.planned.pages
+        text = (f"{edition.pdf} ({edition.size}): {planned or 'no'} planned, {placed.pages} "
+                f"taken ({where}), its last page {placed.fill:.0%} full")
+        if placed.fit:
+            text += f"; fitted with the tolerance {' + '.join(placed.fit)}"
+        if placed.over:
+            found.append(Diagnostic(placed.planned.file, None, WARNING, text + (
+                f"; {placed.over} over: the tolerances {', '.join(placed.tried)} did not fit "
+                f"it" if placed.tried else f"; {placed.over} over"), PLAN_OVERRUN))
+        else:
+            found.append(Diagnostic(placed.planned.file, None, INFO, text))
     return found
 
 

@@ -86,13 +86,17 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog=invocation.command(), description="Build a publication: "
                                      "every edition of the content folder into the output folder.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build_ = commands.add_parser("build", parents=[shared, output],
+    final = argparse.ArgumentParser(add_help=False)
+    final.add_argument("--final", action="store_true",
+                       help="the sign-off before printing: a section over its planned pages, a "
+                            "short page, an added Notes page or a missing fact is an error")
+    build_ = commands.add_parser("build", parents=[shared, output, final],
                                  help="build every edition (the default command)")
     build_.add_argument("--jobs", type=int, default=None,
                         help="editions typeset at once (default: one per core)")
-    commands.add_parser("check", parents=[shared],
-                        help="check the content without typesetting (spelling, typography, "
-                             "layout figures)")
+    commands.add_parser("check", parents=[shared, final],
+                                help="check the content: errors, translations, missing facts, "
+                                     "spelling, typography, and the page plan of each edition")
     reviewed = commands.add_parser("reviewed", parents=[shared],
                                    help="record that English files were checked against Polish")
     reviewed.add_argument("files", nargs="+", metavar="FILE", help="the English files reviewed")
@@ -105,6 +109,7 @@ def parse_args(argv):
     translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
+                          ("final", False),
                           ("timeout", 300), ("port", 8000)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -187,7 +192,7 @@ def _run(args, progress) -> int:
         return watch.serve(args, progress)
     if args.command == "check":
         from . import check
-        return check.run(args.content, progress)
+        return check.run(args.content, progress, final=args.final)
     if args.command == "new":
         from . import new
         return new.create(args.files, progress)

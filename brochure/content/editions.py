@@ -35,6 +35,17 @@ class Edition:
         return self.print
 
     @property
+    def duplex(self) -> bool:
+        """Printed on both sides of the sheet: the press edition, and the booklets."""
+        return self.print or self.booklets
+
+    @property
+    def layout(self) -> tuple:
+        """What its HTML depends on: the languages and the page size. Editions of one layout
+        share it (a print one is laid out apart only where its rules need: plan.py)."""
+        return (self.languages, self.size)
+
+    @property
     def variant(self) -> str:
         return "pdf/x-4" if self.print else "pdf/ua-1"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import WARNING, at
+from ..diagnostics import DATA_GAP, WARNING, at
 from ..model import UNKNOWN
 
 def missing_data(pub) -> list:
@@ -19,23 +19,23 @@ def missing_data(pub) -> list:
             warnings.append(at(network.source, WARNING,
                                f"network \"{network.id}\" lists {listed} of "
                                f"{network.cities_expected} cities{also}; add the missing cities "
-                               f"to {cities_file}"))
+                               f"to {cities_file}", DATA_GAP))
     for city in pub.cities:
         if city.lat is None:
             warnings.append(at(city.source, WARNING, f"city \"{city.name}\" has no coordinates "
-                                                     f"(lat, lon); it is left off the map"))
+                                                     f"(lat, lon); it is left off the map", DATA_GAP))
         if city.mid is None:
             warnings.append(at(city.source, WARNING, f"city \"{city.name}\" has no known MID "
-                                                     f"topic; the MID table says it is unknown"))
+                                                     f"topic; the MID table says it is unknown", DATA_GAP))
     for city in pub.candidates:
         warnings.append(at(city.source, WARNING,
                            f"city \"{city.name}\" is only a candidate for network "
                            f"\"{city.network}\" ({city.evidence}); it is not printed until a "
-                           f"source confirms it"))
+                           f"source confirms it", DATA_GAP))
     for what, events in (("network", [e for e in pub.events if e.network == UNKNOWN]),
                          ("end date", [e for e in pub.events if e.end == UNKNOWN])):
         if events:
             dates = ", ".join(f"{e.start:%d.%m.%Y} (line {e.source.line})" for e in events)
             warnings.append(at(events[0].source, WARNING,
-                               f"{len(events)} events have no known {what}: {dates}"))
+                               f"{len(events)} events have no known {what}: {dates}", DATA_GAP))
     return warnings

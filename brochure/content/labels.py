@@ -28,6 +28,7 @@ KEYS = {
     "stages": False, "language": False, "notes": False, "thematic": False, "imprint": False,
     "publisher": False, "partner": False, "mid_pending": False, "cities_pending": False,
     "source_silent": False, "other_part": False, "numbering": False, "open_date": False,
+    "continued": False,
     "cities": True,
     # the maps and the month strip
     "map_title": False, "cover_map_title": False, "no_data": False, "sea": False,

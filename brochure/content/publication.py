@@ -377,7 +377,7 @@ def _sections(root, pub_rec, languages) -> list:
     for i, item in enumerate(pub_rec.get("sections", list)):
         rec = Record(item, pub_rec.file, f"section {i + 1}", languages)
         rec.data.line = getattr(item, "line", pub_rec.line("sections"))
-        rec.only("file", "pages")
+        rec.only("file", "pages", "start")
         name = rec.get("file", str)
         if not SECTION_NAME.fullmatch(name) or ".." in name:
             rec.fail("file", f'section file "{name}" must be a plain name of letters, digits, '
@@ -386,14 +386,28 @@ def _sections(root, pub_rec, languages) -> list:
         if name in seen:
             rec.fail("file", f'section "{name}" is listed twice; list each section once')
         seen.add(name)
-        section = Section(file=name, pages=positive_count(rec, "pages", False, MAX_PAGES),
-                          bodies={}, meta={},
+        section = Section(file=name, pages=_planned_pages(rec),
+                          start=rec.choice("start", ("left", "right", "any"), False), bodies={}, meta={},
                           body_lines={}, source=Source(pub_rec.file, rec.line()))
         for lang in languages:
             _read_section(root, section, lang, rec)
         _check_section_meta(root, section)
         sections.append(section)
     return sections
+
+
+def _planned_pages(rec) -> dict:
+    """The pages the designer plans for a section, per page size: `pages: 2` (A4) or
+    `pages: {A4: 2, A5: 3}`; a plan, not a limit (the content may take more)."""
+    value = rec.data.get("pages")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return {"A4": positive_count(rec, "pages", most=MAX_PAGES)}
+    sizes = Record(value, rec.file, f"the pages of {rec.what}", [])
+    sizes.only(*editions.SIZES)
+    return {size: positive_count(sizes, size, most=MAX_PAGES) for size in editions.SIZES
+            if size in value}
 
 
 def _read_section(root, section, lang, rec):

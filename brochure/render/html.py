@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from . import dates, prose, typography
 from .. import resources
-from ..errors import ContentError
+from ..diagnostics import WARNING, Diagnostic
 from ..languages import get as get_language
 from ..model import UNKNOWN, Event
 from .graphics import map as map_graphic, monthstrip, shapes, tokens
@@ -77,10 +77,12 @@ def _smarten_in(text: str, language) -> str:
     return typography.smarten(text, language.code)
 
 
-def render(pub, edition, env=None) -> str:
-    """The whole HTML document of one edition (one or more languages, in order)."""
+def render(pub, edition, env=None, notes=None) -> str:
+    """The whole HTML document of one edition (one or more languages, in order). notes: a list
+    that receives the Diagnostics of what the components could not do (a map label)."""
     env = env or environment()
-    parts = [render_part(pub, lang, env, edition) for lang in edition.languages]
+    notes = [] if notes is None else notes
+    parts = [render_part(pub, lang, env, edition, notes) for lang in edition.languages]
     cover_map = _svg({"pub": pub, "edition": edition},
                      map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
     return env.get_template("document.html").render(
@@ -97,7 +99,7 @@ def render_notes(pub, edition, count, env=None) -> str:
         style=stylesheet(pub, edition))
 
 
-def render_part(pub, lang, env, edition) -> dict:
+def render_part(pub, lang, env, edition, notes=None) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
     contents = [{"id": f"{lang}-{s.file}", "title": s.title(lang), "lang": lang, "other": False}
                 for s in pub.sections]
@@ -107,24 +109,28 @@ def render_part(pub, lang, env, edition) -> dict:
     token = SECTION_LANG.set(lang)
     try:
         for section in pub.sections:
-            sections.append(_section(pub, section, lang, env, edition, contents))
+            sections.append(_section(pub, section, lang, env, edition, contents,
+                                     [] if notes is None else notes))
     finally:
         SECTION_LANG.reset(token)
     return {"lang": lang, "sections": sections, "labels": pub.labels[lang],
             "hyphen_lang": html_lang(lang)}
 
 
-def _section(pub, section, lang, env, edition, contents) -> dict:
+def _section(pub, section, lang, env, edition, contents, notes) -> dict:
     context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
+               "notes": notes,
                "edition": edition}
     body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
-                         section.body_lines[lang], lang, pub.root, _Components(context))
+                         section.body_lines[lang], lang, pub.root, _Components(context),
+                         blocks=True)
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
         id=f"{lang}-{section.file}", contents=contents,
         # A4's running heads fit their titles; A5's take the shorter running-head: where given
-        running_head=section.running_head(lang) if edition.size == "A5" else None)
+        running_head=section.running_head(lang) if edition.size == "A5" else None,
+        opens_on=section.opens_on(edition.size))
     return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
             "section": section}
 
@@ -185,7 +191,7 @@ def _mid_table(context, _=None):
 def _network_map(context, where) -> str:
     side = where == "side"
     return _macro(context, "figure", kind="network-map" + (" side" if side else ""), svg=_svg(
-        context, _map(context["pub"], context["lang"], context["edition"], context["section"].network, side)))
+        context, _map(context, context["section"].network, side)))
 
 
 def _beside_mid_table(context) -> bool:
@@ -219,20 +225,32 @@ def _alt_with_description(svg: str) -> str:
                                    f"{desc.group(1)}</title>", svg, count=1)
 
 
-def _map(pub, lang, edition, network=None, side=False) -> str:
+def _map(context, network=None, side=False) -> str:
     """The map of all cities, or (network given) of one network's cities only, drawn at the
-    width it is printed (its labels keep their size): side, the small one of the side column."""
+    width it is printed (its labels keep their size): side, the small one of the side column.
+    A city whose name finds no room keeps its marker without a label, and the build says so
+    (context["notes"])."""
+    pub, lang, edition = context["pub"], context["lang"], context["edition"]
     width = MAP_MM[edition.size]
     if network is not None:
         pub = copy.copy(pub)
         pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
         width = (SIDE_MAP_MM if side else NETWORK_MAP_MM)[edition.size]
-    try:
-        return map_graphic.render_map(pub, lang, width_mm=width)
-    except ValueError as err:     # too many cities to label without overlaps
-        raise ContentError(f"{Path(pub.root).name}/data/cities.yaml", 1,
-                           f"the map cannot show every city legibly ({err}); leave the "
-                           f"coordinates of some cities out or show the list only") from None
+    svg, unlabelled = map_graphic.render_map_and_gaps(pub, lang, width_mm=width)
+    for name in unlabelled:
+        city = next(c for c in pub.cities if c.name == name)
+        context["notes"].append(Diagnostic(
+            city.source.file if city.source else None, city.source.line if city.source else None,
+            WARNING, f'the {width} mm map of {edition.id} ({lang}) has no room for the name of '
+                     f'"{name}" among its neighbours: its marker stands without a label'))
+    return svg
+
+
+def tolerances() -> tuple:
+    """What the page plan may try on a section that runs over its pages, in order: the words of
+    the design token --fit-order (each a value of the section's data-fit, which the theme's CSS
+    gives its meaning)."""
+    return tuple(tokens.design_tokens().get("fit-order", "").split())
 
 
 def known_colours(pub) -> dict:
@@ -250,7 +268,7 @@ COMPONENTS = {
     "key-figures": lambda c, group: _macro(
         c, "key_figures", group=group or "main",
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
-    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c["pub"], c["lang"], c["edition"]))),
+    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c))),
     "network-map": lambda c, where: "" if where == "side" and _beside_mid_table(c) else _network_map(c, where),
     "city-list": lambda c, _: _macro(c, "city_list"),
     "mid-table": _mid_table,
@@ -326,6 +344,11 @@ A5_PAGE = """
 .cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
 .cover, .back-cover, .divider { height: 210mm; }
 .back-block { left: 13mm; right: 13mm; bottom: 22mm; }
+/* the notes pages: the ruled lines fill A5's text block */
+@page notes { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
+              @top-left { width: 108mm; margin-top: 7mm; } }
+@page :blank { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
+               @top-left { width: 108mm; margin-top: 7mm; } }
 /* a white frame round the navy covers: the office booklet is printed on bleedless A4 sheets,
    where a full-bleed cover gets an uneven white rim */
 @page cover { margin: 5mm; background: #fff; }

@@ -63,13 +63,14 @@ def _parser() -> MarkdownIt:
 
 
 def to_html(source: str, file: str, first_line: int, lang: str, root=None,
-            components: Components | None = None, ids: list | None = None) -> str:
+            components: Components | None = None, ids: list | None = None,
+            blocks: bool = False) -> str:
     """The HTML of one Markdown body, checked and typeset; a ContentError at its line else.
 
     file: the file as messages name it; first_line: the file's line of the body's first line;
     root: the content folder (images); components: what [[name]] lines stand for (without
     them, such a line stays text); ids: a list that receives (id, line) of every element id the
-    text writes."""
+    text writes; blocks: each top-level block says what it is (mark_blocks)."""
     page = _Page(file, first_line, lang, root, components)
     env: dict = {}
     parsed = MD.parse(source, env)
@@ -79,7 +80,28 @@ def to_html(source: str, file: str, first_line: int, lang: str, root=None,
     tokens = _pictures(page.walk(_untitled_boxes(parsed)))
     if ids is not None:
         ids += page.ids
+    if blocks:
+        mark_blocks(tokens)
     return MD.renderer.render(tokens, MD.options, {})
+
+
+TEXT_BLOCKS = ("paragraph_open", "bullet_list_open", "ordered_list_open")
+FIRST_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*")
+
+
+def mark_blocks(tokens: list[Token]) -> None:
+    """data-block on each top-level block: "text" (a paragraph, a list), "heading", or "float"
+    (a table, a box, a picture, a component), so that the page plan may set text that follows
+    a float ahead of it when the float, kept whole, left a gap (brochure/typeset/plan.py)."""
+    for token in tokens:
+        if token.level != 0 or token.nesting == -1:
+            continue
+        kind = ("text" if token.type in TEXT_BLOCKS else
+                "heading" if token.type == "heading_open" else "float")
+        if token.type == "html_block":
+            token.content = FIRST_TAG.sub(f'\\g<0> data-block="{kind}"', token.content, count=1)
+        elif token.nesting == 1:
+            token.attrSet("data-block", kind)
 
 
 def tokens(source: str) -> list[Token]:

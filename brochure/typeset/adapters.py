@@ -84,6 +84,11 @@ def page_box(page):
     return page._page_box
 
 
+def page_is_blank(page) -> bool:
+    """A page that a break to a left- or right-hand page left empty (CSS :blank)."""
+    return page._page_box.page_type.blank
+
+
 def placed_box(box):
     """The box an absolutely positioned placeholder stands for (the box itself otherwise)."""
     from weasyprint.layout.absolute import AbsolutePlaceholder

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, pictures, tagging
+from . import adapters, finish, pictures, plan as page_plan, tagging
 from .fetch import BASE_URL, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
@@ -36,10 +36,11 @@ class Result:
     pages: int
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
-    padding: int = 0                               # blank pages added to reach the multiple
+    padding: int = 0                               # "Notes" pages added to reach the multiple
     pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
+    plan: object = None                            # page_plan.Plan of the shared layout
     inputs: dict = field(default_factory=dict)     # content file read -> its SHA-256 (hex)
 
 
@@ -62,13 +63,16 @@ def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers
                            fillers=fillers, content=content, cmyk=cmyk)[0]
 
 
-def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -> list:
-    """Lay out the HTML once and write one PDF per Output, in order.
+def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, planned=(),
+                    tolerances=()) -> list:
+    """Lay out the HTML once (more often when a section runs over its plan: see plan.py) and
+    write one PDF per Output, in order.
 
     With multiple > 1, the pages of fillers[count] (an HTML document of count pages) are put
     before the last page (the back cover) to make the page count a multiple of it.
     content: the content folder whose files (images) the document may load.
     cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
+    planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
     """
     import weasyprint
 
@@ -87,12 +91,17 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
         return document
 
     try:
-        document = lay_out(html)
-        placed = pictures.placements(document)
+        fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
+        layouts: dict[bool, tuple] = {False: tuple(screen)}
+        placed = pictures.placements(layouts[False][0])
         results = []
         for output in outputs:
+            duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
+            if duplex and True not in layouts:      # print: its sides kept, a layout of its own
+                layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
+            laid_out, its_plan = layouts[duplex]
             with adapters.image_resolution(images, output.ppi):
-                results.append(_write(document, output, lay_out, fillers, cmyk))
+                results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
@@ -105,14 +114,16 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None) -
     return results
 
 
-def _write(document, output, lay_out, fillers, cmyk) -> Result:
+def _write(document, plan, output, lay_out, fillers, cmyk) -> Result:
     import time
 
     start = time.perf_counter()
     padding = -len(document.pages) % output.multiple
     if padding:
-        pages = document.pages
-        document = document.copy(pages[:-1] + lay_out(fillers[padding]).pages + pages[-1:])
+        pages, notes = document.pages, lay_out(fillers[padding]).pages
+        if len(notes) != padding:
+            raise RuntimeError(f"the {padding} notes page(s) were laid out as {len(notes)}")
+        document = document.copy(pages[:-1] + notes + pages[-1:])
     headings = _anchor_pages(document)
     digest = hashlib.sha256(f"{output.variant}\n{output.identifier}".encode()).hexdigest()
     screen = output.variant == SCREEN
@@ -133,7 +144,7 @@ def _write(document, output, lay_out, fillers, cmyk) -> Result:
                 finisher=finishers, pdf_variant=PRINT, custom_metadata=True,
                 pdf_identifier=digest[:32].encode())
     return Result(pdf=pdf, pages=len(document.pages), headings=headings, padding=padding,
-                  finishing=finishers.seconds, seconds=time.perf_counter() - start)
+                  finishing=finishers.seconds, seconds=time.perf_counter() - start, plan=plan)
 
 
 def _refuse_failed_fetches(fetcher, collect) -> None:
@@ -143,6 +154,14 @@ def _refuse_failed_fetches(fetcher, collect) -> None:
     failed = [m for m in collect.errors if any(sign in m for sign in FAILED_FETCH)]
     if failed:
         raise TypesetError(f"a resource could not be loaded: {failed[0]}")
+
+
+def lay_out_planned(html: str, planned, tolerances=(), content=None) -> tuple:
+    """(document, plan) of the HTML laid out as the build lays out a screen edition (its page
+    plan: floats, tolerances, month labels), for inspection; no PDF is written."""
+    _, document, plan = page_plan.lay_out_planned(
+        lambda source: lay_out(source, content), html, planned, tolerances)
+    return document, plan
 
 
 def lay_out(html: str, content=None):

@@ -100,6 +100,12 @@ def _polygon(shape, x, y, colour, r, extra) -> str:
 
 def render_map(pub, lang: str, width_mm: float = 170) -> str:
     """The map as an <svg> element (mm user units), ready to inline in HTML."""
+    return render_map_and_gaps(pub, lang, width_mm)[0]
+
+
+def render_map_and_gaps(pub, lang: str, width_mm: float = 170) -> tuple:
+    """(the map's <svg>, the cities whose names found no room on it: their markers stand
+    without a label, the description still names them)."""
     layout = layout_map(pub, lang, width_mm)
     ink = _palette()
     w, h = number(layout.width), number(layout.height)
@@ -114,7 +120,7 @@ def render_map(pub, lang: str, width_mm: float = 170) -> str:
     out += _labels(layout.labels, ink)
     out += _legend(layout.legend, layout.scale, ink)
     out.append("</svg>")
-    return "\n".join(out)
+    return "\n".join(out), layout.unlabelled
 
 
 def _path(rings, dx: float = 0.0, dy: float = 0.0) -> str:

@@ -213,16 +213,32 @@ def place_labels(points, bounds: Box, obstacles=(), soft_lines=(), size: float =
     (legend, ...). soft_lines: segments a label should rather not cross (the country border).
     Returns Labels in the order of `points`. Raises ValueError if a label cannot be placed.
     """
+    labels, unplaced = place_labels_or_leave_out(points, bounds, obstacles, soft_lines, size,
+                                                 style)
+    if unplaced:
+        raise ValueError(f"cannot place the map label for {unplaced[0]!r}")
+    return labels
+
+
+def place_labels_or_leave_out(points, bounds: Box, obstacles=(), soft_lines=(),
+                              size: float = LABEL_SIZE, style: str = "Regular") -> tuple:
+    """(labels, names left unlabelled): as place_labels, but a label that cannot be placed
+    among its neighbours is left out (its marker stays), the crowdedest first, and the others
+    are placed."""
     if not points:
-        return []
+        return [], []
     order = densest_first(points)
-    for _attempt in range(len(points) + 1):
-        result, failed = _place_in_order(points, order, bounds, obstacles, soft_lines, size, style)
-        if failed is None:
-            return result
+    left_out: list = []
+    while True:
+        for _attempt in range(len(order) + 1):
+            result, failed = _place_in_order(points, order, bounds, obstacles, soft_lines, size,
+                                             style)
+            if failed is None:
+                return result, [points[i][0] for i in left_out]
+            order.remove(failed)
+            order.insert(0, failed)
         order.remove(failed)
-        order.insert(0, failed)
-    raise ValueError(f"cannot place the map label for {points[failed][0]!r}")
+        left_out.append(failed)
 
 
 def densest_first(points) -> list:
@@ -252,7 +268,7 @@ def _place_in_order(points, order, bounds, obstacles, soft_lines, size, style):
         if label is None:
             return None, i
         scene.add(i, label)
-    return [scene.placed[i] for i in range(len(points))], None
+    return [scene.placed[i] for i in sorted(order)], None
 
 
 def _best_label(scene: Scene, i: int, order, size, style) -> Label | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from ...model import City
 from .mapgeometry import (MARKER_R, Box, Frame, box_hits_polygon, inflate, marker_box, outline_for,
                           projected_rings, ring_edges)
-from .maplabels import place_labels, place_sea
+from .maplabels import place_labels_or_leave_out, place_sea
 from .svgtext import cap_height, pt, text_width
 
 MARGIN = 1.5                # round the outline
@@ -171,6 +171,7 @@ class MapLayout:
     title: str
     desc: str
     project: object = field(repr=False, default=None)   # (lon, lat) -> (x, y) in mm
+    unlabelled: list = field(default_factory=list)       # cities whose names found no room
 
     def marker_of(self, city: str) -> Marker:
         return next(m for m in self.markers if m.city == city)
@@ -186,12 +187,13 @@ def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     markers = _markers(pub, shown, frame)
     # labels stay inside the outline's bounding box (with its margin)
     bounds = (0.0, 0.0, width_mm, max(y for r in rings for _, y in r) + MARGIN)
-    labels = place_labels([(m.city, m.x, m.y, m.box) for m in markers], bounds,
-                          obstacles=[inflate(legend_box, LEGEND_CLEARANCE)], soft_lines=ring_edges(rings))
+    labels, unlabelled = place_labels_or_leave_out(
+        [(m.city, m.x, m.y, m.box) for m in markers], bounds,
+        obstacles=[inflate(legend_box, LEGEND_CLEARANCE)], soft_lines=ring_edges(rings))
     sea = _sea(pub.labels[lang]["sea"], frame, bounds, [legend_box] + [m.box for m in markers], labels, rings)
     return MapLayout(width_mm, height, lang, rings, markers, labels, legend.entries, legend_box,
                      legend.scale, sea, pub.labels[lang]["map_title"], map_alt_text(pub, lang),
-                     frame.lonlat)
+                     frame.lonlat, unlabelled)
 
 
 def _sea(text, frame: Frame, bounds, taken, labels, rings) -> dict | None:

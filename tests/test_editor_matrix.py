@@ -1,0 +1,63 @@
+"""The editor-change matrix (tools/editor_matrix.py) in every CI run: the real content built
+after one ordinary editor change, every invariant an editor relies on checked on the files.
+
+The quick tier (every run) takes the cases that exercise each rule of the page plan, each built
+in the editions of one language (the press edition and the A5 booklet with it), one case with
+every edition (the volume and the booklets); EDITOR_MATRIX=full runs every case with every
+edition (`.venv/bin/python tools/editor_matrix.py` writes the same as a report)."""
+import os
+import sys
+
+import pytest
+
+from conftest import PROJECT
+
+sys.path.insert(0, str(PROJECT / "tools"))
+import editor_matrix as matrix  # noqa: E402
+
+PL = ("pl", "pl-print", "pl-a5")
+EN = ("en", "en-print", "en-a5")
+QUICK = {                              # case -> the editions it builds (None: all)
+    "cities-ppp+8": None,              # a network's table grows: every edition, the booklets
+    "picture-network-half": PL,        # a picture: a float, a section over its plan, padding
+    "text-summary-1.5x": PL,           # a one-page section takes two: the spreads after it
+    "section-new-text": PL,            # a new section (an annex with a table)
+    "section-removed-ppp": PL,         # fewer pages: padding to fours again
+    "sections-reordered": PL,          # spreads where today's plan had none
+    "meetings+20": PL,                 # long months continued on the next page
+    "english-1.3x": EN,                # the translation longer than its original
+}
+FULL = os.environ.get("EDITOR_MATRIX") == "full"
+CASES = [name for name, _ in matrix.CASES] if FULL else list(QUICK)
+
+
+@pytest.fixture(scope="session")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix")
+
+
+@pytest.fixture(scope="session")
+def baselines(work):
+    """The unchanged content built in each set of editions, built when first asked for."""
+    found = {}
+
+    def get(editions):
+        if editions not in found:
+            (run,) = matrix.run_case(f"unchanged-{len(found)}", matrix.unchanged, work, None,
+                                     editions, lift=False)
+            assert run.exit == 0, run.stderr
+            found[editions] = matrix.Outputs(run.out)
+        return found[editions]
+    return get
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_an_editor_change_keeps_every_edition_press_ready(name, work, baselines):
+    editions = None if FULL else QUICK[name]
+    change = dict(matrix.CASES)[name]
+    (run,) = matrix.run_case(name, change, work, baselines(editions), editions, lift=False)
+    outputs = matrix.Outputs(run.out)
+    failures = matrix.check(outputs, run)
+    assert not failures, f"{name}: {failures}\n{run.stderr}"
+    # the build said what it did: a section over its plan is a warning with the page counts
+    assert run.exit == 0 and not run.errors, run.stderr

@@ -1,0 +1,133 @@
+"""The page plan on small typeset documents (brochure/typeset/plan.py): sections measured by their
+own pages, tolerances tried before pages are added, floats, month labels repeated on the next
+page, and the print layout that keeps spreads."""
+from brochure.typeset import pdf as typeset
+from brochure.typeset import plan
+
+PAGE = ("<style>@page { size: A6; margin: 10mm } body { font: 10pt/14pt serif; margin: 0 }"
+        " section { break-before: page } p { margin: 0 0 14pt } h3 { margin: 0; break-after: avoid }"
+        " .float { break-inside: avoid } tr { break-inside: avoid }"
+        " .section[data-fit~='tighten'] p { margin: 0 }"
+        " .section[data-fit~='smaller'] p { font-size: 8pt; line-height: 10pt }"
+        " tr.continued { display: none } tr.continued, tr.first { break-after: avoid }"
+        " .duplex .section[data-start='left'] { break-before: left }</style>")
+LINE = "<p>Zdanie o mieście.</p>"          # one line, 28 pt with its margin
+
+
+def doc(*sections, body_class="") -> str:
+    """A document of sections: (id, inner HTML) each."""
+    parts = "".join(f'<section class="section" id="{sid}" data-fit=""{extra}>{inner}</section>'
+                    for sid, inner, *rest in sections for extra in [rest[0] if rest else ""])
+    return (f"<html lang='pl'><head>{PAGE}</head><body class=\"{body_class}\">{parts}"
+            f"</body></html>")
+
+
+class Layouts:
+    """lay_out(html) for the plan, counting its layouts."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, html):
+        self.count += 1
+        return typeset.lay_out(html)
+
+
+def planned(*pairs, start=None):
+    return [plan.Planned(sid, f"content/pl/{sid}.md", pages, start) for sid, pages in pairs]
+
+
+def test_a_section_is_measured_by_its_own_pages_not_by_where_it_starts():
+    html = doc(("a", LINE * 20), ("b", LINE * 2))            # a: two pages, b: one
+    laid = typeset.lay_out(html)
+    found = plan.place(laid, planned(("a", 1), ("b", 1)))
+    a, b = found.placed
+    assert (a.first, a.pages, a.over) == (1, 2, 1)
+    assert (b.first, b.pages, b.over) == (3, 1, 0)            # moved on, never blamed
+    assert 0 < b.fill < 0.3 and a.fill > 0
+
+
+def test_every_section_that_fits_costs_one_layout():
+    layouts = Layouts()
+    _, found = plan.fit_sections(layouts, doc(("a", LINE * 3)), planned(("a", 1)),
+                                 ("tighten", "smaller"))
+    assert layouts.count == 1 and found.placed[0].fit == () and found.placed[0].tried == ()
+
+
+def test_the_shortest_run_of_tolerances_that_fits_is_taken():
+    # 16 lines with margins: 2 pages; without the margins (tighten): one page
+    layouts = Layouts()
+    laid, found = plan.fit_sections(layouts, doc(("a", LINE * 16), ("b", LINE)),
+                                    planned(("a", 1), ("b", 1)), ("tighten", "smaller"))
+    a, b = found.placed
+    assert (a.pages, a.fit, b.fit) == (1, ("tighten",), ())
+    assert len(laid.pages) == 2
+    assert layouts.count == 3          # as written, all tolerances, the first one alone
+
+
+def test_a_section_no_tolerance_fits_keeps_its_look_and_runs_over():
+    layouts = Layouts()
+    laid, found = plan.fit_sections(layouts, doc(("a", LINE * 60)), planned(("a", 1)),
+                                    ("tighten", "smaller"))
+    (a,) = found.placed
+    assert a.fit == () and a.over >= 1 and a.tried == ("tighten", "smaller")
+    assert layouts.count == 2          # as written, and all tolerances together: no more
+    assert 'data-fit=""' in plan.with_fits(doc(("a", "")), {})
+
+
+def month(key, n):
+    rows = "".join(
+        (f'<tr class="continued" data-cont="{key}-{i}"><th>Lipiec (cd.)</th></tr>' if i else "")
+        + f'<tr data-row="{key}-{i}"{" class=first" if i == 0 else ""}><td>spotkanie {i}</td></tr>'
+        for i in range(n))
+    return f'<tbody><tr class="month"><th>Lipiec</th></tr>{rows}</tbody>'
+
+
+def test_a_month_continued_on_the_next_page_repeats_its_label_there():
+    html = doc(("a", LINE * 6 + f"<table>{month('m1', 12)}</table>"))
+    laid = typeset.lay_out(html)
+    assert plan.continued_rows(laid)                       # the month breaks
+    layouts = Layouts()
+    laid, _ = plan.label_continuations(layouts, html, laid, plan.place(laid, planned(("a", 2))))
+    assert layouts.count == 1
+    second = laid.pages[1]
+    first_row = next(box.element for box in walk(second)
+                     if type(box).__name__ == "TableRowBox")
+    assert first_row.get("data-cont"), first_row.attrib    # the label opens the page
+    assert "Lipiec (cd.)" in text(second)
+    assert "Lipiec (cd.)" not in text(laid.pages[0])
+
+
+def test_a_float_that_left_a_gap_is_set_after_the_text_that_fills_it():
+    table = '<div class="float" data-block="float" style="height: 110mm">tabela</div>'
+    inner = (LINE.replace("<p>", '<p data-block="text">') * 3 + '<h3 data-block="heading">Tabela</h3>'
+             + table + LINE.replace("<p>", '<p data-block="text">') * 4)
+    html = doc(("a", f'<div class="prose">{inner}</div>'))
+    laid = typeset.lay_out(html)
+    before = plan.place(laid, planned(("a", 2)))
+    assert before.placed[0].pages == 3 and "Tabela" in text(laid.pages[1])
+    moved, laid, after = plan.fill_gaps(typeset.lay_out, html, laid, before)
+    assert moved.index("Zdanie") < moved.index("Tabela")
+    assert moved.count("Zdanie") == 7 and moved.count("tabela") == 1     # nothing lost
+    assert after.placed[0].pages == 2
+    page_one = text(laid.pages[0])
+    assert page_one.count("Zdanie") > 3 and "Tabela" not in page_one   # the gap is filled
+
+
+def test_print_keeps_a_spread_on_a_left_hand_page_with_a_notes_page_before_it():
+    html = doc(("a", LINE * 20), ("b", LINE * 20, ' data-start="left"'))
+    laid = typeset.lay_out(html)
+    screen = plan.place(laid, [plan.Planned("a", "a.md", 2), plan.Planned("b", "b.md", 2, "left")])
+    assert screen.placed[1].first == 3 and not screen.sides_kept()
+    printed, found = plan.printed(typeset.lay_out, html, screen)
+    assert found.placed[1].first == 4 and found.sides_kept() and found.blank == [3]
+    assert len(printed.pages) == 5 and len(laid.pages) == 4
+
+
+def walk(page):
+    from brochure.typeset import adapters, lint
+    return lint.walk(adapters.page_box(page))
+
+
+def text(page) -> str:
+    return " ".join(getattr(box, "text", "") for box in walk(page))
