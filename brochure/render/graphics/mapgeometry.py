@@ -30,27 +30,66 @@ Point = tuple[float, float]   # (x, y): km east and north, or mm right and down 
 # --------------------------------------------------------------------------- the outline
 
 
+MAX_OUTLINE_POINTS = 200_000   # the shipped outline has about 700
+
+
 def load_outline(path: str) -> tuple:
-    """Rings of (lon, lat) from an outline file (GeoJSON Polygon or MultiPolygon, outer rings),
-    read again when the file changes (`watch` follows the content)."""
-    info = Path(path).stat()
-    return _outline(path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-
-
-@lru_cache(maxsize=4)
-def _outline(path: str, stamp) -> tuple:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    coords = data["coordinates"]
-    polys = [coords] if data["type"] == "Polygon" else coords
-    return tuple(tuple((float(x), float(y)) for x, y in poly[0]) for poly in polys)
+    """Rings of (lon, lat) from an outline file (tools and benchmarks; the build reads the
+    publication's own through outline_for)."""
+    return parse_outline(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def outline_for(pub) -> tuple:
-    """The outline of the publication's own data/poland.json (a file inside its folder)."""
-    from ...content.source import inside
+    """The outline of the publication's own data/poland.json, read through the sandbox (a
+    regular file inside its folder, not a link out of it); a malformed file is an error at
+    its line."""
+    from ...content.source import read_text
 
     root = Path(getattr(pub, "root", "content") or "content")
-    return load_outline(str(inside(root, root / OUTLINE, f"{root.name}/{OUTLINE}")))
+    display = f"{root.name}/{OUTLINE}"
+    return parse_outline(read_text(root / OUTLINE, display, root), display)
+
+
+@lru_cache(maxsize=4)
+def parse_outline(text: str, display: str) -> tuple:
+    """Rings of (lon, lat): the outer ring of each polygon of a GeoJSON Polygon or
+    MultiPolygon; anything else is a ContentError."""
+    from ...errors import ContentError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ContentError(display, err.lineno, f"the outline is not valid JSON ({err.msg}, "
+                                                f"column {err.colno}); take the file again from "
+                                                f"the template (tools/make_poland_outline.py)"
+                                                ) from None
+    except RecursionError:
+        raise ContentError(display, 1, "the outline nests too deeply to be GeoJSON") from None
+    kind = data.get("type") if isinstance(data, dict) else None
+    coords = data.get("coordinates") if isinstance(data, dict) else None
+    if kind not in ("Polygon", "MultiPolygon") or not isinstance(coords, list) or not coords:
+        raise ContentError(display, 1, 'the outline must be a GeoJSON object with "type": '
+                                       '"Polygon" or "MultiPolygon" and its "coordinates"')
+    polys = [coords] if kind == "Polygon" else coords
+    rings, points = [], 0
+    for poly in polys:
+        ring = poly[0] if isinstance(poly, list) and poly and isinstance(poly[0], list) else None
+        if ring is None or len(ring) < 3 or not all(_point(p) for p in ring):
+            raise ContentError(display, 1, "each polygon of the outline needs an outer ring of "
+                                           "at least three [longitude, latitude] points, in "
+                                           "degrees")
+        points += len(ring)
+        if points > MAX_OUTLINE_POINTS:
+            raise ContentError(display, 1, f"the outline has more than "
+                                           f"{MAX_OUTLINE_POINTS:,} points; simplify it")
+        rings.append(tuple((float(x), float(y)) for x, y, *_ in ring))
+    return tuple(rings)
+
+
+def _point(p) -> bool:
+    return (isinstance(p, list) and len(p) >= 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p[:2])
+            and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)     # NaN compares false
 
 
 # --------------------------------------------------------------------------- projection
