@@ -2,6 +2,7 @@
 the network colours for colour-blind readers, and the native A5 edition."""
 import collections
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from brochure import content
 from brochure.typeset import lint as layout
 from brochure.render import html as render
 from brochure.typeset import pdf as typeset
-from conftest import EDITIONS, PROJECT, normalise, page_texts
+from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts
 
 MM = 72 / 25.4
 
@@ -311,3 +312,24 @@ def test_networks_open_with_their_inset_in_one_place(pub, documents, eid):
     if eid.endswith("a5"):
         green = f"{lang}-05-siec-zielona"
         assert green in places, f"the A5 {green} has no inset map"
+
+
+@pytest.mark.parametrize("name", ["pim-pl.pdf", "pim-en.pdf", "pim-pl-en.pdf", "print/pim-pl-print.pdf",
+                                  "a5/pim-pl-a5.pdf", "a5/pim-en-a5.pdf"])
+def test_every_page_of_meetings_opens_with_its_month(built, name):
+    """A month of meetings that runs on to the next page repeats its label there ("LIPIEC
+    2022 (CD.)"): under the repeated table head, the first row is a month, never a meeting."""
+    import subprocess
+
+    path = built["dir"] / name
+    for number in range(1, len(PdfReader(path).pages) + 1):
+        lines = [ln.strip() for ln in subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
+            capture_output=True, text=True, check=True).stdout.splitlines() if ln.strip()]
+        heads = [i for i, ln in enumerate(lines) if any(re.match(
+            rf"{LABELS[lang]['date']}\s+{LABELS[lang]['meeting']}\s+{LABELS[lang]['network']}$", ln, re.I)
+            for lang in ("pl", "en"))]
+        for i in heads:
+            first = lines[i + 1]
+            assert re.match(r"^[^\W\d_]+ \d{4}( \(.+\))?$", first) and first == first.upper(), \
+                (name, number, first)

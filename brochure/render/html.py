@@ -283,7 +283,7 @@ def _months(pub, lang) -> list:
             for (year, month), events in groups.items()]
 
 
-MAP_MM = {"A4": 132, "A5": 82}   # the map's width on the page
+MAP_MM = {"A4": 150, "A5": 82}   # the map's width on the page
 STRIP_MM: dict[str, float] = {"A4": 174, "A5": 108}  # the month strip: the text width
 
 

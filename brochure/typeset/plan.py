@@ -211,7 +211,8 @@ def with_continuations(html: str, keys) -> str:
     if not keys:
         return html
     rules = ", ".join(f'tr[data-cont="{key}"]' for key in sorted(keys))
-    return html.replace("</head>", f"<style>{rules} {{ display: table-row; }}</style>\n</head>", 1)
+    # !important: the theme hides the label rows with a rule of its own, which may be more specific
+    return html.replace("</head>", f"<style>{rules} {{ display: table-row !important; }}</style>\n</head>", 1)
 
 
 def printed(lay_out, html: str, plan) -> tuple:
