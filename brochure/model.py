@@ -32,6 +32,12 @@ class Network:
     shape: str             # circle | square | triangle | diamond
     cities_expected: int
     source: Source | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "cities" (all listed)
+
+    def mostly_unknown(self, listed: int) -> bool:
+        """Whether the content lists fewer than half of the network's cities: its layouts
+        then name the known ones in a sentence, not in a table or on a map of their own."""
+        return listed * 2 < self.cities_expected
 
 
 @dataclass
@@ -56,6 +62,7 @@ class City:
     source: Source | None = None   # file and line, for messages
     status: str = "member"     # member | candidate (inferred only: never printed)
     evidence: Evidence | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "mid", "coordinates"
 
     def lonlat(self) -> tuple[float, float]:
         """(lon, lat) of a city on the map (maplayout.shown_cities keeps only those)."""
@@ -80,6 +87,41 @@ class Event:
     number: int | None = None
     note: str | None = None
     source: Source | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "end", "network"
+
+
+@dataclass
+class LogoSlot:
+    """A place for an organisation's logo (publication.yaml): until its file exists, the
+    organisation's name is printed there, at the logo's size."""
+    name: Text                 # whose logo (printed while the file is missing)
+    file: str                  # as publication.yaml gives it, relative to the content folder
+    src: str | None            # the file's URL for the layouts; None: the file is missing
+    alt: Text                  # what a screen reader says for the logo
+    required: bool = False     # --final refuses to go without the file
+    source: Source | None = None
+
+
+@dataclass
+class Facts:
+    """A block of facts of publication.yaml (`imprint:`, `funding:`): each field is its value
+    (a text, {lang: text}, a list of LogoSlot), UNKNOWN (a known gap: left out of a reader's
+    edition, marked in a draft) or absent (not part of this publication)."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()   # the fields --final refuses to go without
+    source: Source | None = None
+    lines: dict[str, int] = field(default_factory=dict)    # field -> its line
+
+    def get(self, key: str, default=None):
+        """The field's value, or default while it is not given or unknown."""
+        value = self.fields.get(key)
+        return default if value is None or value == UNKNOWN else value
+
+    def __getitem__(self, key: str):
+        return self.fields[key]
+
+    def unknown(self, key: str) -> bool:
+        return self.fields.get(key) == UNKNOWN
 
 
 @dataclass
@@ -151,8 +193,9 @@ class Publication:
     ppp_stages: list[Stage]
     nbs_benefits: list[Text]
     print_options: dict[str, Any] = field(default_factory=lambda: dict(PRINT_DEFAULTS))
-    imprint: dict[str, Any] = field(default_factory=dict)   # web, isbn, copyright {lang}, disclaimer {lang}
-    logos: list[dict[str, Any]] = field(default_factory=list)   # [{"src": file URL, "alt": {lang: text}}]
+    imprint: Facts = field(default_factory=Facts)     # web, copyright, authors, isbn, ...
+    logos: list[LogoSlot] = field(default_factory=list)     # the publisher's and partner's slots
+    funding: Facts | None = None      # the funding strip (text, logos); None: the publication has none
     root: str = "content"
     warnings: list[Diagnostic] = field(default_factory=list)
     candidates: list[City] = field(default_factory=list)   # cities with status candidate

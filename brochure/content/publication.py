@@ -9,8 +9,8 @@ from urllib.parse import quote
 from .. import resources
 from ..errors import ContentError
 from ..languages import define as define_language
-from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Publication,
-                     Section, Source, Stage, text_file)
+from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Facts, Figure, LogoSlot,
+                     Network, Publication, Section, Source, Stage, text_file)
 from . import editions, labels
 from .gaps import missing_data
 from .schema import Record, positive_count, records
@@ -23,6 +23,10 @@ LAYOUTS = ("text", "summary", "cities", "network", "timeline")
 COMPUTED_FIGURES = ("cities", "networks", "events")
 CITY_STATUSES = ("member", "candidate")
 CONFIDENCES = ("confirmed", "inferred")
+# The imprint's fields: (kind, what it is). A field may be `unknown` (a known gap).
+IMPRINT_FIELDS = {"web": "address", "isbn": "address", "copyright": "text",
+                  "authors": "name", "translator": "name", "design": "name", "edition": "text",
+                  "disclaimer": "text"}
 SECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -35,7 +39,7 @@ def load(root="content") -> Publication:
     languages = _languages(pub_rec)
     pub_rec.languages = languages
     pub_rec.only("title", "subtitle", "publisher", "partner", "keywords", "date", "languages",
-                 "sections", "print", "imprint", "logos", "name", "editions")
+                 "sections", "print", "imprint", "logos", "funding", "name", "editions")
     name = pub_rec.get("name", str, False, "publication")
     if not editions.ID.match(name):
         pub_rec.fail("name", f'name "{name}" (the stem of the file names) must be lower-case '
@@ -52,7 +56,7 @@ def load(root="content") -> Publication:
         events=_events(root, languages, ids), figures=[],
         ppp_stages=_stages(root, languages), nbs_benefits=_benefits(root, languages),
         print_options=_print_options(root, pub_rec), root=str(root),
-        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec),
+        imprint=_imprint(pub_rec), logos=_logos(root, pub_rec), funding=_funding(root, pub_rec),
         labels=labels.load(root, languages), name=name,
         editions=editions.from_data(pub_rec, name, languages))
     _check_section_networks(root, pub.sections, ids)
@@ -84,39 +88,107 @@ def _print_options(root, pub_rec) -> dict:
     return options
 
 
-def _imprint(pub_rec) -> dict:
-    """The imprint's facts: web address, ISBN, copyright and disclaimer (each optional)."""
+def _imprint(pub_rec) -> Facts:
+    """The imprint's facts, each optional: web address, ISBN, copyright, authors, translator,
+    design, edition, disclaimer; `unknown` for a known gap; `required:` the gaps --final
+    refuses."""
     if pub_rec.data.get("imprint") is None:
-        return {}
+        return Facts()
     rec = Record(pub_rec.data["imprint"], pub_rec.file, "imprint", pub_rec.languages)
-    rec.only("web", "isbn", "copyright", "disclaimer")
-    return {"web": rec.get("web", str, False), "isbn": rec.get("isbn", str, False),
-            "copyright": rec.text("copyright", required=False),
-            "disclaimer": rec.text("disclaimer", required=False)}
+    rec.only(*IMPRINT_FIELDS, "required")
+    fields = {key: _fact(rec, key, kind) for key, kind in IMPRINT_FIELDS.items()
+              if rec.data.get(key) is not None}
+    return Facts(fields, _required(rec, tuple(fields)), Source(rec.file, rec.line()),
+                 {key: rec.line(key) for key in fields})
+
+
+def _fact(rec, key, kind):
+    """UNKNOWN, or the field's value: an address (one text for every language), a name (one
+    text, or {lang: text}) or a text ({lang: text})."""
+    value = rec.data[key]
+    if value == UNKNOWN:
+        return UNKNOWN
+    if kind == "address" or kind == "name" and isinstance(value, str):
+        text = rec.get(key, str).strip()
+        return text if kind == "address" else {lang: text for lang in rec.languages}
+    return rec.text(key)
+
+
+def _required(rec, allowed) -> frozenset:
+    """`required:` of an entry: the facts of it that --final refuses to go without while they
+    are unknown: true (all of them) or a list of their names."""
+    value = rec.data.get("required")
+    if value is None or value is False:
+        return frozenset()
+    if value is True:
+        return frozenset(allowed)
+    names = value if isinstance(value, list) else None
+    if not names or not all(isinstance(n, str) and n in allowed for n in names):
+        rec.fail("required", f"required of {rec.what} is true, or a list of some of: "
+                             f"{', '.join(allowed) or '(nothing that can be unknown here)'}")
+    return frozenset(names)
 
 
 def _logos(root, pub_rec) -> list:
-    """Logo files of the publisher and the partner, inside the content folder, with alt texts."""
+    """The publisher's and the partner's logo slots (`logos:`)."""
     items = pub_rec.data.get("logos")
     if items is None:
         return []
-    logos = []
-    for rec in records(items, pub_rec.file, "logo", pub_rec.languages):
-        rec.only("file", "alt")
-        name = rec.get("file", str)
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()) or not path.is_file():
-            rec.fail("file", f'logo "{name}" not found inside {root.name}/; give a path relative '
-                             f'to the content folder, e.g. img/logo-mfipr.svg')
-        if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
-            rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
+    names = {"publisher": pub_rec.text("publisher"), "partner": pub_rec.text("partner")}
+    return [_logo_slot(root, rec, names) for rec in
+            records(items, pub_rec.file, "logo", pub_rec.languages)]
+
+
+def _logo_slot(root, rec, names) -> LogoSlot:
+    """A logo slot: whose logo (`org: publisher|partner`, or its `name:`) and its file inside
+    the content folder. A file still missing is a known gap: its name is printed instead."""
+    rec.only("org", "name", "file", "alt", "required")
+    if ("org" in rec.data) == ("name" in rec.data):
+        rec.fail(None, f"{rec.what} names its organisation: org: publisher or partner, or "
+                       f'name: {{pl: "…", en: "…"}}')
+    name = names[rec.choice("org", tuple(names))] if "org" in rec.data else rec.text("name")
+    file = rec.get("file", str)
+    path = (root / file).resolve()
+    if not path.is_relative_to(root.resolve()):
+        rec.fail("file", f'logo "{file}" lies outside {root.name}/; give a path relative to '
+                         f'the content folder, e.g. img/logo-mfipr.svg')
+    if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+        rec.fail("file", f'logo "{file}" must be an SVG, PNG or JPEG file')
+    src = None
+    if path.exists():
+        if not path.is_file():
+            rec.fail("file", f'logo "{file}" is not a file (a folder, a device or a pipe)')
         from . import images           # Pillow and defusedxml: loaded only when logos are given
         unusable = images.problem(path)
         if unusable:
-            rec.fail("file", f'logo "{name}" cannot be used: {unusable}')
-        logos.append({"src": "content/" + quote(path.relative_to(root.resolve()).as_posix()),
-                      "alt": rec.text("alt")})
-    return logos
+            rec.fail("file", f'logo "{file}" cannot be used: {unusable}')
+        src = "content/" + quote(path.relative_to(root.resolve()).as_posix())
+    return LogoSlot(name, file, src, rec.text("alt", required=False) or name,
+                    rec.get("required", bool, False, False), Source(rec.file, rec.line()))
+
+
+def _funding(root, pub_rec) -> Facts | None:
+    """The funding strip (`funding:`): its line and logos, printed only when given;
+    `funding: unknown` when the publication needs one that is not known yet."""
+    value = pub_rec.data.get("funding")
+    if value is None:
+        return None
+    line = pub_rec.line("funding")
+    if value == UNKNOWN:
+        return Facts({"text": UNKNOWN}, frozenset(), Source(pub_rec.file, line), {"text": line})
+    rec = Record(value, pub_rec.file, "funding", pub_rec.languages)
+    rec.only("text", "logos", "required")
+    fields = {}
+    if rec.data.get("text") is not None:
+        fields["text"] = _fact(rec, "text", "text")
+    if rec.data.get("logos") is not None:
+        fields["logos"] = [_logo_slot(root, logo, {}) for logo in
+                           records(rec.data["logos"], rec.file, "funding logo", rec.languages)]
+    if not fields:
+        rec.fail(None, 'funding gives its text: {pl: "…", en: "…"} and/or its logos '
+                       '(or write funding: unknown while it is not known)')
+    return Facts(fields, _required(rec, ("text",)), Source(rec.file, rec.line()),
+                 {key: rec.line(key) for key in fields})
 
 
 def _is_cmyk_profile(path: Path) -> bool:
@@ -152,7 +224,7 @@ def _networks(root, languages) -> list:
     networks: list[Network] = []
     seen: set[str] = set()
     for rec in records(data, file, "network", languages):
-        rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected")
+        rec.only("id", "name", "short", "colour", "cmyk", "shape", "cities_expected", "required")
         colour = rec.get("colour", str)
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             rec.fail("colour", f'colour "{colour}" must be written #rrggbb, e.g. #2e7d32')
@@ -163,7 +235,8 @@ def _networks(root, languages) -> list:
         network = Network(
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
-            cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()))
+            cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()),
+            required=_required(rec, ("cities",)))
         if network.id in seen:
             rec.fail("id", f'network "{network.id}" is defined twice')
         seen.add(network.id)
@@ -190,13 +263,14 @@ def _cities(root, languages, ids) -> tuple:
     cities: list[City] = []
     seen: set[str] = set()
     for rec in records(data, file, "city", languages):
-        rec.only("name", "network", "mid", "lat", "lon", "status", "source")
+        rec.only("name", "network", "mid", "lat", "lon", "status", "source", "required")
         city = City(name=rec.get("name", str).strip(), network=_network_ref(rec, "network", ids),
                     mid=_mid(rec),
                     lat=rec.get("lat", float, False), lon=rec.get("lon", float, False),
                     source=Source(file, rec.line()),
                     status=rec.choice("status", CITY_STATUSES, False, "member"))
         rec.what = f'city "{city.name}"'
+        city.required = _required(rec, ("mid", "coordinates"))
         city.evidence = _evidence(rec)
         if city.name in seen:
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
@@ -257,7 +331,7 @@ def _events(root, languages, ids) -> list:
         return []
     events = []
     for rec in records(data, file, "event", languages):
-        rec.only("start", "end", "kind", "network", "number", "title", "place", "note")
+        rec.only("start", "end", "kind", "network", "number", "title", "place", "note", "required")
         start = rec.date("start")
         end = rec.data.get("end")
         if end != UNKNOWN:
@@ -270,7 +344,7 @@ def _events(root, languages, ids) -> list:
             network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
             title=rec.text("title"), place=rec.text("place", required=False),
             number=positive_count(rec, "number", False), note=rec.get("note", str, False),
-            source=Source(file, rec.line())))
+            source=Source(file, rec.line()), required=_required(rec, ("end", "network"))))
     return sorted(events, key=lambda e: e.start)
 
 

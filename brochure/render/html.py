@@ -15,7 +15,7 @@ from . import dates, prose, typography
 from .. import resources
 from ..diagnostics import WARNING, Diagnostic
 from ..languages import get as get_language
-from ..model import UNKNOWN, Event
+from ..model import UNKNOWN, Event, LogoSlot
 from .graphics import map as map_graphic, monthstrip, shapes, tokens
 
 CSS_URL = re.compile(r"url\((?!data:)['\"]?([^'\")]+)['\"]?\)")
@@ -39,30 +39,74 @@ def environment() -> jinja2.Environment:
     env.filters["dates"] = dates.format_dates
     env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
-                       shape_unknown=shapes.unknown_marker, identity=identity)
+                       shape_unknown=shapes.unknown_marker, identity=identity,
+                       funding=funding, names_list=names_list)
     return env
 
 
-def identity(pub, lang, others=()) -> Markup:
-    """The publisher's and the partner's logos (files named in publication.yaml), or, without
-    them, their names as a clean text block (in a volume, the further languages' names under
-    the first's)."""
-    if pub.logos:
-        return Markup('<div class="identity">' + "".join(
-            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}">'
-            for logo in pub.logos) + "</div>")
-    return Markup('<div class="identity">' + "".join(
-        f'<p class="org">{escape(name[lang])}' + "".join(
-            f'<span class="translation" lang="{html_lang(other)}">{escape(name[other])}</span>'
-            for other in others)
-        + "</p>" for name in (pub.publisher, pub.partner)) + "</div>")
+def identity(pub, lang, others=(), draft=False) -> Markup:
+    """The publisher's and the partner's logo slots (publication.yaml `logos:`): a logo whose
+    file is still missing is its organisation's name, at the logo's size (a draft marks it);
+    without slots, the two names as a clean text block (in a volume, the further languages'
+    names under the first's)."""
+    slots = pub.logos or [LogoSlot(name, "", None, name) for name in (pub.publisher, pub.partner)]
+    return Markup('<div class="identity">' + _slots(slots, lang, others, draft, bool(pub.logos))
+                  + "</div>")
+
+
+def funding(pub, lang, others=(), draft=False) -> Markup:
+    """The funding strip (publication.yaml `funding:`): its logos and its line, only when
+    given; a draft marks a funding line still unknown."""
+    facts = pub.funding
+    if facts is None:
+        return Markup("")
+    out = _slots(facts.get("logos", []), lang, others, draft, True)
+    text = facts.get("text")
+    if text:
+        out += f'<p class="funding-line">{escape(_smarten(text[lang], lang))}</p>'
+    elif facts.unknown("text") and draft:
+        labels = pub.labels[lang]
+        out += f'<p class="funding-line"><mark class="gap">{escape(labels["credits"]["funding"])}: ' \
+               f'{escape(labels["gap"])}</mark></p>'
+    return Markup(f'<div class="funding">{out}</div>') if out else Markup("")
+
+
+def _slots(slots, lang, others, draft, sized) -> str:
+    """Each logo slot: its picture, or its organisation's name (sized: in a box of the logo's
+    size, a draft marking it as a gap)."""
+    out = []
+    for slot in slots:
+        if slot.src:
+            out.append(f'<img src="{escape(slot.src)}" alt="{escape(slot.alt[lang])}">')
+            continue
+        name = f'{escape(_smarten(slot.name[lang], lang))}' + "".join(
+            f'<span class="translation" lang="{html_lang(other)}">'
+            f'{escape(_smarten(slot.name[other], other))}</span>' for other in others)
+        if sized:
+            name = f'<span class="logo-name">{name}</span>'
+        classes = "org" + (" logo-slot" if sized else "") + (" gap" if sized and draft else "")
+        out.append(f'<p class="{classes}">{name}</p>')
+    return "".join(out)
+
+
+def names_list(names, lang) -> str:
+    """"Pieszyce, Poznań i Wrocław": a list of names in the language's words (CLDR)."""
+    from babel.lists import format_list
+
+    return format_list(list(names), locale=get_language(lang).tag.replace("-", "_"))
 
 
 def _section_typography(value):
     lang = SECTION_LANG.get()
-    if lang is None or not isinstance(value, str) or isinstance(value, Markup):
+    if lang is None or not isinstance(value, str) or isinstance(value, Markup) \
+            or IDENTIFIER.fullmatch(value):
         return value
     return _smarten(str(value), lang)
+
+
+# An id, a class or a key the layout writes ("divider-en", "pl-05-siec-zielona"): never text
+# for typography (a Polish compound's word joiner would change it).
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 def _smarten(text: str, lang: str) -> str:
@@ -118,8 +162,7 @@ def render_part(pub, lang, env, edition, notes=None) -> dict:
 
 def _section(pub, section, lang, env, edition, contents, notes) -> dict:
     context = {"pub": pub, "section": section, "lang": lang, "labels": pub.labels[lang], "env": env,
-               "notes": notes,
-               "edition": edition}
+               "notes": notes, "edition": edition, "draft": edition.draft}
     body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                          section.body_lines[lang], lang, pub.root, _Components(context),
                          blocks=True)
@@ -127,8 +170,9 @@ def _section(pub, section, lang, env, edition, contents, notes) -> dict:
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
         id=f"{lang}-{section.file}", contents=contents,
-        # A4's running heads fit their titles; A5's take the shorter running-head: where given
-        running_head=section.running_head(lang) if edition.size == "A5" else None,
+        # the shorter running-head where given (a title in capitals would also turn the
+        # abbreviation "r." into "R.")
+        running_head=section.running_head(lang),
         opens_on=section.opens_on(edition.size))
     return {"id": f"{lang}-{section.file}", "title": section.title(lang), "html": Markup(html),
             "section": section}
@@ -184,13 +228,19 @@ def _mid_table(context, _=None):
     network = context["pub"].network(context["section"].network)
     side_map = _network_map(context, "side") if _beside_mid_table(context) else ""
     return side_map + _macro(context, "mid_table", network=network,
-                             cities=context["pub"].cities_of(network.id))
+                             cities=context["pub"].cities_of(network.id), draft=context["draft"])
 
 
 def _network_map(context, where) -> str:
+    """The map of the section's network; none where the content lists fewer than half its
+    cities (a draft shows it, marked as a gap)."""
     side = where == "side"
-    return _macro(context, "figure", kind="network-map" + (" side" if side else ""), svg=_svg(
-        context, _map(context, context["section"].network, side)))
+    pub, network = context["pub"], context["pub"].network(context["section"].network)
+    gap = network.mostly_unknown(len(pub.cities_of(network.id)))
+    if gap and not context["draft"]:
+        return ""
+    return _macro(context, "figure", kind="network-map" + (" side" if side else "")
+                  + (" gap" if gap else ""), svg=_svg(context, _map(context, network.id, side)))
 
 
 def _beside_mid_table(context) -> bool:
@@ -235,7 +285,8 @@ def _map(context, network=None, side=False) -> str:
         pub = copy.copy(pub)
         pub.networks, pub.cities = [pub.network(network)], pub.cities_of(network)
         width = (SIDE_MAP_MM if side else NETWORK_MAP_MM)[edition.size]
-    svg, unlabelled = map_graphic.render_map_and_gaps(pub, lang, width_mm=width)
+    svg, unlabelled = map_graphic.render_map_and_gaps(pub, lang, width_mm=width,
+                                                      draft=edition.draft)
     for name in unlabelled:
         city = next(c for c in pub.cities if c.name == name)
         context["notes"].append(Diagnostic(
@@ -269,14 +320,14 @@ COMPONENTS = {
         figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
     "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c))),
     "network-map": lambda c, where: "" if where == "side" and _beside_mid_table(c) else _network_map(c, where),
-    "city-list": lambda c, _: _macro(c, "city_list"),
+    "city-list": lambda c, _: _macro(c, "city_list", draft=c["draft"]),
     "mid-table": _mid_table,
     "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
     "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
     "timeline": lambda c, _: _macro(
-        c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
+        c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN, draft=c["draft"],
         svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
-                                             **STRIP_LOOK[c["edition"].size]))),
+                                             draft=c["draft"], **STRIP_LOOK[c["edition"].size]))),
 }
 
 
@@ -327,7 +378,17 @@ def stylesheet(pub, edition) -> Markup:
            f".back-cover .cover-bands.bottom {{ top: auto; bottom: -{bleed}mm; }}\n")
     if edition.size == "A5":
         css += A5_PAGE
+    if edition.draft:
+        mark = " · ".join(pub.labels[lang]["draft"] for lang in edition.languages)
+        css += _css_file("draft.css") + (".cover::before, .back-cover::before, .divider::before "
+                                         f"{{ content: {_css_string(mark)}; }}\n")
     return Markup(css)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal of any text."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " ·-_.,:" else f"\\{ord(ch):x} "
+                         for ch in text) + '"'
 
 
 # The A5 edition: its own page size and margins (custom properties do not reach @page).

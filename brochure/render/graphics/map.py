@@ -98,15 +98,16 @@ def _polygon(shape, x, y, colour, r, extra) -> str:
 # --------------------------------------------------------------------------- the map
 
 
-def render_map(pub, lang: str, width_mm: float = 170) -> str:
+def render_map(pub, lang: str, width_mm: float = 170, draft: bool = True) -> str:
     """The map as an <svg> element (mm user units), ready to inline in HTML."""
-    return render_map_and_gaps(pub, lang, width_mm)[0]
+    return render_map_and_gaps(pub, lang, width_mm, draft)[0]
 
 
-def render_map_and_gaps(pub, lang: str, width_mm: float = 170) -> tuple:
+def render_map_and_gaps(pub, lang: str, width_mm: float = 170, draft: bool = True) -> tuple:
     """(the map's <svg>, the cities whose names found no room on it: their markers stand
-    without a label, the description still names them)."""
-    layout = layout_map(pub, lang, width_mm)
+    without a label, the description still names them). draft: the legend and description
+    say how many cities the map lacks (a reader's edition leaves it out)."""
+    layout = layout_map(pub, lang, width_mm, draft)
     ink = _palette()
     w, h = number(layout.width), number(layout.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
@@ -179,9 +180,10 @@ def _legend(entries, scale, ink) -> list:
         out.append(f'<text x="{number(e.name_xy[0])}" y="{number(e.name_xy[1])}" '
                    f'font-size="{number(LEGEND_NAME_SIZE)}" font-weight="bold" fill="{ink["map-ink"]}">'
                    f'{escape(e.name)}</text>')
-        out.append(f'<text x="{number(e.count_xy[0])}" y="{number(e.count_xy[1])}" '
-                   f'font-size="{number(LEGEND_COUNT_SIZE)}" fill="{ink["map-ink-soft"]}" '
-                   f'data-network={quoteattr(e.network)} class="count">{escape(e.count)}</text>')
+        if e.count:
+            out.append(f'<text x="{number(e.count_xy[0])}" y="{number(e.count_xy[1])}" '
+                       f'font-size="{number(LEGEND_COUNT_SIZE)}" fill="{ink["map-ink-soft"]}" '
+                       f'data-network={quoteattr(e.network)} class="count">{escape(e.count)}</text>')
     out += _scale_bar(scale, ink)
     out.append("</g>")
     return out
