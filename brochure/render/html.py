@@ -104,9 +104,9 @@ def _section_typography(value):
     return _smarten(str(value), lang)
 
 
-# An id, a class or a key the layout writes ("divider-en", "pl-05-siec-zielona"): never text
-# for typography (a Polish compound's word joiner would change it).
-IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# Ids, classes and keys the layout writes ("divider-en", "pl-05-siec-zielona", "network-map
+# side"): never text for typography (a Polish compound's word joiner would change them).
+IDENTIFIER = re.compile(r"(?=[^ ]*-)[a-z0-9]+(?:-[a-z0-9]+)*(?: [a-z0-9]+(?:-[a-z0-9]+)*)*")
 
 
 def _smarten(text: str, lang: str) -> str:
