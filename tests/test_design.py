@@ -156,17 +156,19 @@ def _inner_fills(document) -> dict:
     return {f.number: f.fill for f in figures[1:-1]}
 
 
-# The PPP spread's second page: the source names 1 of the network's 10 cities, so its MID table
-# is one row and a "to be completed" row, not ten; the English page ends a line or two short.
-PPP_SECOND_PAGE, PPP_FILL = 7, 0.76
+# Pages whose content a reader's edition shortened (issue 23): the PPP opener, since the source
+# names 1 of the network's 10 cities (a sentence, not a MID table and a one-dot map); the PPP
+# spread's second page (English: a line or two short); the last page of the meetings, without
+# the "(koniec nieznany)" lines. Their floors, until the network layout uses the side column
+# (issue 23, item 5).
+SHORTENED = {6: 0.60, 7: 0.76, 11: 0.65}
 
 
 @pytest.mark.parametrize("eid", ["pl", "en"])
 def test_every_inner_a4_page_is_at_least_80_percent_full(documents, eid):
     fills = _inner_fills(documents[eid])
     assert len(fills) == 10 and None not in fills.values(), fills
-    short = {n: round(f, 3) for n, f in fills.items() if f < layout.TARGET_FILL
-             and not (n == PPP_SECOND_PAGE and f >= PPP_FILL)}
+    short = {n: round(f, 3) for n, f in fills.items() if f < SHORTENED.get(n, layout.TARGET_FILL)}
     assert not short, short
 
 

@@ -325,7 +325,7 @@ def line_problems(line: str, lang: str) -> list:
     for rx in (_NUMBER_RANGE, _month_range(lang)):
         problems += [f'hyphen in the range "{m.group()}"; write an en dash (–) or put '
                      f'spaces on both sides of the hyphen'
-                     for m in rx.finditer(smart.replace("\u00a0", " "))]
+                     for m in rx.finditer(smart.replace("\u00a0", " ").replace("\u2060", ""))]
     return problems
 
 
