@@ -85,13 +85,13 @@ def test_a_meeting_of_no_known_network_has_no_mark_and_the_key_lists_the_marks_u
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_an_unknown_end_prints_the_first_day_alone(built, pub, lang):
-    from brochure.render.dates import format_dates
-
+    """"9.08.2022" / "9 August 2022", the meeting's title next: no "(koniec nieznany)"."""
     text = pdf_text(built["dir"] / f"pim-{lang}.pdf")
     open_ended = [e for e in pub.events if e.end == "unknown"]
     assert len(open_ended) == 4
     for event in open_ended:
-        day = format_dates(event, LABELS[lang])
+        d = event.start
+        day = f"{d.day}.{d.month:02d}.{d.year}" if lang == "pl" else f"{d.day} {d:%B} {d.year}"
         assert normalise(f"{day} {event.title[lang]}") in text, day
 
 
