@@ -81,12 +81,12 @@ def layout_lint(pub, progress=None) -> list:
     from ..typeset import lint, pdf as typeset
 
     found = []
-    env = render.environment()
+    env = render.environment(pub.theme)
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         try:
             job = pipeline.edition_job(pub, edition, env)
             document, plan = typeset.lay_out_planned(job.html, job.planned, job.tolerances,
-                                                     pub.root)
+                                                     pub.root, pub.theme)
         except (TypesetError, ContentError) as err:
             found.append(err.diagnostic if isinstance(err, ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))
