@@ -33,6 +33,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .errors import ContentError
+
 DEFAULT_THEME = "default"
 OWN_THEME = "theme"                  # a publication's own theme folder: <publication>/theme/
 THEME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -43,8 +45,12 @@ FONT_TOKENS = re.compile(r"font(-[\w-]+)?")   # --font, --font-heading: families
 IMPORT = re.compile(r"""^@import\s+(?:url\()?["']?([\w.-]+\.css)["']?\)?\s*;[^\n]*$""", re.M)
 
 
-class ThemeError(ValueError):
-    """A theme file that is missing or leads out of its folder; str() says which and why."""
+class ThemeError(ContentError):
+    """A theme file that is missing or leads out of its folder, or a theme that is not there:
+    a content error at the file (line 1)."""
+
+    def __init__(self, file, message):
+        super().__init__(file, 1, message)
 
 
 # --- the package's folders ----------------------------------------------------------------
@@ -108,7 +114,7 @@ class Theme:
         folder has it or it leads out of its folder."""
         found = self.find(rel)
         if found is None:
-            raise ThemeError(f"{rel}: no such file in the theme ({self.describe()})")
+            raise ThemeError(rel, f"no such file in the theme ({self.describe()})")
         return judged(*found)
 
     def layers(self, rel: str) -> list:
@@ -194,14 +200,14 @@ def judged(path: Path, folder: ThemeFolder) -> Path:
     try:
         real = Path(path).resolve(strict=True)
     except FileNotFoundError:
-        raise ThemeError(f"{_shown(path, folder)}: file not found") from None
+        raise ThemeError(_shown(path, folder), "file not found") from None
     except (OSError, RuntimeError) as err:
-        raise ThemeError(f"{_shown(path, folder)}: cannot be read ({err})") from None
+        raise ThemeError(_shown(path, folder), f"cannot be read ({err})") from None
     if not real.is_relative_to(folder.bound):
-        raise ThemeError(f"{_shown(path, folder)}: it is a link to {real}, outside "
-                         f"{folder.shown}; copy the file itself into the theme")
+        raise ThemeError(_shown(path, folder), f"it is a link to {real}, outside "
+                                               f"{folder.shown}; copy the file itself into the theme")
     if not real.is_file():
-        raise ThemeError(f"{_shown(path, folder)}: not a regular file")
+        raise ThemeError(_shown(path, folder), "not a regular file")
     return real
 
 
@@ -257,12 +263,12 @@ def _named(root: Path, named: str) -> ThemeFolder:
     if not Path(named).is_absolute() and candidate.is_relative_to(root) and candidate != root \
             and candidate.is_dir():
         if not candidate.resolve().is_relative_to(root.resolve()):
-            raise ThemeError(f'theme "{named}" is a link to {candidate.resolve()}, outside '
+            raise ThemeError("publication.yaml", f'theme "{named}" is a link to {candidate.resolve()}, outside '
                              f"{root.name}/; copy the theme's folder into the publication")
         return _publication_folder(root, candidate)
     if THEME_NAME.fullmatch(named) and theme_folder(named).is_dir():
         return package_theme(named)
-    raise ThemeError(f'theme "{named}" is neither a folder inside {root.name}/ nor a theme of '
+    raise ThemeError("publication.yaml", f'theme "{named}" is neither a folder inside {root.name}/ nor a theme of '
                      f'the builder ({", ".join(package_themes())}); give the folder of the '
                      f"theme's templates/ and styles/, e.g. theme: theme")
 

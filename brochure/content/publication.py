@@ -93,7 +93,7 @@ def _theme(root, pub_rec) -> resources.Theme:
     try:
         theme = resources.for_publication(root, named)
     except resources.ThemeError as err:
-        pub_rec.fail("theme", str(err))
+        pub_rec.fail("theme", err.message)
     return dataclasses.replace(theme, tokens=_tokens(pub_rec, theme))
 
 
@@ -134,7 +134,7 @@ def _print_options(root, pub_rec, theme) -> dict:
         rec.fail("bleed_mm", "bleed_mm must be between 0 and 10 (millimetres; 3 is usual)")
     try:
         if not options["icc"].startswith("styles/") or ".." in options["icc"].split("/"):
-            raise resources.ThemeError("not under styles/")
+            raise resources.ThemeError(options["icc"], "not under styles/")
         profile = theme.file(options["icc"])
     except resources.ThemeError:
         rec.fail("icc", f'icc profile "{options["icc"]}" not found; give a path under styles/ '

@@ -61,10 +61,7 @@ class ThemeLoader(jinja2.BaseLoader):
         rel = "templates/" + "/".join(jinja2.loaders.split_template_path(template))
         if self.theme.find(rel) is None:
             raise jinja2.TemplateNotFound(template)
-        try:
-            path = self.theme.file(rel)
-        except resources.ThemeError as err:
-            raise ContentError(rel, 1, str(err)) from None
+        path = self.theme.file(rel)
         stamp = path.stat().st_mtime_ns
         return path.read_text(encoding="utf-8"), str(path), lambda: _stamp(path) == stamp
 
