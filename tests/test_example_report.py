@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 
-import page
 import pikepdf
 import pytest
 from pypdf import PdfReader

@@ -327,6 +327,7 @@ def _rings(data, display) -> tuple:
     kind = data.get("type") if isinstance(data, dict) else None
     coords = data.get("coordinates") if isinstance(data, dict) else None
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else None
+    polygons = polygons if isinstance(polygons, list) else []
     try:
         rings = tuple(tuple((float(lon), float(lat)) for lon, lat in polygon[0])
                       for polygon in polygons or ())

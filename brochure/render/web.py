@@ -3,9 +3,10 @@
 One page per language (index.html in the publication's first language, en/index.html, ...),
 the sections rendered by render.render_part (the components and graphics of the PDFs, the SVG
 inline), the theme's styles/web.css (its imports inlined) and theme-web.css with the network
-colours of the data and the tokens the theme or publication.yaml changes, the fonts it names
-with their licences and copies of the PDFs this build writes, linked with their sizes. Every link is relative, so the folder works
-from file:// and from any web server, and nothing outside it is requested.
+colours of the data and the tokens the theme or publication.yaml changes, the fonts it
+names with their licences and copies of the PDFs this build writes, linked with their sizes.
+Every link is relative, so the folder works from file:// and from any web server, and nothing
+outside it is requested.
 """
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def font_files(theme=None) -> list:
 def font_licence(theme) -> str:
     """The licence of the text font, as the web edition holds it: the licence file beside
     the first face of the --font family (fonts/OFL.txt for Lato)."""
-    faces = next(iter(theme.text_fonts().values()), [])
+    faces: list = next(iter(theme.text_fonts().values()), [])
     for face in faces[:1]:
         for folder in theme.folders:
             styles = (folder.path / "styles").resolve()

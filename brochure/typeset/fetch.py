@@ -21,8 +21,8 @@ Markdown images are checked earlier, with the file and line, by brochure/sanitiz
 Documents are typeset with the base URL `BASE_URL` (file:///__brochure__/), a fixed name that
 stands for the publication: `styles/x.css` and `content/pl/img/x.png` resolve under it, and
 the fetcher maps `content/` to the content folder being built and `styles/`, `templates/` to
-the first folder of the theme that has the file. Nothing absolute enters the HTML or the PDF (image names are digests of their
-URL), so a rebuild is identical wherever the project and the content folder lie.
+the first folder of the theme that has the file. Nothing absolute enters the HTML or the PDF
+(image names are digests of their URL), so a rebuild is identical wherever the project and the content folder lie.
 """
 from __future__ import annotations
 

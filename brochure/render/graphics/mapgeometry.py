@@ -71,7 +71,7 @@ class Frame:
     margin: float
     width: float
     height: float
-    project: Projection
+    project: Projection | None      # lon/lat -> km (lonlat() needs it)
 
     @classmethod
     def fit(cls, km_rings, width: float, margin: float = 0.0, project: Projection | None = None
@@ -89,6 +89,7 @@ class Frame:
 
     def lonlat(self, lon: float, lat: float) -> Point:
         """Degrees -> page mm."""
+        assert self.project is not None, "a Frame fitted without its projection"
         return self.page(*self.project(lon, lat))
 
 

@@ -1,5 +1,5 @@
-"""The map laid out from the data (the land of the publication's outline): where the outline, every city marker, its label,
-the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
+"""The map laid out from the data (the land of the publication's outline): where the outline,
+every city marker, its label, the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
 
     layout_map(pub, lang, width_mm=170) -> MapLayout   # every position, in mm
     map_alt_text(pub, lang) -> str                      # the text equivalent of the map

@@ -63,7 +63,7 @@ def font_metrics(style: str = "Regular") -> FontMetrics:
 @lru_cache(maxsize=64)
 def _face(theme, style: str, font) -> Path:
     weight, italic = STYLES[style]
-    faces = next(iter(theme.text_fonts().values()), [])
+    faces: list = next(iter(theme.text_fonts().values()), [])
     if not faces:
         raise ValueError(f"the theme has no @font-face for its --font ({font})")
     best = min(faces, key=lambda f: (f.italic != italic, abs(f.weight - weight)))
