@@ -28,10 +28,10 @@ from typing import Any
 
 from ..content.editions import Edition
 from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
-from ..errors import ContentError, EditionTimeout
+from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset, plan as page_plan
+from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
 from . import cache
 from .results import EditionResult, time_limit
 
@@ -86,7 +86,19 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
             results[result.edition.id] = result
             if store:
                 store.put(key, result.plain())
-    return [results[e.id] for e in editions]
+    return _picture_warnings([results[e.id] for e in editions])
+
+
+def _picture_warnings(results) -> list:
+    """Each picture's warning once (a picture is measured in every layout), with the first
+    edition that has one."""
+    seen = set()
+    for result in results:
+        for warning in result.pictures:
+            if (warning.file, warning.line) not in seen and warning not in result.warnings:
+                seen.add((warning.file, warning.line))
+                result.warnings.append(warning)
+    return results
 
 
 def _cached(store, key, edition, content):
@@ -279,18 +291,23 @@ def run_jobs(jobs) -> list:
         job.edition.variant, job.html,
         multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
         finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
-                                                        job.titles))
+                                                        job.titles),
+        ppi=pictures.ppi_for(job.edition))
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk,
                                               planned=first.planned, tolerances=first.tolerances,
                                               theme=first.theme)
+    blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
+    if blurred:
+        raise ContentErrors(blurred)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
+        result.pictures = oversized
         if job is first:                # the layout's: told once
             result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition

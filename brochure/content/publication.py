@@ -3,6 +3,7 @@ and the fix."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -15,9 +16,9 @@ from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Net
                      Publication, Section, Source, text_file)
 from . import editions, labels
 from .gaps import missing_data
-from .schema import Record, positive_count, records
-from .source import Map, Seq, check_glyphs, check_nesting, load_optional_yaml, load_yaml, \
-    read_text, split_front_matter, display_path
+from .schema import Record, positive_count, records, shown
+from .source import Map, Refused, Seq, check_glyphs, check_nesting, display_path, inside, \
+    load_optional_yaml, load_yaml, read_text, split_front_matter
 
 KINDS = ("online", "in-person", "study-visit", "conference")
 SHAPES = ("circle", "square", "triangle", "diamond", "frame", "bar")   # up to six networks
@@ -32,6 +33,15 @@ ENGINE_DATA = ("networks.yaml", "cities.yaml", "timeline.yaml", "figures.yaml")
 TOKEN_NAME = re.compile(r"[a-z][a-z0-9-]*")
 TOKEN_VALUE = re.compile(r"[^;{}<>\\\n]+")      # a value cannot leave its declaration
 NEAR_OUTLINE = 0.25        # degrees: a city may lie this far outside the outline's extent
+
+# Limits of the data, each a size the layouts can still print legibly
+MAX_PAGES = 100              # a section's page budget
+MAX_CITIES = 1_000           # cities a network expects
+MAX_MEETING = 9_999          # a meeting's number
+MAX_FIGURE = 999_999_999     # a key figure's value: nine digits fit its card
+MAX_NAME = 60                # characters of a city's name (a label on the maps)
+MAX_TIMELINE_MONTHS = 60     # months the meetings span: the month strip's columns
+MAX_OUTLINE_POINTS = 200_000   # of the map's outline (the shipped one has about 700)
 
 
 # --- the content files --------------------------------------------------------------------
@@ -166,10 +176,12 @@ def _logos(root, pub_rec) -> list:
     for rec in records(items, pub_rec.file, "logo", pub_rec.languages):
         rec.only("file", "alt")
         name = rec.get("file", str)
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()) or not path.is_file():
-            rec.fail("file", f'logo "{name}" not found inside {root.name}/; give a path relative '
-                             f'to the content folder, e.g. img/logo-mfipr.svg')
+        try:
+            path = inside(root, root / name, f"{root.name}/{name}")
+        except Refused as refused:
+            hint = ("; give a path relative to the content folder, e.g. img/logo-mfipr.svg"
+                    if refused.reason in ("missing", "outside") else "")
+            rec.fail("file", f'logo "{name}": {refused.message}{hint}')
         if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
             rec.fail("file", f'logo "{name}" must be an SVG, PNG or JPEG file')
         from . import images           # Pillow and defusedxml: loaded only when logos are given
@@ -177,7 +189,7 @@ def _logos(root, pub_rec) -> list:
         if unusable:
             rec.fail("file", f'logo "{name}" cannot be used: {unusable}')
         logos.append({"src": "content/" + quote(path.relative_to(root.resolve()).as_posix()),
-                      "alt": rec.text("alt")})
+                      "alt": rec.text("alt"), "source": f"{pub_rec.file}:{rec.line('file')}"})
     return logos
 
 
@@ -222,13 +234,14 @@ def _networks(root, languages) -> list:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             rec.fail("colour", f'colour "{colour}" must be written #rrggbb, e.g. #2e7d32')
         cmyk = rec.get("cmyk", list)
-        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and 0 <= v <= 100
-                                     for v in cmyk):
+        if len(cmyk) != 4 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                     and 0 <= v <= 100 for v in cmyk):
             rec.fail("cmyk", "cmyk must be four percentages [c, m, y, k], each 0–100")
         network = Network(
             id=rec.get("id", str), name=rec.text("name"), short=rec.text("short"),
             colour=colour.lower(), cmyk=tuple(cmyk), shape=rec.choice("shape", SHAPES),
-            cities_expected=positive_count(rec, "cities_expected"), source=Source(file, rec.line()))
+            cities_expected=positive_count(rec, "cities_expected", most=MAX_CITIES),
+            source=Source(file, rec.line()))
         if network.id in seen:
             rec.fail("id", f'network "{network.id}" is defined twice')
         seen.add(network.id)
@@ -262,6 +275,9 @@ def _cities(root, languages, ids, outline) -> tuple:
                     source=Source(file, rec.line()),
                     status=rec.choice("status", CITY_STATUSES, False, "member"))
         rec.what = f'city "{city.name}"'
+        if len(city.name) > MAX_NAME or not city.name:
+            rec.fail("name", f"{rec.what} has a name of {len(city.name)} characters; a city's "
+                             f"name (a label on the maps) has 1 to {MAX_NAME}")
         city.evidence = _evidence(rec)
         if city.name in seen:
             rec.fail("name", f'city "{city.name}" is listed twice; keep one entry')
@@ -308,7 +324,12 @@ def _outline(root, pub_rec) -> Outline | None:
     except ValueError as err:
         raise ContentError(display, getattr(err, "lineno", 1), f"not valid JSON ({err}); "
                                                               f"the map needs a GeoJSON outline") from None
+    except RecursionError:
+        raise ContentError(display, 1, "the outline nests too deeply to be GeoJSON") from None
     rings = _rings(data, display)
+    if sum(len(ring) for ring in rings) > MAX_OUTLINE_POINTS:
+        raise ContentError(display, 1, f"the outline has more than {MAX_OUTLINE_POINTS:,} points; "
+                                       f"simplify it")
     west = min(lon for ring in rings for lon, _ in ring)
     east = max(lon for ring in rings for lon, _ in ring)
     south = min(lat for ring in rings for _, lat in ring)
@@ -355,7 +376,7 @@ def _mid(rec):
         return None
     if isinstance(value, str):
         rec.fail("mid", f'"mid" of {rec.what} must be {{pl: "…", en: "…"}}, or unknown when '
-                        f'the source does not give the topic; not {value!r}')
+                        f'the source does not give the topic; not {shown(value)}')
     return rec.text("mid", required=False)
 
 
@@ -405,9 +426,32 @@ def _events(root, languages, ids) -> list:
             start=start, end=end, kind=rec.choice("kind", KINDS),
             network=_network_ref(rec, "network", ids, ("all", UNKNOWN)),
             title=rec.text("title"), place=rec.text("place", required=False),
-            number=positive_count(rec, "number", False), note=rec.get("note", str, False),
-            source=Source(file, rec.line())))
+            number=positive_count(rec, "number", False, MAX_MEETING),
+            note=rec.get("note", str, False), source=Source(file, rec.line())))
+    _check_span(events, file)
     return sorted(events, key=lambda e: e.start)
+
+
+def _check_span(events, file) -> None:
+    """The meetings fit the month strip: an event far from the others (a mistyped year) is an
+    error at its line."""
+    if not events:
+        return
+    def month(day):
+        return day.year * 12 + day.month - 1
+    starts = sorted(month(e.start) for e in events)
+    middle = starts[(len(starts) - 1) // 2]
+    first = min(events, key=lambda e: month(e.start))
+    last = max(events, key=lambda e: month(e.end if isinstance(e.end, dt.date) else e.start))
+    end = last.end if isinstance(last.end, dt.date) else last.start
+    span = month(end) - month(first.start) + 1
+    if span <= MAX_TIMELINE_MONTHS:
+        return
+    odd = last if month(end) - middle > middle - month(first.start) else first
+    raise ContentError(file, odd.source.line,
+                       f"the meetings span {span:,} months ({first.start:%m.%Y} to "
+                       f"{end:%m.%Y}); the timeline shows at most {MAX_TIMELINE_MONTHS}: check the "
+                       f"dates of this event")
 
 
 def _figures(root, languages, pub) -> list:
@@ -420,7 +464,7 @@ def _figures(root, languages, pub) -> list:
         if "computed" in rec.data:
             value = _computed(rec, pub)
         else:
-            value = positive_count(rec, "value")
+            value = positive_count(rec, "value", most=MAX_FIGURE)
         figures.append(Figure(value=value, label=rec.text("label"),
                               note=rec.text("note", required=False),
                               group=rec.get("group", str, False, "main"),
@@ -499,10 +543,11 @@ def _planned_pages(rec) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        return {"A4": positive_count(rec, "pages")}
+        return {"A4": positive_count(rec, "pages", most=MAX_PAGES)}
     sizes = Record(value, rec.file, f"the pages of {rec.what}", [])
     sizes.only(*editions.SIZES)
-    return {size: positive_count(sizes, size) for size in editions.SIZES if size in value}
+    return {size: positive_count(sizes, size, most=MAX_PAGES) for size in editions.SIZES
+            if size in value}
 
 
 def _read_section(root, section, lang, rec):

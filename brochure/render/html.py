@@ -116,7 +116,8 @@ def identity(pub, lang, others=()) -> Markup:
     the first's)."""
     if pub.logos:
         return Markup('<div class="identity">' + "".join(
-            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}">'
+            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}" '
+            f'data-source="{escape(logo["source"])}">'
             for logo in pub.logos) + "</div>")
     return Markup('<div class="identity">' + "".join(
         f'<p class="org">{escape(name[lang])}' + "".join(

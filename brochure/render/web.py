@@ -2,11 +2,11 @@
 
 One page per language (index.html in the publication's first language, en/index.html, ...),
 the sections rendered by render.render_part (the components and graphics of the PDFs, the SVG
-inline), the theme's styles/web.css (its imports inlined) and theme-web.css with the network
-colours of the data and the tokens the theme or publication.yaml changes, the fonts it
-names with their licences and copies of the PDFs this build writes, linked with their sizes.
-Every link is relative, so the folder works from file:// and from any web server, and nothing
-outside it is requested.
+inline), the pictures of the texts in img/, downsized, with srcset (webimages.py), the theme's
+styles/web.css (its imports inlined) and theme-web.css with the network colours of the data and
+the tokens the theme or publication.yaml changes, the fonts it names with their licences and
+copies of the PDFs this build writes, linked with their sizes. Every link is relative, so the
+folder works from file:// and from any web server, and nothing outside it is requested.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .. import resources
 from ..content.editions import WEB_FOLDER, Edition
-from . import html as render
+from . import html as render, webimages
 from .graphics import map as map_graphic, tokens
 
 FOLDER = WEB_FOLDER                               # under output/
@@ -64,11 +64,15 @@ def fonts(theme=None) -> list:
 
 
 def pages(pub, downloads, languages=None, env=None) -> list:
-    """(path under output/web/, bytes): the pages, the stylesheet and the icon."""
+    """(path under output/web/, bytes): the pages, their pictures, the stylesheet and the
+    icon."""
     env = env or render.environment(pub.theme)
     languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
+    pictures: dict[str, bytes] = {}
+    out = [(page_path(lang, languages),
+            page(pub, lang, languages, downloads, env, pictures).encode())
            for lang in languages]
+    out += sorted(pictures.items())
     out.append(("web.css", stylesheet(pub).encode()))
     out.append(("favicon.svg", favicon(pub).encode()))
     return out
@@ -109,13 +113,16 @@ def page_path(lang, languages) -> str:
     return "index.html" if lang == languages[0] else f"{lang}/index.html"
 
 
-def page(pub, lang, languages, downloads, env) -> str:
-    """The HTML of one language's page."""
+def page(pub, lang, languages, downloads, env, pictures=None) -> str:
+    """The HTML of one language's page; pictures (path under output/web/ -> bytes) receives
+    the copies of the pictures it shows."""
     here = page_path(lang, languages)
     root = "../" * here.count("/")
     part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
     for section in part["sections"]:
-        section["html"] = scrollable_tables(section["html"], section["title"])
+        shown = webimages.with_pictures(str(section["html"]), pub.root, root,
+                                        {} if pictures is None else pictures)
+        section["html"] = scrollable_tables(Markup(shown), section["title"])
     switch = [{"lang": other, "code": render.html_lang(other), "current": other == lang,
                "name": pub.labels[other]["language"],
                "href": root + page_path(other, languages)} for other in languages]

@@ -9,6 +9,10 @@ WeasyPrint's own fetcher reads `file://` anywhere, `http(s)://` and `ftp://`. Ou
   /dev/... devices, FIFOs and folders, which could block or never end);
 - `data:` URIs, decoded here (nothing is handed to urllib).
 
+Every image it serves, a file or a `data:` URI (an SVG's embedded images come through here
+too), is checked as the content's images are (content/images.py: the raster formats Pillow may
+decode, the pixel limit, an SVG's references, recursively) before WeasyPrint decodes it.
+
 Everything else is refused, with a message that names the URL: `http:`, `https:`, `ftp:` and
 any other scheme (no socket is ever opened: the build never waits on the network), `file:` URLs
 outside the served folders or on another host, and a missing file (a missing image inside
@@ -26,14 +30,13 @@ the first folder of the theme that has the file. Nothing absolute enters the HTM
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import os
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .. import filedigest, resources
+from ..content import images
 
 THEME = resources.theme_folder()    # the default theme's folder of styles/ and templates/
 SERVED = ("content", "styles", "templates")   # the only folders a document may read from
@@ -158,22 +161,22 @@ def allowed_path(url: str, project=THEME, content=None) -> Path | None:
 
 def decode_data_uri(url: str) -> tuple[bytes, str]:
     """A data: URI -> (bytes, media type); NotServed when it is malformed."""
-    header, comma, payload = url[len("data:"):].partition(",")
-    if not comma:
-        raise NotServed(f'refused to load "{_short(url)}": a data: URI needs a ","')
-    params = [p.strip() for p in header.split(";")]
-    is_base64 = params[-1].lower() == "base64"
-    if is_base64:
-        params.pop()
-    media = ";".join(params) or "text/plain;charset=US-ASCII"
-    data = unquote_to_bytes(payload)
-    if is_base64:
-        try:
-            data = base64.b64decode(b"".join(data.split()), validate=True)
-        except (binascii.Error, ValueError):
-            raise NotServed(f'refused to load "{_short(url)}": its base64 data is not valid'
-                            ) from None
-    return data, media
+    try:
+        return images.decode_data_uri(url)
+    except images.BadDataURI as err:
+        raise NotServed(f'refused to load "{_short(url)}": the data: URI {err}') from None
+
+
+def checked_image(data: bytes, media: str, url: str) -> None:
+    """An image the document loads is checked as the content's images are (content/images.py:
+    PNG, JPEG, GIF, WebP or a self-contained SVG, within the pixel limit); NotServed if not."""
+    kind = media.split(";", 1)[0].strip().lower()
+    if not kind.startswith("image/"):
+        return
+    problem = (images.data_problem(data, kind) if kind in images.IMAGE_MEDIA
+               else f'its type "{kind[:40]}" is not PNG, JPEG, GIF, WebP or SVG')
+    if problem:
+        raise NotServed(f'refused to load "{_short(url)}": the image cannot be used: {problem}')
 
 
 def fetcher_class(project=THEME, content=None):
@@ -200,12 +203,13 @@ def fetcher_class(project=THEME, content=None):
             try:
                 if url[:5].lower() == "data:":
                     data, media = decode_data_uri(url)
-                    return URLFetcherResponse(url, data, {"Content-Type": media})
-                path, shown = locate(url, project, content)
-                data = _read(path, url, shown)
-                if shown.startswith("content/"):
-                    self.read[shown] = hashlib.sha256(data).hexdigest()
-                return URLFetcherResponse(url, data, {"Content-Type": _mime(path)})
+                else:
+                    path, shown = locate(url, project, content)
+                    data, media = _read(path, url, shown), _mime(path)
+                    if shown.startswith("content/"):
+                        self.read[shown] = hashlib.sha256(data).hexdigest()
+                checked_image(data, media, url)
+                return URLFetcherResponse(url, data, {"Content-Type": media})
             except NotServed as err:
                 self.refusals.append(str(err))
                 raise Refused(str(err)) from None

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, plan as page_plan, tagging
+from . import adapters, finish, pictures, plan as page_plan, tagging
 from .fetch import BASE_URL, THEME, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
@@ -27,6 +27,7 @@ class Output:
     identifier: str              # what the document ID is derived from
     multiple: int = 1            # the page count is made a multiple of it with filler pages
     finisher: object = None      # finisher(anchor pages) -> a WeasyPrint finisher, or None
+    ppi: int | None = None       # the highest resolution of its raster pictures (pictures.py)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Result:
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
     padding: int = 0                               # "Notes" pages added to reach the multiple
+    pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
     plan: object = None                            # page_plan.Plan of the shared layout
@@ -81,23 +83,26 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
     logger.addHandler(collect)
     fetcher = fetcher_class_()
     font_config = adapters.font_configuration()
+    images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
 
     def lay_out(source):
         document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
-                                   ).render(font_config=font_config)
+                                   ).render(font_config=font_config, cache=images)
         _refuse_failed_fetches(fetcher, collect)
         return document
 
     try:
         fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
         layouts: dict[bool, tuple] = {False: tuple(screen)}
+        placed = pictures.placements(layouts[False][0])
         results = []
         for output in outputs:
             duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
             if duplex and True not in layouts:      # print: its sides kept, a layout of its own
                 layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
             laid_out, its_plan = layouts[duplex]
-            results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
+            with adapters.image_resolution(images, output.ppi):
+                results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
@@ -105,6 +110,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         logger.removeHandler(collect)
     for result in results:
         result.warnings = list(collect.messages)
+        result.pictures = placed
         result.inputs = dict(fetcher.read)
     return results
 

@@ -9,8 +9,10 @@ page (x right, y down). A `Box` is (x0, y0, x1, y1) in page millimetres.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 EARTH_R_KM = 6371.0
 
@@ -29,6 +31,14 @@ def outline_for(pub):
     if pub.outline is None:
         raise ValueError("the publication has no map: (an outline) to draw")
     return pub.outline
+
+
+def load_outline(path: str) -> tuple:
+    """Rings of (lon, lat) of a GeoJSON outline file (tools and benchmarks; the build reads the
+    publication's own, checked, in content/publication.py)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    polygons = [data["coordinates"]] if data["type"] == "Polygon" else data["coordinates"]
+    return tuple(tuple((float(x), float(y)) for x, y, *_ in poly[0]) for poly in polygons)
 
 
 # --------------------------------------------------------------------------- projection
