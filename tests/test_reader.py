@@ -302,7 +302,7 @@ def test_a_logo_file_given_takes_its_slot(tree):
     pub = content.load(tree)
     page = render.render(pub, next(e for e in pub.editions if e.id == "pl"))
     assert page.count('<img src="content/img/logo.svg" alt="Ministerstwo Funduszy i Polityki '
-                      'Regionalnej">') == 2                              # cover, back cover
+                      'Regionalnej" data-source="content/publication.yaml:') == 2  # covers
     assert page.count('class="org logo-slot"><span class="logo-name">Bank Światowy') == 2
     missing = [d.message for d in gaps.missing_data(pub) if d.message.startswith("logo file")]
     assert len(missing) == 1 and "img/partner.svg" in missing[0]

@@ -28,10 +28,10 @@ from typing import Any
 
 from ..content.editions import Edition
 from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
-from ..errors import ContentError, EditionTimeout
+from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset, plan as page_plan
+from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
 from . import cache
 from .results import EditionResult, time_limit
 
@@ -55,6 +55,7 @@ class Job:
     planned: tuple = ()      # plan.Planned of each section of the edition, in order
     tolerances: tuple = ()   # the design's tolerances, in the order they are tried
     render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
+    theme: Any = None        # resources.Theme: where the document's styles/ are found
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
@@ -65,7 +66,7 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
     rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
     whole build must end (by default, timeout seconds from now)."""
     deadline = deadline or time.monotonic() + timeout
-    env = render.environment()
+    env = render.environment(pub.theme)
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
@@ -85,7 +86,19 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
             results[result.edition.id] = result
             if store:
                 store.put(key, result.plain())
-    return [results[e.id] for e in editions]
+    return _picture_warnings([results[e.id] for e in editions])
+
+
+def _picture_warnings(results) -> list:
+    """Each picture's warning once (a picture is measured in every layout), with the first
+    edition that has one."""
+    seen = set()
+    for result in results:
+        for warning in result.pictures:
+            if (warning.file, warning.line) not in seen and warning not in result.warnings:
+                seen.add((warning.file, warning.line))
+                result.warnings.append(warning)
+    return results
 
 
 def _cached(store, key, edition, content):
@@ -151,8 +164,8 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                     for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
-               tuple(rendered[layout, "warnings"]))
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(pub.theme),
+               tuple(rendered[layout, "warnings"]), pub.theme)
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -278,17 +291,23 @@ def run_jobs(jobs) -> list:
         job.edition.variant, job.html,
         multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
         finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
-                                                        job.titles))
+                                                        job.titles),
+        ppi=pictures.ppi_for(job.edition))
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk,
-                                              planned=first.planned, tolerances=first.tolerances)
+                                              planned=first.planned, tolerances=first.tolerances,
+                                              theme=first.theme)
+    blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
+    if blurred:
+        raise ContentErrors(blurred)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
+        result.pictures = oversized
         if job is first:                # the layout's: told once
             result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition

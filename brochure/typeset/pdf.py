@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, plan as page_plan, tagging
-from .fetch import BASE_URL, fetcher_class
+from . import adapters, finish, pictures, plan as page_plan, tagging
+from .fetch import BASE_URL, THEME, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
 FAILED_FETCH = ("Failed to load", "Failed to render", "cannot be loaded",
@@ -27,6 +27,7 @@ class Output:
     identifier: str              # what the document ID is derived from
     multiple: int = 1            # the page count is made a multiple of it with filler pages
     finisher: object = None      # finisher(anchor pages) -> a WeasyPrint finisher, or None
+    ppi: int | None = None       # the highest resolution of its raster pictures (pictures.py)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Result:
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
     padding: int = 0                               # "Notes" pages added to reach the multiple
+    pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
     plan: object = None                            # page_plan.Plan of the shared layout
@@ -55,14 +57,14 @@ class _Collect(logging.Handler):
 
 
 def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
-            finisher=None, content=None, cmyk=None) -> Result:
+            finisher=None, content=None, cmyk=None, theme=None) -> Result:
     """Lay out the HTML and write one PDF (see typeset_outputs)."""
     return typeset_outputs(html, [Output(variant, identifier, multiple, finisher)],
-                           fillers=fillers, content=content, cmyk=cmyk)[0]
+                           fillers=fillers, content=content, cmyk=cmyk, theme=theme)[0]
 
 
 def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, planned=(),
-                    tolerances=()) -> list:
+                    tolerances=(), theme=None) -> list:
     """Lay out the HTML once (more often when a section runs over its plan: see plan.py) and
     write one PDF per Output, in order.
 
@@ -71,32 +73,36 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
     content: the content folder whose files (images) the document may load.
     cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
     planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
+    theme: the publication's (resources.Theme): where styles/ and templates/ are found.
     """
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class(content=content)
+    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     fetcher = fetcher_class_()
     font_config = adapters.font_configuration()
+    images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
 
     def lay_out(source):
         document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
-                                   ).render(font_config=font_config)
+                                   ).render(font_config=font_config, cache=images)
         _refuse_failed_fetches(fetcher, collect)
         return document
 
     try:
         fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
         layouts: dict[bool, tuple] = {False: tuple(screen)}
+        placed = pictures.placements(layouts[False][0])
         results = []
         for output in outputs:
             duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
             if duplex and True not in layouts:      # print: its sides kept, a layout of its own
                 layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
             laid_out, its_plan = layouts[duplex]
-            results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
+            with adapters.image_resolution(images, output.ppi):
+                results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
         _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
     except refused as err:
         raise TypesetError(str(err)) from None
@@ -104,6 +110,7 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         logger.removeHandler(collect)
     for result in results:
         result.warnings = list(collect.messages)
+        result.pictures = placed
         result.inputs = dict(fetcher.read)
     return results
 
@@ -150,19 +157,19 @@ def _refuse_failed_fetches(fetcher, collect) -> None:
         raise TypesetError(f"a resource could not be loaded: {failed[0]}")
 
 
-def lay_out_planned(html: str, planned, tolerances=(), content=None) -> tuple:
+def lay_out_planned(html: str, planned, tolerances=(), content=None, theme=None) -> tuple:
     """(document, plan) of the HTML laid out as the build lays out a screen edition (its page
     plan: floats, tolerances, month labels), for inspection; no PDF is written."""
     _, document, plan = page_plan.lay_out_planned(
-        lambda source: lay_out(source, content), html, planned, tolerances)
+        lambda source: lay_out(source, content, theme), html, planned, tolerances)
     return document, plan
 
 
-def lay_out(html: str, content=None):
+def lay_out(html: str, content=None, theme=None):
     """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class(content=content)
+    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
     try:
         return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_class_()
                                ).render(font_config=adapters.font_configuration())
