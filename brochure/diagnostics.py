@@ -84,12 +84,14 @@ def errors(diagnostics) -> list:
 PLAN_OVERRUN = "plan-overrun"       # a section takes more pages than planned
 PLAN_UNDERFILL = "plan-underfill"   # a page of the plan ends well above its foot
 PLAN_PADDING = "plan-padding"       # "Notes" pages were added to reach a multiple of four
-DATA_GAP = "data-gap"               # a fact the sources do not give yet
-FINAL = (PLAN_OVERRUN, PLAN_UNDERFILL, PLAN_PADDING, DATA_GAP)
+DATA_GAP = "data-gap"               # a fact the sources do not give yet (left out quietly)
+REQUIRED_GAP = "required-gap"       # such a fact that the content marks `required:`
+FINAL = (PLAN_OVERRUN, PLAN_UNDERFILL, PLAN_PADDING, REQUIRED_GAP)
+GAPS = (DATA_GAP, REQUIRED_GAP)
 
 
 def final(diagnostics) -> list:
-    """The diagnostics for a sign-off before printing: the plan's and the data's gaps are
-    errors there."""
+    """The diagnostics for a sign-off before printing: the plan's gaps and the data's required
+    gaps are errors there (the other gaps stay warnings: a reader's edition leaves them out)."""
     return [Diagnostic(d.file, d.line, ERROR, d.message, d.code) if d.code in FINAL else d
             for d in diagnostics]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
+from .resources import Theme, default_theme
 
 # A human-readable text in several languages: {"pl": "...", "en": "..."}.
 Text = dict[str, str]
@@ -32,6 +33,12 @@ class Network:
     shape: str             # circle | square | triangle | diamond
     cities_expected: int
     source: Source | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "cities" (all listed)
+
+    def mostly_unknown(self, listed: int) -> bool:
+        """Whether the content lists fewer than half of the network's cities: its layouts
+        then name the known ones in a sentence, not in a table or on a map of their own."""
+        return listed * 2 < self.cities_expected
 
 
 @dataclass
@@ -56,6 +63,7 @@ class City:
     source: Source | None = None   # file and line, for messages
     status: str = "member"     # member | candidate (inferred only: never printed)
     evidence: Evidence | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "mid", "coordinates"
 
     def lonlat(self) -> tuple[float, float]:
         """(lon, lat) of a city on the map (maplayout.shown_cities keeps only those)."""
@@ -80,6 +88,41 @@ class Event:
     number: int | None = None
     note: str | None = None
     source: Source | None = None
+    required: frozenset[str] = frozenset()   # gaps --final refuses: "end", "network"
+
+
+@dataclass
+class LogoSlot:
+    """A place for an organisation's logo (publication.yaml): until its file exists, the
+    organisation's name is printed there, at the logo's size."""
+    name: Text                 # whose logo (printed while the file is missing)
+    file: str                  # as publication.yaml gives it, relative to the content folder
+    src: str | None            # the file's URL for the layouts; None: the file is missing
+    alt: Text                  # what a screen reader says for the logo
+    required: bool = False     # --final refuses to go without the file
+    source: Source | None = None
+
+
+@dataclass
+class Facts:
+    """A block of facts of publication.yaml (`imprint:`, `funding:`): each field is its value
+    (a text, {lang: text}, a list of LogoSlot), UNKNOWN (a known gap: left out of a reader's
+    edition, marked in a draft) or absent (not part of this publication)."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()   # the fields --final refuses to go without
+    source: Source | None = None
+    lines: dict[str, int] = field(default_factory=dict)    # field -> its line
+
+    def get(self, key: str, default=None):
+        """The field's value, or default while it is not given or unknown."""
+        value = self.fields.get(key)
+        return default if value is None or value == UNKNOWN else value
+
+    def __getitem__(self, key: str):
+        return self.fields[key]
+
+    def unknown(self, key: str) -> bool:
+        return self.fields.get(key) == UNKNOWN
 
 
 @dataclass
@@ -91,10 +134,21 @@ class Figure:
     source: Source | None = None
 
 
-@dataclass
-class Stage:
-    name: Text
-    steps: list[Text]
+@dataclass(frozen=True)
+class Outline:
+    """The land the maps draw (publication.yaml's `map:`, a GeoJSON file in the publication)
+    and how they draw it: the projection, where the sea's name goes."""
+    rings: tuple                       # outer rings of (lon, lat)
+    file: str                          # as messages name it: content/data/poland.json
+    parallels: tuple[float, float]     # the Lambert conformal conic's standard parallels
+    origin: tuple[float, float]        # (lon, lat) of the projection's origin
+    sea: tuple[float, float] | None = None   # (lon, lat) near which the sea's name is set
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees."""
+        lons = [lon for ring in self.rings for lon, _ in ring]
+        lats = [lat for ring in self.rings for _, lat in ring]
+        return min(lons), min(lats), max(lons), max(lats)
 
 
 @dataclass
@@ -148,17 +202,19 @@ class Publication:
     cities: list[City]
     events: list[Event]
     figures: list[Figure]
-    ppp_stages: list[Stage]
-    nbs_benefits: list[Text]
+    data: dict[str, Any] = field(default_factory=dict)   # data/NAME.yaml of the theme's components
     print_options: dict[str, Any] = field(default_factory=lambda: dict(PRINT_DEFAULTS))
-    imprint: dict[str, Any] = field(default_factory=dict)   # web, isbn, copyright {lang}, disclaimer {lang}
-    logos: list[dict[str, Any]] = field(default_factory=list)   # [{"src": file URL, "alt": {lang: text}}]
+    imprint: Facts = field(default_factory=Facts)     # web, copyright, authors, isbn, ...
+    logos: list[LogoSlot] = field(default_factory=list)     # the publisher's and partner's slots
+    funding: Facts | None = None      # the funding strip (text, logos); None: the publication has none
     root: str = "content"
     warnings: list[Diagnostic] = field(default_factory=list)
     candidates: list[City] = field(default_factory=list)   # cities with status candidate
     labels: dict = field(default_factory=dict)       # lang -> labels.Labels (labels.yaml)
     name: str = "publication"                       # the stem of the output file names
     editions: tuple = ()                            # editions.Edition, in build order
+    outline: Outline | None = None                  # the maps' land; None: no map
+    theme: Theme = field(default_factory=default_theme)   # templates, styles, tokens, fonts
 
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)

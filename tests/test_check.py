@@ -15,7 +15,8 @@ from brochure.diagnostics import INFO, Diagnostic
 MINI = Path(__file__).parent / "fixtures" / "mini"
 REAL = Path(__file__).resolve().parent.parent / "content"
 PPP_MISSING = ('content/data/networks.yaml:8: warning: network "ppp" lists 0 of 3 cities; '
-               'add the missing cities to content/data/cities.yaml')
+               'add the missing cities to content/data/cities.yaml (until then its section '
+               'names them in a sentence, without a MID table or a map of their own)')
 
 needs_hunspell = pytest.mark.skipif(shutil.which("hunspell") is None,
                                     reason="hunspell is not installed")

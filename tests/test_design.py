@@ -157,18 +157,18 @@ def _inner_fills(document) -> dict:
     return {f.number: f.fill for f in figures[1:-1]}
 
 
-# The PPP spread: the source names 1 of the network's 10 cities, so it has no MID table of ten
-# (and, in a reader's edition, no map); its text, stages and recommendations are about 1.2
-# pages, set as two pages that are each at least half full.
-PPP_PAGES, PPP_FILL = (6, 7), 0.5
+# Pages whose content is shorter than a page's worth (issue 23): the PPP spread, since the source
+# names 1 of the network's 10 cities (a sentence, not a MID table of ten; no map in a reader's
+# edition): its text, stages and recommendations are about 1.2 pages, set as two pages that are
+# each at least half full; the last page of the meetings, without the "(koniec nieznany)" lines.
+SHORTENED = {6: 0.5, 7: 0.5, 11: 0.65}
 
 
 @pytest.mark.parametrize("eid", ["pl", "en"])
 def test_every_inner_a4_page_is_at_least_80_percent_full(documents, eid):
     fills = _inner_fills(documents[eid])
     assert len(fills) == 10 and None not in fills.values(), fills
-    short = {n: round(f, 3) for n, f in fills.items() if f < layout.TARGET_FILL
-             and not (n in PPP_PAGES and f >= PPP_FILL)}
+    short = {n: round(f, 3) for n, f in fills.items() if f < SHORTENED.get(n, layout.TARGET_FILL)}
     assert not short, short
 
 

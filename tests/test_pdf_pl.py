@@ -22,13 +22,14 @@ def text(pl):
 
 
 def test_every_city_and_mid_topic_is_printed(pub, text):
+    """Every city and every known MID topic; a topic not known is left out quietly (a draft
+    edition marks it: tests/test_reader.py)."""
     assert len(pub.cities) >= 20
     for city in pub.cities:
         assert city.name in text, city.name
         if city.mid:
             assert normalise(city.mid["pl"]) in text, city.mid["pl"]
-        else:
-            assert f"{city.name} {LABELS['pl']['mid_pending']}" in text, city.name
+    assert LABELS["pl"]["mid_pending"] not in text
 
 
 def test_candidate_cities_are_never_printed(pub, pl, text):

@@ -151,30 +151,28 @@ def test_the_outline_may_not_be_a_link_out_of_the_folder(tree, tmp_path):
     shutil.copy(tree / "data" / "poland.json", outside)
     (tree / "data" / "poland.json").unlink()
     (tree / "data" / "poland.json").symlink_to(outside)
-    pub = content.load(tree)
     with pytest.raises(ContentError) as info:
-        render.render(pub, pub.editions[0])
+        content.load(tree)
     assert info.value.file == "content/data/poland.json"
     assert "outside the content folder" in info.value.message
 
 
 @pytest.mark.parametrize("text, line, words", [
     ('{"type": "Polygon",\n "coordinates": [[[1, 2], [3, 4]\n}', 3, "not valid JSON"),
-    ("[1, 2, 3]", 1, "GeoJSON object"),
-    ('{"type": "Point", "coordinates": [19, 52]}', 1, "GeoJSON object"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, "x"], [21, 50]]]}', 1, "at least three"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, NaN], [21, 50]]]}', 1, "at least three"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, 1e999], [21, 50]]]}', 1, "at least three"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52]]]}', 1, "at least three"),
-    ('{"type": "MultiPolygon", "coordinates": [5]}', 1, "at least three"),
+    ("[1, 2, 3]", 1, "GeoJSON geometry"),
+    ('{"type": "Point", "coordinates": [19, 52]}', 1, "GeoJSON geometry"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, "x"], [21, 50]]]}', 1, "GeoJSON geometry"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, NaN], [21, 50]]]}', 1, "GeoJSON geometry"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, 1e999], [21, 50]]]}', 1, "GeoJSON geometry"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52]]]}', 1, "GeoJSON geometry"),
+    ('{"type": "MultiPolygon", "coordinates": [5]}', 1, "GeoJSON geometry"),
     ('\x00', 1, "control character"),
     ('[' * 100000, 1, "nests too deeply"),
 ])
 def test_a_malformed_outline_is_an_error_at_its_line(tree, text, line, words):
     (tree / "data" / "poland.json").write_text(text, encoding="utf-8")
-    pub = content.load(tree)
     with pytest.raises(ContentError) as info:
-        render.render(pub, pub.editions[0])
+        content.load(tree)
     assert (info.value.file, info.value.line) == ("content/data/poland.json", line), info.value
     assert words in info.value.message
 
@@ -183,8 +181,8 @@ def test_a_malformed_outline_through_the_command_line(tree, tmp_path, capsys):
     (tree / "data" / "poland.json").write_text("{", encoding="utf-8")
     code, lines = run(["--content", tree, "--output", tmp_path / "out", "--lang", "pl",
                        "--quiet"], capsys)
-    assert code == 2 and lines[0].startswith("content/data/poland.json:1: error: the outline "
-                                             "is not valid JSON"), lines
+    assert code == 2 and lines[0].startswith("content/data/poland.json:1: error: not valid "
+                                             "JSON"), lines
 
 
 def test_a_logo_must_be_a_file_of_the_folder(tree, tmp_path):
@@ -195,7 +193,7 @@ def test_a_logo_must_be_a_file_of_the_folder(tree, tmp_path):
     with (tree / "publication.yaml").open("a", encoding="utf-8") as handle:
         handle.write('logos:\n  - {file: img/logo.svg, alt: {pl: "Logo", en: "Logo"}}\n')
     err = load_error(tree)
-    assert err.file == "content/publication.yaml" and err.line == 13
+    assert err.file == "content/publication.yaml" and err.line == 14
     assert "outside the content folder" in err.message
 
 

@@ -63,7 +63,37 @@ def test_one_letter_words(src, want):
     "kawa", "tak.", "w", "słowo w", "bez zmian a\n\nnowy akapit", "x-w y", "w.",
 ])
 def test_one_letter_words_left_alone(src):
-    assert pl(src) == src
+    assert pl(src).replace("\u2060", "") == src       # (a compound keeps its hyphen: below)
+
+
+@pytest.mark.parametrize("src, want", [
+    ("(tzw. Sieciach)", f"(tzw.{NB}Sieciach)"),
+    ("np. na energię", f"np.{NB}na energię"),
+    ("ok. 2 tys.", f"ok.{NB}2{NB}tys."),
+    ("Np. tak", f"Np.{NB}tak"),
+    ("m.in. do poprawy", f"m.in.{NB}do poprawy"),
+    ("zespołów ds. zrównoważonego", f"zespołów ds.{NB}zrównoważonego"),
+    ("itp. Dalej", "itp. Dalej"),           # not bound: it ends a list, often a sentence
+])
+def test_polish_abbreviations_keep_to_the_next_word(src, want):
+    assert pl(src) == want
+
+
+@pytest.mark.parametrize("src, want", [
+    ("publiczno-prywatnym", "publiczno-\u2060prywatnym"),
+    ("(ang. nature-based solutions)", f"(ang.{NB}nature-\u2060based solutions)"),
+    ("średnio- i długoterminowym", f"średnio- i{NB}długoterminowym"),   # a hanging hyphen
+    ("COVID-19", "COVID-19"),
+])
+def test_polish_compounds_never_break_at_their_hyphen(src, want):
+    """Polish breaks a compound at its hyphen only by repeating the hyphen on the next line,
+    which the line breaker cannot do: a word joiner after the hyphen forbids the break."""
+    assert pl(src) == want
+
+
+def test_english_abbreviations_keep_to_the_next_word_and_compounds_may_break():
+    assert en("e.g. by reducing, i.e. the cities, nature-based") == \
+        f"e.g.{NB}by reducing, i.e.{NB}the cities, nature-based"
 
 
 def test_no_one_letter_rule_in_english():
@@ -160,7 +190,9 @@ def test_ranges(src, want):
     "średnio- i długoterminowy", "PPP—jako", "słowo–słowo",
 ])
 def test_hyphens_left_alone(src):
-    assert pl(src).replace(NB, " ") == src
+    """No hyphen becomes a dash (a Polish compound also gets a word joiner after its hyphen:
+    test_polish_compounds_never_break_at_their_hyphen)."""
+    assert pl(src).replace(NB, " ").replace("\u2060", "") == src
     assert en(src) == src
 
 

@@ -55,6 +55,7 @@ class Job:
     planned: tuple = ()      # plan.Planned of each section of the edition, in order
     tolerances: tuple = ()   # the design's tolerances, in the order they are tried
     render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
+    theme: Any = None        # resources.Theme: where the document's styles/ are found
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
@@ -65,7 +66,7 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
     rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
     whole build must end (by default, timeout seconds from now)."""
     deadline = deadline or time.monotonic() + timeout
-    env = render.environment()
+    env = render.environment(pub.theme)
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
@@ -166,8 +167,8 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                     for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
-               tuple(rendered[layout, "warnings"]))
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(pub.theme),
+               tuple(rendered[layout, "warnings"]), pub.theme)
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -299,7 +300,8 @@ def run_jobs(jobs) -> list:
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
                                               content=first.content, cmyk=first.cmyk,
-                                              planned=first.planned, tolerances=first.tolerances)
+                                              planned=first.planned, tolerances=first.tolerances,
+                                              theme=first.theme)
     blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
     if blurred:
         raise ContentErrors(blurred)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import content
 from ..content import translation
-from ..content.editions import select
+from ..content.editions import select, with_drafts
 from .. import diagnostics
 from ..content.source import inside
 from ..diagnostics import ERROR, INFO, PLAN_OVERRUN, PLAN_UNDERFILL, WARNING, Diagnostic, errors
@@ -53,10 +53,11 @@ class Built:
 
 
 def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
-          final=False) -> Built:
+          final=False, draft=False) -> Built:
     """Build every edition (of `langs`) into the output folder. final: the sign-off before
-    printing, where an overrun, a short page, an added "Notes" page or a data gap is an error
-    (and nothing is written)."""
+    printing, where an overrun, a short page, an added "Notes" page or a gap the content marks
+    required is an error (and nothing is written). draft: also a draft of each one-language A4
+    screen edition (output/draft/), the content's gaps marked in its pages."""
     deadline = time.monotonic() + timeout
     publication_file(content_dir)         # the content folder first: is it a publication?
     with output.Folder(output_dir, content_dir) as folder:
@@ -64,17 +65,19 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
         with time_limit(deadline, f"reading the content took longer than {timeout:g} s and "
                                   f"was stopped (is a file or a data list huge?)"):
             t = time.perf_counter()
-            digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or [])))
+            digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or []))
+                                                    + (" draft" if draft else ""))
             built = _previous(store, digest)
             progress.stage("look for an unchanged build", t)
         if built is None:
-            built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
+            built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder,
+                           draft)
             store.put(digest, built.plain())
         if final:
             _sign_off(built)
         t = time.perf_counter()
         folder.expect(built.expected)
-        files = [f for r in built.results for f in r.files] + built.site + web.fonts()
+        files = [f for r in built.results for f in r.files] + built.site + web.fonts(content.theme_of(content_dir))
         keep = store.kept(folder.owned)
         if langs:     # the other languages' files stay as they are
             keep += [rel for rel in folder.owned if not rel.startswith(f"{cache.FOLDER}/")]
@@ -123,7 +126,8 @@ def _sign_off(built) -> None:
             f"without --final to look at the editions"))])
 
 
-def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder) -> Built:
+def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder,
+           draft=False) -> Built:
     """A build that the cache did not know (folder: the output folder, checked against what
     the publication writes before anything is typeset)."""
     from ..translate import staleness
@@ -135,10 +139,10 @@ def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
         pub = content.load(content_dir)
         findings = translation.problems(pub) + staleness.problems(pub)
     progress.stage("load and validate content", t)
-    folder.expect(_expected(pub))
+    folder.expect(_expected(pub, draft))
     if errors(findings):
         raise ContentErrors(errors(findings))
-    editions = select(pub.editions, langs)
+    editions = select(with_drafts(pub.editions) if draft else pub.editions, langs)
     if not editions:
         raise BrochureError(f"the publication has no edition in {', '.join(langs)} (its "
                             f"languages: {', '.join(pub.languages)})")
@@ -147,17 +151,19 @@ def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder)
     t = time.perf_counter()
     with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
                               f"was stopped"):
-        site = web.site(pub, [f for r in results for f in r.files],
+        site = web.site(pub, [f for r in results if not r.edition.draft for f in r.files],
                         languages={lang for e in editions for lang in e.languages})
     progress.stage("web edition (output/web)", t)
-    return Built(pub.warnings + findings + plan_report(results), results, site, _expected(pub))
+    return Built(pub.warnings + findings + plan_report(results), results, site,
+                 _expected(pub, draft))
 
 
-def _expected(pub) -> list:
+def _expected(pub, draft=False) -> list:
     """Every path a build of this publication writes, in any language (an output folder
     without a manifest is taken over only if it holds nothing else); "web/" stands for the
     whole web edition."""
-    paths = [path for e in pub.editions for path in (e.pdf, e.html, e.booklet) if path]
+    editions = with_drafts(pub.editions) if draft else pub.editions
+    paths = [path for e in editions for path in (e.pdf, e.html, e.booklet) if path]
     return sorted(paths) + [f"{web.FOLDER}/"]
 
 
@@ -167,6 +173,7 @@ def plan_report(results) -> list:
     that result; a tolerance that fitted a section is said; a short last page is noted (an
     error with --final)."""
     found = []
+    results = [r for r in results if not r.edition.draft]    # a draft is not the plan
     for (file, size), row in _plan_rows(results).items():
         editions = _page_counts(results, file, size)
         if row["planned"] and row["pages"] > row["planned"]:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from .. import invocation
 from ..build.run import build
-from ..diagnostics import DATA_GAP, PLAN_UNDERFILL, WARNING, Diagnostic
+from ..diagnostics import GAPS, PLAN_UNDERFILL, REQUIRED_GAP, WARNING, Diagnostic
 from ..render import web
 
 
 def run(args, progress) -> int:
     started = time.perf_counter()
     built = build(args.content, args.output, progress, langs=args.lang, timeout=args.timeout,
-                  jobs=args.jobs, final=args.final)
+                  jobs=args.jobs, final=args.final, draft=args.draft)
     if built.cached:
         progress.info(f"nothing changed since the last build: outputs taken from "
                       f"{args.output}/.cache")
@@ -39,11 +39,14 @@ def report(diagnostics, progress) -> None:
     """Every finding, except that the known gaps of the data (facts the sources do not give
     yet) are one line with the command that lists them, so that a new warning stands out; and
     the short pages of the plan are left to `check` and --final."""
-    gaps = [d for d in diagnostics if d.code == DATA_GAP]
+    gaps = [d for d in diagnostics if d.code in GAPS and d.level == WARNING]
     for diagnostic in diagnostics:
-        if diagnostic.code not in (DATA_GAP, PLAN_UNDERFILL):
+        if diagnostic not in gaps and diagnostic.code != PLAN_UNDERFILL:
             progress.report(diagnostic)
     if gaps:
+        required = sum(1 for d in gaps if d.code == REQUIRED_GAP)
         progress.report(Diagnostic(None, None, WARNING, (
             f"{len(gaps)} known gaps in the data (facts the sources do not give yet: cities, "
-            f"MID topics, meetings); {invocation.command()} check lists them")))
+            f"MID topics, meetings, imprint"
+            + (f"; {required} of them required before --final" if required else "")
+            + f"); {invocation.command()} check lists them")))

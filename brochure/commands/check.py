@@ -86,12 +86,12 @@ def layout_lint(pub, progress=None) -> list:
     from ..typeset import lint, pdf as typeset, pictures
 
     found, pictured = [], set()      # a picture is named once, by the first edition
-    env = render.environment()
+    env = render.environment(pub.theme)
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         try:
             job = pipeline.edition_job(pub, edition, env)
             document, plan = typeset.lay_out_planned(job.html, job.planned, job.tolerances,
-                                                     pub.root)
+                                                     pub.root, pub.theme)
         except (TypesetError, ContentError) as err:
             found.append(err.diagnostic if isinstance(err, ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))
@@ -393,7 +393,7 @@ def line_problems(line: str, lang: str) -> list:
     for rx in (_NUMBER_RANGE, _month_range(lang)):
         problems += [f'hyphen in the range "{m.group()}"; write an en dash (–) or put '
                      f'spaces on both sides of the hyphen'
-                     for m in rx.finditer(smart.replace("\u00a0", " "))]
+                     for m in rx.finditer(smart.replace("\u00a0", " ").replace("\u2060", ""))]
     return problems
 
 

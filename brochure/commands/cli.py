@@ -89,11 +89,15 @@ def parse_args(argv):
     final = argparse.ArgumentParser(add_help=False)
     final.add_argument("--final", action="store_true",
                        help="the sign-off before printing: a section over its planned pages, a "
-                            "short page, an added Notes page or a missing fact is an error")
+                            "short page, an added Notes page or a missing fact the content "
+                            "marks required is an error")
     build_ = commands.add_parser("build", parents=[shared, output, final],
                                  help="build every edition (the default command)")
     build_.add_argument("--jobs", type=int, default=None,
                         help="editions typeset at once (default: one per core)")
+    build_.add_argument("--draft", action="store_true",
+                        help="also a draft of each one-language A4 screen edition (in "
+                             "output/draft/), every gap of the content marked in its pages")
     commands.add_parser("check", parents=[shared, final],
                                 help="check the content: errors, translations, missing facts, "
                                      "spelling, typography, and the page plan of each edition")
@@ -109,7 +113,7 @@ def parse_args(argv):
     translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
-                          ("final", False),
+                          ("final", False), ("draft", False),
                           ("timeout", 300), ("port", 8000)):
         if not hasattr(args, name):
             setattr(args, name, default)

@@ -31,7 +31,7 @@ import watchfiles
 from .. import content, filedigest, resources, invocation
 from ..build import output
 from ..diagnostics import Diagnostic
-from ..errors import ContentError
+from ..errors import BrochureError, ContentError
 from ..model import Publication
 from ..render import html as render, web
 GREY = "#7d848c"
@@ -103,9 +103,9 @@ class Preview:
         pub, env, site, error = None, None, {}, None
         try:
             pub = content.load(self.root)
-            env = render.environment()
+            env = render.environment(pub.theme)
             site = dict(web.pages(pub, web.existing_downloads(self.output, pub.editions), self.languages, env)
-                        + web.font_files())
+                        + web.font_files(pub.theme))
         except Exception as err:    # the content, a template or a builder bug: show it
             error = _problem(err)
         with self.changed:
@@ -262,8 +262,6 @@ class Server(ThreadingHTTPServer):
 
 
 def _handler(preview: Preview):
-    styles = resources.styles_folder().resolve()
-
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             port = self.server.server_address[1]
@@ -286,8 +284,8 @@ def _handler(preview: Preview):
                 return self.events()
             if path == "/preview.css":
                 return self.send(200, PREVIEW_CSS.encode(), "text/css; charset=utf-8")
-            if path.startswith("/styles/"):
-                return self.static((styles / path.removeprefix("/styles/")).resolve(), styles)
+            if path.startswith("/styles/"):      # as the theme finds it (the A4 views' CSS)
+                return self.theme_file(path.removeprefix("/"))
             if path.startswith("/pdf/"):       # the web edition's links: the last build's PDFs
                 pdfs = (preview.output / web.FOLDER / "pdf").resolve()
                 return self.static((pdfs / path.removeprefix("/pdf/")).resolve(), pdfs)
@@ -305,6 +303,19 @@ def _handler(preview: Preview):
                     else mimetypes.guess_type(name)[0])
             charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
             return self.send(200, page, (kind or "application/octet-stream") + charset)
+
+        def theme_file(self, rel: str):
+            with preview.changed:
+                pub = preview.pub
+            theme = pub.theme if pub else resources.current()
+            found = theme.find(os.path.normpath(rel)) if ".." not in rel.split("/") else None
+            try:
+                target = resources.judged(*found) if found else None
+            except resources.ThemeError:
+                target = None
+            if target is None:
+                return self.send(404, b"not found", "text/plain")
+            return self.static(target, target.parent)
 
         def static(self, target: Path, root: Path):
             if not target.is_relative_to(root) or not target.is_file():
@@ -450,7 +461,7 @@ def serve(args, progress) -> int:
 
     def watch():
         try:
-            for changes in watchfiles.watch(root, resources.templates_folder(), resources.styles_folder(), step=50,
+            for changes in watchfiles.watch(root, *watched_theme(root), step=50,
                                             debounce=1000, stop_event=stop,
                                             raise_interrupt=False):
                 changed(changes)
@@ -483,6 +494,15 @@ def serve(args, progress) -> int:
         watcher.join(2)
     progress.info("stopped")
     return 0
+
+
+def watched_theme(root) -> list:
+    """The theme's folders outside the content folder (a theme of the package, or the default):
+    watch follows them too (the publication's own theme/ is inside the content folder)."""
+    try:
+        return content.theme_of(root).watched()
+    except BrochureError:
+        return resources.default_theme().watched()
 
 
 def _interrupt(signum, frame):

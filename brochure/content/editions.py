@@ -6,6 +6,9 @@ The standard set, for languages [pl, en] and the name "pim":
     pl-en           the bilingual volume        pim-pl-en.pdf
     pl-print, ...   press-ready A4 (PDF/X-4)    print/pim-pl-print.pdf (+ A3 booklet)
     pl-a5, ...      native A5                   a5/pim-pl-a5.pdf (+ A4 office booklet)
+
+A draft (`draft: true`, or `build --draft`: one per one-language A4 screen edition) is for the
+editorial team: it marks every gap of the content in the page; its files go to draft/.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from .schema import Record
 SIZES = ("A4", "A5")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEB_FOLDER = "web"       # the web edition's folder under output/ (render/web.py)
+DRAFT_FOLDER = "draft"   # the draft editions' files under output/
 PATH = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$")
 
 
@@ -29,6 +33,7 @@ class Edition:
     print: bool = False          # press-ready: CMYK, bleed, PDF/X-4
     booklets: bool = False       # also impose saddle-stitch booklets
     size: str = "A4"             # page size: A4, or A5 (typeset natively, never shrunk)
+    draft: bool = False          # for the editorial team: the content's gaps marked in the page
 
     @property
     def cmyk(self) -> bool:
@@ -41,9 +46,10 @@ class Edition:
 
     @property
     def layout(self) -> tuple:
-        """What its HTML depends on: the languages and the page size. Editions of one layout
-        share it (a print one is laid out apart only where its rules need: plan.py)."""
-        return (self.languages, self.size)
+        """What its HTML depends on: the languages, the page size and whether it is a draft.
+        Editions of one layout share it (a print one is laid out apart only where its rules
+        need: plan.py)."""
+        return (self.languages, self.size, self.draft)
 
     @property
     def variant(self) -> str:
@@ -95,7 +101,7 @@ def from_data(rec, name: str, languages) -> tuple:
 
 def _edition(item, rec, name, languages) -> Edition:
     e = Record(item, rec.file, "an edition", languages)
-    e.only("id", "languages", "size", "print", "booklets", "pdf", "html")
+    e.only("id", "languages", "size", "print", "booklets", "pdf", "html", "draft")
     ident = e.get("id", str)
     if not ID.match(ident):
         e.fail("id", f'edition id "{ident}" must be lower-case letters, digits and hyphens')
@@ -108,15 +114,20 @@ def _edition(item, rec, name, languages) -> Edition:
     printed = e.get("print", bool, False, False)
     if printed and len(langs) > 1:
         e.fail("print", f"edition {ident}: a print edition has one language")
-    booklets = e.get("booklets", bool, False, printed or size == "A5")
-    kind = "print/" if printed else "a5/" if size == "A5" else ""
+    draft = e.get("draft", bool, False, False)
+    if draft and printed:
+        e.fail("draft", f"edition {ident}: a draft is for the editorial team, not for print; "
+                        f"remove print: true or draft: true")
+    booklets = e.get("booklets", bool, False, (printed or size == "A5") and not draft)
+    kind = f"{DRAFT_FOLDER}/" if draft else "print/" if printed else "a5/" if size == "A5" else ""
     pdf = e.get("pdf", str, False, f"{kind}{name}-{ident}.pdf")
-    html = e.get("html", str, False, None if printed or size == "A5" else f"html/{name}-{ident}.html")
+    html = e.get("html", str, False, f"{DRAFT_FOLDER}/{name}-{ident}.html" if draft else
+                 None if printed or size == "A5" else f"html/{name}-{ident}.html")
     for key, path, suffix in (("pdf", pdf, ".pdf"), ("html", html, ".html")):
         if path is not None and (not PATH.match(path) or not path.endswith(suffix)):
             e.fail(key, f'"{path}" must be a file name ending in {suffix}, in at most one '
                         f"folder of output/ (lower-case letters, digits, . _ -)")
-    return Edition(ident, langs, pdf, html, printed, booklets, size)
+    return Edition(ident, langs, pdf, html, printed, booklets, size, draft)
 
 
 def _check_unique(edition, earlier, e) -> None:
@@ -134,6 +145,22 @@ def _check_unique(edition, earlier, e) -> None:
         if path is not None and path.split("/")[0] == WEB_FOLDER:
             e.fail(key, f'"{path}" lies in {WEB_FOLDER}/, the web edition\'s folder; choose '
                         f"another folder")
+
+
+def with_drafts(editions) -> tuple:
+    """The editions and a draft of each one-language A4 screen edition among them (`build
+    --draft`): pim-pl.pdf -> draft/pim-pl.pdf, unless an edition of that id is listed."""
+    ids = {e.id for e in editions}
+    drafts = []
+    for e in editions:
+        if e.print or e.draft or e.size != "A4" or len(e.languages) != 1 \
+                or f"{e.id}-draft" in ids:
+            continue
+        stem = e.pdf.rsplit("/", 1)[-1].removesuffix(".pdf")
+        drafts.append(Edition(f"{e.id}-draft", e.languages, f"{DRAFT_FOLDER}/{stem}.pdf",
+                              f"{DRAFT_FOLDER}/{stem}.html", draft=True))
+    taken = {path for e in editions for path in (e.pdf, e.html, e.booklet) if path}
+    return tuple(editions) + tuple(d for d in drafts if d.pdf not in taken and d.html not in taken)
 
 
 def select(editions, languages=None, edition_ids=None) -> list:

@@ -30,6 +30,11 @@ KEYS = {
     "source_silent": False, "other_part": False, "numbering": False, "open_date": False,
     "continued": False,
     "cities": True,
+    # a network whose cities are mostly unknown, in a sentence; the draft editions' marks
+    "network_cities": True, "including": False, "gap": False, "draft": False,
+    # the imprint's fields (publication.yaml imprint: and funding:)
+    "credits": {"authors": False, "translator": False, "design": False, "edition": False,
+                "isbn": False, "disclaimer": False, "funding": False},
     # the maps and the month strip
     "map_title": False, "cover_map_title": False, "no_data": False, "sea": False,
     "cities_of": True, "count_of": False, "strip_title": False,

@@ -342,16 +342,36 @@ def _character(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
-@lru_cache(maxsize=1)
 def font_characters() -> frozenset:
-    """Every character that the shipped fonts (styles/fonts/Lato-*.ttf) can draw."""
+    """Every character that the theme's text fonts can all draw (the fonts of its --font*
+    tokens, each family's faces together: resources.Theme.text_fonts)."""
+    fonts = resources.current().text_fonts()
+    return _characters(tuple((family, tuple((face.path, _stamp(face.path)) for face in faces))
+                             for family, faces in fonts.items()))
+
+
+def font_names() -> str:
+    """The text fonts' families, for messages: "Lato", "Vollkorn and Lato"."""
+    return " and ".join(resources.current().text_families()) or "no font"
+
+
+def _stamp(path: Path) -> tuple:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+@lru_cache(maxsize=8)
+def _characters(families) -> frozenset:
     from fontTools.ttLib import TTFont
 
-    chars = set()
-    for path in sorted(resources.fonts_folder().glob("Lato-*.ttf")):
-        with TTFont(path, lazy=True) as font:
-            chars |= set(font.getBestCmap())
-    return frozenset(chars)
+    found = None
+    for _, faces in families:
+        chars: set[int] = set()
+        for path, _ in faces:
+            with TTFont(path, lazy=True) as font:
+                chars |= set(font.getBestCmap())
+        found = chars if found is None else found & chars
+    return frozenset(found or ())
 
 
 def check_glyphs(text: str, display: str, yaml_file=False) -> None:
@@ -365,8 +385,8 @@ def check_glyphs(text: str, display: str, yaml_file=False) -> None:
             if ord(ch) not in known and ch not in "\t":
                 raise ContentError(display, number, f"the character {_character(ch)} (column "
                                                     f"{column}) is not in the brochure's fonts "
-                                                    f"(Lato); replace it, e.g. with a similar "
-                                                    f"letter or a word")
+                                                    f"({font_names()}); replace it, e.g. with "
+                                                    f"a similar letter or a word")
 
 
 def check_nesting(text: str, display: str, first_line: int = 1) -> None:
@@ -437,12 +457,15 @@ def _yaml_hint(err) -> str:
     return f"YAML syntax error: {problem}; check the indentation and the quotes on this line"
 
 
-def load_yaml(root: Path, name: str):
+def load_yaml(root: Path, name: str, glyphs: bool = True):
+    """(data, display name) of a YAML file of the publication; glyphs: check its characters
+    against the theme's fonts (publication.yaml is checked once its theme is known)."""
     path = root / name
     display = display_path(root, path)
     text = read_text(path, display, root)
     data = parse_yaml(text, display)
-    check_glyphs(text, display, yaml_file=True)
+    if glyphs:
+        check_glyphs(text, display, yaml_file=True)
     if data is None:
         raise ContentError(display, 1, "the file is empty; see docs/content-model.md")
     return data, display

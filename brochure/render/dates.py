@@ -1,13 +1,12 @@
 """The dates of the meetings as the brochure prints them (the one home of date texts).
 
     pl: 9.02.2022 | 10–12.05.2022 | 31.05–3.06.2022 | 30.12.2022–2.01.2023
-        | 9.08.2022 (koniec nieznany)
     en: 9 February 2022 | 10–12 May 2022 | 31 May – 3 June 2022
-        | 9 August 2022 (end unknown)
 
 Polish house style writes dates in figures; other languages spell the month, by name from
-Babel. An end lost in the source is said outright (the "open_date" label): "od 9.08.2022"
-would read as still running.
+Babel. An end lost in the source is left out of a reader's edition, which prints the first day
+alone; a draft says it outright (the "open_date" label: "9.08.2022 (koniec nieznany)"), for
+"od 9.08.2022" would read as still running.
 """
 from __future__ import annotations
 
@@ -32,11 +31,12 @@ def end_of(event):
     return end
 
 
-def format_dates(event, labels) -> str:
-    """The dates of an event in the language of labels (labels.Labels)."""
+def format_dates(event, labels, draft=False) -> str:
+    """The dates of an event in the language of labels (labels.Labels); draft: an unknown end
+    said to be unknown (a reader's edition prints the first day alone)."""
     start, end = event.start, end_of(event)
     if end == UNKNOWN:
-        return labels["open_date"].format(date=_day(start, labels))
+        return labels["open_date"].format(date=_day(start, labels)) if draft else _day(start, labels)
     if end is None:
         return _day(start, labels)
     if _in_figures(labels.lang):

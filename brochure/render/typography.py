@@ -174,6 +174,21 @@ _SINGLE_QUOTES = {
 _AND_OR = Rule("and-or", _sub(r"(?<![^\W\d_]) i/ (?=lub\b)", "i/" + WORD_JOINER))
 # "i) planowaniu", "ii) …": an enumeration label stays with its first word.
 _LABEL = Rule("label", _sub(r"(?<!\S) ((?:i{1,3}|iv|vi{0,3})\)) [ ]+ (?=\S)", r"\1" + NBSP))
+# "tzw. Sieciach", "np. na energię", "ok. 2 tys.": an abbreviation stays with the word after it.
+_ABBREVIATIONS = {
+    "pl": r"tzw|np|ok|m\.in|ang|tj|ds|zob|por|ul|im",
+    "en": r"e\.g|i\.e|cf",
+}
+
+
+def _abbreviation(lang: str) -> Rule:
+    return Rule("abbreviation", _sub(
+        rf"(?<![\w.]) ((?i:{_ABBREVIATIONS[lang]})\.) {_GAP} (?=[^\s\-–—])", r"\1" + NBSP))
+
+
+# Polish breaks a compound at its hyphen only by repeating the hyphen on the next line, which a
+# line breaker cannot do: "publiczno-prywatny", "nature-based" are never broken at the hyphen.
+_COMPOUND = Rule("compound", _sub(r"(?<=[^\W\d_]) - (?=[^\W\d_])", "-" + WORD_JOINER))
 # "14 miesięcy", "500 tys.", "2022 r.", "9 February", "50 %".
 _NUMBER_WORD = Rule("number-word", _sub(
     rf"(?<!\w) (\d{{1,4}}) {_GAP} (?=[^\W\d_]|%)", r"\1" + NBSP))
@@ -272,10 +287,10 @@ RULES: dict[str, list[Rule]] = {
     "pl": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["pl"].quotes),
            *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
            _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR,
-           _month_year("pl"), _NUMBER_WORD, _LAST_WORD],
+           _month_year("pl"), _NUMBER_WORD, _abbreviation("pl"), _COMPOUND, _LAST_WORD],
     "en": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["en"].quotes),
            *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
-           _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD, _LAST_WORD],
+           _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD, _abbreviation("en"), _LAST_WORD],
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import TypesetError
 from . import adapters, finish, pictures, plan as page_plan, tagging
-from .fetch import BASE_URL, fetcher_class
+from .fetch import BASE_URL, THEME, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
 FAILED_FETCH = ("Failed to load", "Failed to render", "cannot be loaded",
@@ -57,14 +57,14 @@ class _Collect(logging.Handler):
 
 
 def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
-            finisher=None, content=None, cmyk=None) -> Result:
+            finisher=None, content=None, cmyk=None, theme=None) -> Result:
     """Lay out the HTML and write one PDF (see typeset_outputs)."""
     return typeset_outputs(html, [Output(variant, identifier, multiple, finisher)],
-                           fillers=fillers, content=content, cmyk=cmyk)[0]
+                           fillers=fillers, content=content, cmyk=cmyk, theme=theme)[0]
 
 
 def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, planned=(),
-                    tolerances=()) -> list:
+                    tolerances=(), theme=None) -> list:
     """Lay out the HTML once (more often when a section runs over its plan: see plan.py) and
     write one PDF per Output, in order.
 
@@ -73,10 +73,11 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
     content: the content folder whose files (images) the document may load.
     cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
     planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
+    theme: the publication's (resources.Theme): where styles/ and templates/ are found.
     """
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class(content=content)
+    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -156,19 +157,19 @@ def _refuse_failed_fetches(fetcher, collect) -> None:
         raise TypesetError(f"a resource could not be loaded: {failed[0]}")
 
 
-def lay_out_planned(html: str, planned, tolerances=(), content=None) -> tuple:
+def lay_out_planned(html: str, planned, tolerances=(), content=None, theme=None) -> tuple:
     """(document, plan) of the HTML laid out as the build lays out a screen edition (its page
     plan: floats, tolerances, month labels), for inspection; no PDF is written."""
     _, document, plan = page_plan.lay_out_planned(
-        lambda source: lay_out(source, content), html, planned, tolerances)
+        lambda source: lay_out(source, content, theme), html, planned, tolerances)
     return document, plan
 
 
-def lay_out(html: str, content=None):
+def lay_out(html: str, content=None, theme=None):
     """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class(content=content)
+    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
     try:
         return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_class_()
                                ).render(font_config=adapters.font_configuration())

@@ -1,4 +1,5 @@
-"""The map of Poland with the participating cities, drawn as inline SVG from its layout.
+"""The map of the land of the publication's outline with the participating cities, drawn as
+inline SVG from its layout.
 
     render_map(pub, lang, width_mm=170) -> str        # <svg> element, no XML declaration
     render_cover_map(pub, lang, width_mm=120) -> str  # the cover's outline with markers, no labels
@@ -18,13 +19,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for, project,
-                          projected_rings)
+from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for,
+                          projected_rings, projection_of)
 from .maplabels import HALO, LABEL_SIZE, SEA_SIZE
 from .maplayout import KM, LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, layout_map, map_alt_text, shown_cities
-from .tokens import colours
+from .tokens import colours, text_font
 
-FONT = "Lato"
 COLOURS = ("paper", "map-land", "map-land-shadow", "map-border", "map-ink", "map-ink-soft",
            "map-sea", "map-leader", "cover-map-land", "cover-map-border")
 SHADOW_OFFSET = (0.5, 0.6)  # the land's shadow, right and down
@@ -99,15 +99,16 @@ def _polygon(shape, x, y, colour, r, extra) -> str:
 # --------------------------------------------------------------------------- the map
 
 
-def render_map(pub, lang: str, width_mm: float = 170) -> str:
+def render_map(pub, lang: str, width_mm: float = 170, draft: bool = True) -> str:
     """The map as an <svg> element (mm user units), ready to inline in HTML."""
-    return render_map_and_gaps(pub, lang, width_mm)[0]
+    return render_map_and_gaps(pub, lang, width_mm, draft)[0]
 
 
-def render_map_and_gaps(pub, lang: str, width_mm: float = 170) -> tuple:
+def render_map_and_gaps(pub, lang: str, width_mm: float = 170, draft: bool = True) -> tuple:
     """(the map's <svg>, the cities whose names found no room on it: their markers stand
-    without a label, the description still names them)."""
-    layout = layout_map(pub, lang, width_mm)
+    without a label, the description still names them). draft: the legend and description
+    say how many cities the map lacks (a reader's edition leaves it out)."""
+    layout = layout_map(pub, lang, width_mm, draft)
     ink = _palette()
     w, h = number(layout.width), number(layout.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
@@ -138,7 +139,7 @@ def _land(rings, ink) -> list:
 def _sea(sea, ink) -> list:
     if not sea:
         return []
-    return [f'<text class="sea" x="{number(sea["x"])}" y="{number(sea["baseline"])}" font-family="{FONT}" '
+    return [f'<text class="sea" x="{number(sea["x"])}" y="{number(sea["baseline"])}" font-family="{text_font()}" '
             f'font-style="italic" font-size="{number(SEA_SIZE)}" letter-spacing="{sea["spacing"]}" '
             f'fill="{ink["map-sea"]}">{escape(sea["text"])}</text>']
 
@@ -163,7 +164,7 @@ def _markers(markers, ink) -> list:
 
 def _labels(labels, ink) -> list:
     """The halo first (a stroked copy), then the ink: WeasyPrint 70 has no paint-order."""
-    text_attrs = f'font-family="{FONT}" font-size="{number(LABEL_SIZE)}"'
+    text_attrs = f'font-family="{text_font()}" font-size="{number(LABEL_SIZE)}"'
     halos = [f'<text x="{number(lb.x)}" y="{number(lb.baseline)}">{escape(lb.name)}</text>' for lb in labels]
     names = [f'<text x="{number(lb.x)}" y="{number(lb.baseline)}" data-city={quoteattr(lb.name)}>'
              f'{escape(lb.name)}</text>' for lb in labels]
@@ -173,16 +174,17 @@ def _labels(labels, ink) -> list:
 
 
 def _legend(entries, scale, ink) -> list:
-    out = [f'<g class="legend" font-family="{FONT}">']
+    out = [f'<g class="legend" font-family="{text_font()}">']
     for e in entries:
         out.append(marker_svg(e.shape, e.marker[0], e.marker[1], e.colour, ring=(ink["paper"], MARKER_STROKE),
                               data=f" data-network={quoteattr(e.network)}"))
         out.append(f'<text x="{number(e.name_xy[0])}" y="{number(e.name_xy[1])}" '
                    f'font-size="{number(LEGEND_NAME_SIZE)}" font-weight="bold" fill="{ink["map-ink"]}">'
                    f'{escape(e.name)}</text>')
-        out.append(f'<text x="{number(e.count_xy[0])}" y="{number(e.count_xy[1])}" '
-                   f'font-size="{number(LEGEND_COUNT_SIZE)}" fill="{ink["map-ink-soft"]}" '
-                   f'data-network={quoteattr(e.network)} class="count">{escape(e.count)}</text>')
+        if e.count:
+            out.append(f'<text x="{number(e.count_xy[0])}" y="{number(e.count_xy[1])}" '
+                       f'font-size="{number(LEGEND_COUNT_SIZE)}" fill="{ink["map-ink-soft"]}" '
+                       f'data-network={quoteattr(e.network)} class="count">{escape(e.count)}</text>')
     out += _scale_bar(scale, ink)
     out.append("</g>")
     return out
@@ -201,11 +203,12 @@ def _scale_bar(scale, ink) -> list:
 
 
 def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
-    """The outline of Poland with the participating cities as network markers, no labels: the
-    cover's picture, made from the same data and projection as the map."""
+    """The outline of the land with the participating cities as network markers, no labels:
+    the cover's picture, made from the same data and projection as the map."""
     ink = _palette()
-    km_rings = projected_rings(outline_for(pub))
-    frame = Frame.fit(km_rings, width_mm)
+    project = projection_of(outline_for(pub))
+    km_rings = projected_rings(outline_for(pub).rings, project)
+    frame = Frame.fit(km_rings, width_mm, project=project)
     outline = _path([[frame.page(x, y) for x, y in ring] for ring in km_rings])
     networks = {n.id: n for n in pub.networks}
     markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),
@@ -219,13 +222,14 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
             f'stroke-width="{COVER_BORDER_WIDTH}" stroke-linejoin="round"/>' + "".join(markers) + "</svg>")
 
 
-def render_locator(pub, lang: str, width_mm: float = 32) -> str:
+def render_locator(pub, lang: str, width_mm: float = 32, draft: bool = True) -> str:
     """A small map without names: the outline of Poland and the cities as network markers, for
     an inset too small for legible labels (the names are in the table beside it; the title and
     description name every city for screen readers)."""
     ink = _palette()
-    km_rings = projected_rings(outline_for(pub))
-    frame = Frame.fit(km_rings, width_mm)
+    project = projection_of(outline_for(pub))
+    km_rings = projected_rings(outline_for(pub).rings, project)
+    frame = Frame.fit(km_rings, width_mm, project=project)
     rings = [[frame.page(x, y) for x, y in ring] for ring in km_rings]
     networks = {n.id: n for n in pub.networks}
     markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),
@@ -235,6 +239,6 @@ def render_locator(pub, lang: str, width_mm: float = 32) -> str:
     return "\n".join([f'<svg xmlns="http://www.w3.org/2000/svg" class="map locator" role="img" '
                       f'width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}">',
                       f"<title>{escape(pub.labels[lang]['map_title'])}</title>",
-                      f"<desc>{escape(map_alt_text(pub, lang))}</desc>", *_land(rings, ink),
+                      f"<desc>{escape(map_alt_text(pub, lang, draft))}</desc>", *_land(rings, ink),
                       f'<g class="markers" stroke="{ink["paper"]}" stroke-width="{MARKER_STROKE}" '
                       f'stroke-linejoin="round">', *markers, "</g>", "</svg>"])

@@ -1,5 +1,5 @@
-"""The map of Poland laid out from the data: where the outline, every city marker, its label,
-the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
+"""The map laid out from the data (the land of the publication's outline): where the outline,
+every city marker, its label, the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
 
     layout_map(pub, lang, width_mm=170) -> MapLayout   # every position, in mm
     map_alt_text(pub, lang) -> str                      # the text equivalent of the map
@@ -11,13 +11,12 @@ from dataclasses import dataclass, field, replace
 
 from ...model import City
 from .mapgeometry import (MARKER_R, Box, Frame, box_hits_polygon, inflate, marker_box, outline_for,
-                          projected_rings, ring_edges)
+                          projected_rings, projection_of, ring_edges)
 from .maplabels import place_labels_or_leave_out, place_sea
 from .svgtext import cap_height, pt, text_width
 
 MARGIN = 1.5                # round the outline
 SEA_MIN_WIDTH = 80          # a smaller map has no room for the sea name
-SEA_TARGET = (16.2, 54.95)  # lon, lat: off the coast between Kołobrzeg and Łeba
 LEGEND_NAME_SIZE = pt(8.5)
 LEGEND_COUNT_SIZE = pt(7.5)
 LEGEND_PAD = 1.2            # empty space the legend needs round it in a corner
@@ -44,11 +43,12 @@ KM = "km"
 # --------------------------------------------------------------------------- words
 
 
-def legend_count(shown: int, expected: int | None, labels) -> str:
-    """Legend line under a network name: '10 miast', or '0 z 10 miast na mapie' when the map
-    shows fewer cities than the network had (labels: the language's, content/labels.yaml)."""
+def legend_count(shown: int, expected: int | None, labels, draft: bool = True) -> str:
+    """Legend line under a network name: '10 miast'; when the map shows fewer cities than the
+    network had, nothing in a reader's edition, and in a draft '1 z 10 miast na mapie'
+    (labels: the language's, content/labels.yaml)."""
     if expected and shown < expected:
-        return labels.plural("cities_of", expected, shown=shown)
+        return labels.plural("cities_of", expected, shown=shown) if draft else ""
     return labels.plural("cities", shown)
 
 
@@ -79,8 +79,9 @@ def shown_cities(pub) -> dict[str, list[City]]:
     return out
 
 
-def map_alt_text(pub, lang: str) -> str:
-    """The map as text, by network: 'Sieć Zielona (10): Gdańsk, ...; Sieć PPP: brak danych.'"""
+def map_alt_text(pub, lang: str, draft: bool = True) -> str:
+    """The map as text, by network: 'Sieć Zielona (10): Gdańsk, ...; Sieć PPP: Pieszyce.'; a
+    draft also says how many are missing: 'Sieć PPP (1 z 10): …', 'Sieć X: brak danych'."""
     shown = shown_cities(pub)
     labels = pub.labels[lang]
     parts = []
@@ -88,14 +89,15 @@ def map_alt_text(pub, lang: str) -> str:
         cities = shown[n.id]
         name = _in_lang(n.name, lang)
         if not cities:
-            parts.append(f"{name}: {labels['no_data']}")
+            if draft:
+                parts.append(f"{name}: {labels['no_data']}")
             continue
         k = len(cities)
         if n.cities_expected and k < n.cities_expected:
-            head = labels["count_of"].format(shown=k, n=n.cities_expected)
+            head = f" ({labels['count_of'].format(shown=k, n=n.cities_expected)})" if draft else ""
         else:
-            head = str(k)
-        parts.append(f"{name} ({head}): " + ", ".join(c.name for c in cities))
+            head = f" ({k})"
+        parts.append(f"{name}{head}: " + ", ".join(c.name for c in cities))
     return "; ".join(parts) + "." if parts else ""
 
 
@@ -177,31 +179,37 @@ class MapLayout:
         return next(m for m in self.markers if m.city == city)
 
 
-def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
-    """Positions of everything on the map, in mm. Pure: the same data give the same layout."""
-    km_rings = projected_rings(outline_for(pub))
-    frame = Frame.fit(km_rings, width_mm, MARGIN)
+def layout_map(pub, lang: str, width_mm: float = 170, draft: bool = True) -> MapLayout:
+    """Positions of everything on the map, in mm. Pure: the same data give the same layout.
+    draft: the legend and the description say how many cities the map lacks (a reader's
+    edition leaves that out)."""
+    outline = outline_for(pub)
+    project = projection_of(outline)
+    km_rings = projected_rings(outline.rings, project)
+    frame = Frame.fit(km_rings, width_mm, MARGIN, project)
     rings = [[frame.page(x, y) for x, y in r] for r in km_rings]
     shown = shown_cities(pub)
-    legend, legend_box, height = _placed_legend(pub, lang, shown, frame, rings)
+    legend, legend_box, height = _placed_legend(pub, lang, shown, frame, rings, draft)
     markers = _markers(pub, shown, frame)
     # labels stay inside the outline's bounding box (with its margin)
     bounds = (0.0, 0.0, width_mm, max(y for r in rings for _, y in r) + MARGIN)
     labels, unlabelled = place_labels_or_leave_out(
         [(m.city, m.x, m.y, m.box) for m in markers], bounds,
         obstacles=[inflate(legend_box, LEGEND_CLEARANCE)], soft_lines=ring_edges(rings))
-    sea = _sea(pub.labels[lang]["sea"], frame, bounds, [legend_box] + [m.box for m in markers], labels, rings)
+    sea = _sea(pub.labels[lang]["sea"], outline.sea, frame, bounds,
+               [legend_box] + [m.box for m in markers], labels, rings)
     return MapLayout(width_mm, height, lang, rings, markers, labels, legend.entries, legend_box,
-                     legend.scale, sea, pub.labels[lang]["map_title"], map_alt_text(pub, lang),
+                     legend.scale, sea, pub.labels[lang]["map_title"], map_alt_text(pub, lang, draft),
                      frame.lonlat, unlabelled)
 
 
-def _sea(text, frame: Frame, bounds, taken, labels, rings) -> dict | None:
-    """The sea's name in open water north-west of the coast, if it fits once the cities are
-    labelled (never on a small map)."""
-    if frame.width < SEA_MIN_WIDTH:
+def _sea(text, target, frame: Frame, bounds, taken, labels, rings) -> dict | None:
+    """The sea's name in open water near `target` (lon, lat: the outline's "sea"; PIM's is off
+    the coast between Kołobrzeg and Łeba), if it fits once the cities are labelled (never on
+    a small map, nor without a target)."""
+    if frame.width < SEA_MIN_WIDTH or target is None:
         return None
-    return place_sea(text, frame.lonlat(*SEA_TARGET), bounds, taken + [lb.box for lb in labels],
+    return place_sea(text, frame.lonlat(*target), bounds, taken + [lb.box for lb in labels],
                      [lb.leader for lb in labels if lb.leader], rings)
 
 
@@ -217,15 +225,16 @@ def _markers(pub, shown, frame: Frame) -> list:
 # --------------------------------------------------------------------------- the legend
 
 
-def _placed_legend(pub, lang, shown, frame: Frame, rings):
+def _placed_legend(pub, lang, shown, frame: Frame, rings, draft=True):
     """The legend in an empty corner of the outline's bounding box if one is free, else in a
     band under the map: (Legend, its box, the map's height)."""
-    legend = _legend_column(_legend_items(pub, lang, shown), _scale_bar(frame.mm_per_km))
+    items = _legend_items(pub, lang, shown, draft)
+    legend = _legend_column(items, _scale_bar(frame.mm_per_km))
     corner = _free_corner(legend.width, legend.height, frame, rings)
     height = frame.height
     if corner is None:
         row_width = frame.width - 2 * MARGIN
-        legend = _legend_band(_legend_items(pub, lang, shown), _scale_bar(frame.mm_per_km), row_width)
+        legend = _legend_band(items, _scale_bar(frame.mm_per_km), row_width)
         corner = (MARGIN, height + BAND_GAP)
         height = corner[1] + legend.height + MARGIN
     ox, oy = corner
@@ -244,12 +253,12 @@ def _free_corner(w: float, h: float, frame: Frame, rings):
     return None
 
 
-def _legend_items(pub, lang, shown) -> list:
+def _legend_items(pub, lang, shown, draft=True) -> list:
     """(network, name, count line, width) for each network."""
     items = []
     for n in pub.networks:
         name = _in_lang(n.name, lang)
-        count = legend_count(len(shown[n.id]), n.cities_expected, pub.labels[lang])
+        count = legend_count(len(shown[n.id]), n.cities_expected, pub.labels[lang], draft)
         w = SYMBOL_WIDTH + max(text_width(name, LEGEND_NAME_SIZE, "Bold"), text_width(count, LEGEND_COUNT_SIZE))
         items.append((n, name, count, w))
     return items

@@ -15,13 +15,15 @@ from xml.sax.saxutils import escape
 from ...model import UNKNOWN
 from .map import marker_svg
 from .svgtext import cap_height, pt
-from .tokens import colours
+from .tokens import colours, text_font
 
 MARKER_R = 1.55              # mm
 STEP = 3.9                   # vertical pitch of stacked markers, mm
 RING_INSET = 0.3             # a ring (all networks, unknown network) is this much smaller than a marker
 ALL_RING = 0.55              # its stroke width
-UNKNOWN_RING, UNKNOWN_DASHES = 0.4, "0.6 0.45"
+UNKNOWN_RING, UNKNOWN_DASHES = 0.4, "0.6 0.45"   # a draft's mark of an unknown network
+NEUTRAL_DOT = 0.45           # a reader's edition: a meeting of no known network, a small dot
+                             # (this share of a marker's radius), no category of its own
 AXIS_WIDTH = 0.3
 ABOVE_STACK, BELOW_STACK = 1.2, 0.6   # room over the tallest stack of markers, and under it
 NAME_DROP = 1.4              # the axis to the month names' cap height
@@ -41,10 +43,13 @@ def months_of(events) -> list:
     return months
 
 
-def _marker(pub, event, x, y, r, ink) -> str:
+def _marker(pub, event, x, y, r, ink, draft=False) -> str:
     if event.network == "all":
         return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - RING_INSET:.2f}" fill="{ink["paper"]}" '
                 f'stroke="{ink["strip-all"]}" stroke-width="{ALL_RING}"/>')
+    if event.network == UNKNOWN and not draft:
+        return (f'<circle class="neutral" cx="{x:.2f}" cy="{y:.2f}" r="{r * NEUTRAL_DOT:.2f}" '
+                f'fill="{ink["strip-unknown"]}"/>')
     if event.network == UNKNOWN:
         return (f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r - RING_INSET:.2f}" fill="{ink["paper"]}" '
                 f'stroke="{ink["strip-unknown"]}" stroke-width="{UNKNOWN_RING}" '
@@ -68,9 +73,10 @@ class _Grid:
 
 
 def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
-                 scale: float = 1.0, label_pt: float = 7.5) -> str:
+                 scale: float = 1.0, label_pt: float = 7.5, draft: bool = False) -> str:
     """scale: the markers and their pitch (A4 is read at arm's length); label_pt: the month
-    names, one of the type scale's sizes."""
+    names, one of the type scale's sizes; draft: a meeting of no known network marked as such
+    (a reader's edition draws it as a neutral dot)."""
     events = sorted(pub.events, key=lambda e: e.start)
     months = months_of(events)
     per_month = {m: [e for e in events if (e.start.year, e.start.month) == (m.year, m.month)]
@@ -79,22 +85,25 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
     r, step = MARKER_R * scale, STEP * scale
     grid = _Grid(width_mm / len(months), r, step, pt(label_pt), ABOVE_STACK + tallest * step + BELOW_STACK)
     ink = colours(*COLOURS)
-    names = [pub.labels[lang].month(m, "abbreviated") for m in range(1, 13)]
-    title = pub.labels[lang]["strip_title"].format(
-        first=f"{names[months[0].month - 1]} {months[0].year}",
-        last=f"{names[months[-1].month - 1]} {months[-1].year}", count=count_text or len(events))
+    labels = pub.labels[lang]
+    names = [labels.month(m, "abbreviated") for m in range(1, 13)]
+    # the title is what a screen reader says: months in words ("od lutego 2022 r.")
+    title = labels["strip_title"].format(
+        first=f"{labels.month(months[0].month, context='format')} {months[0].year}",
+        last=f"{labels.month(months[-1].month, context='format')} {months[-1].year}",
+        count=count_text or len(events))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="strip" width="{width_mm:.2f}mm" '
-           f'height="{grid.height:.2f}mm" viewBox="0 0 {width_mm:.2f} {grid.height:.2f}" font-family="Lato">',
+           f'height="{grid.height:.2f}mm" viewBox="0 0 {width_mm:.2f} {grid.height:.2f}" font-family="{text_font()}">',
            f"<title>{escape(title)}</title>"]
     for i, m in enumerate(months):
-        out += _month(pub, i, m, per_month[m], names, grid, ink)
+        out += _month(pub, i, m, per_month[m], names, grid, ink, draft)
     out.append(f'<line fill="none" x1="0" y1="{grid.axis:.2f}" x2="{width_mm:.2f}" y2="{grid.axis:.2f}" '
                f'stroke="{ink["muted"]}" stroke-width="{AXIS_WIDTH}"/>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _month(pub, i: int, month, events, names, grid: _Grid, ink) -> list:
+def _month(pub, i: int, month, events, names, grid: _Grid, ink, draft=False) -> list:
     """Month i's column: a band on every other month, its meetings, its name, the year under
     the first month and every January."""
     x0, label = i * grid.column, grid.label
@@ -105,7 +114,8 @@ def _month(pub, i: int, month, events, names, grid: _Grid, ink) -> list:
         out.append(f'<rect x="{x0:.2f}" y="0" width="{grid.column:.2f}" height="{grid.axis:.2f}" '
                    f'fill="{ink["tint"]}"/>')
     for j, e in enumerate(events):
-        out.append(_marker(pub, e, middle, grid.axis - BELOW_STACK - grid.r - j * grid.step, grid.r, ink))
+        out.append(_marker(pub, e, middle, grid.axis - BELOW_STACK - grid.r - j * grid.step, grid.r,
+                           ink, draft))
     out.append(f'<text x="{middle:.2f}" y="{name_y:.2f}" font-size="{label:.3f}" '
                f'text-anchor="middle" fill="{ink["ink"]}">{escape(names[month.month - 1])}</text>')
     if i == 0 or month.month == 1:
