@@ -334,10 +334,19 @@ def _component_macros(env) -> set:
 
 
 def _data_component(context, name) -> str:
-    """A component of the theme: its macro, given (pub, lang, labels, the data)."""
+    """A component of the theme: its macro, given (pub, lang, labels, the data). Data the macro
+    cannot show (a number where it reads a text) is an error at the data file, naming the
+    template's line that failed."""
+    pub = context["pub"]
     module = context["env"].get_template("components.html").module
     macro = getattr(module, name.replace("-", "_"))
-    return str(macro(context["pub"], context["lang"], context["labels"], context["pub"].data[name]))
+    try:
+        return str(macro(pub, context["lang"], context["labels"], pub.data[name]))
+    except (jinja2.UndefinedError, TypeError, AttributeError, KeyError, IndexError) as err:
+        template, line = _template_line(pub.theme, err.__traceback__)
+        raise ContentError(f"{Path(pub.root).name}/data/{name}.yaml", 1,
+                           f"[[{name}]] cannot show this data ({template}:{line}: {err}); give "
+                           f"its items as the theme's component reads them") from None
 
 
 def _macro(context, name, **kwargs) -> str:
