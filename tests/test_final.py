@@ -14,10 +14,14 @@ def run(capsys, *argv):
 
 
 def test_build_final_refuses_a_gap_and_writes_nothing(tmp_path, capsys):
-    """The mini fixture lists fewer PPP cities than the network has (a data gap): a warning
-    without --final, an error with it, and the output folder is left as it was."""
+    """The mini fixture lists fewer PPP cities than the network has (a data gap), which the
+    content marks required: a warning without --final, an error with it, and the output folder
+    is left as it was. (A gap not marked required stays a warning: tests/test_reader.py.)"""
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
+    networks = root / "data" / "networks.yaml"
+    networks.write_text(networks.read_text(encoding="utf-8").replace(
+        "  cities_expected: 3", "  cities_expected: 3\n  required: [cities]", 1), encoding="utf-8")
     out = tmp_path / "output"
     code, _, err = run(capsys, "build", "--content", str(root), "--output", str(out),
                        "--lang", "pl", "--quiet")
@@ -34,8 +38,12 @@ def test_build_final_refuses_a_gap_and_writes_nothing(tmp_path, capsys):
 
 
 def test_check_final_turns_the_plans_and_the_datas_gaps_into_errors(tmp_path, capsys):
+    """An overrun and a data gap the content marks required become errors with --final."""
     root = tmp_path / "content"
     shutil.copytree(MINI, root)
+    networks = root / "data" / "networks.yaml"
+    networks.write_text(networks.read_text(encoding="utf-8").replace(
+        "  cities_expected: 3", "  cities_expected: 3\n  required: [cities]", 1), encoding="utf-8")
     md = root / "pl" / "01-wstep.md"           # far over its two planned pages
     md.write_text(md.read_text(encoding="utf-8") + "\nDługi akapit o miastach. " * 900,
                   encoding="utf-8")
