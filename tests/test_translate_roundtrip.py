@@ -101,8 +101,8 @@ def test_one_changed_polish_paragraph_is_the_one_stale_unit(real, tmp_path):
     edit(real / "pl" / "03-siec-cyfrowa.md", "w obszarze szeroko", "w obszarze bardzo szeroko")
     stale = [ln for ln in findings(real).splitlines() if "stale translation" in ln]
     assert stale == [
-        'content/en/03-siec-cyfrowa.md:15: warning: stale translation: '
-        'content/pl/03-siec-cyfrowa.md:15 changed since this text was reviewed: was "…Cyfrowej '
+        'content/en/03-siec-cyfrowa.md:17: warning: stale translation: '
+        'content/pl/03-siec-cyfrowa.md:17 changed since this text was reviewed: was "…Cyfrowej '
         'mieści się w obszarze szeroko rozumianej cyfryzacji sfery publicznej.…", now "…Cyfrowej '
         'mieści się w obszarze bardzo szeroko rozumianej cyfryzacji sfery publicznej.…"; update '
         f'it, then run: {invocation.command()} reviewed {real.resolve()}/en/03-siec-cyfrowa.md']
@@ -122,8 +122,8 @@ def test_one_changed_polish_paragraph_is_the_one_stale_unit(real, tmp_path):
 
 def test_insertions_keep_the_other_ids_and_a_translation_goes_to_its_place(real, tmp_path):
     polish = real / "pl" / "03-siec-cyfrowa.md"
-    edit(polish, "\n[[network-map]]\n", "\n[[network-map]]\n\nNowy akapit o **ważnych** "
-                                          "sprawach, zob. [stronę](https://example.org).\n")
+    edit(polish, "\n### Tematyka MID", "\nNowy akapit o **ważnych** sprawach, zob. "
+                                       "[stronę](https://example.org).\n\n### Tematyka MID")
     edit(polish, "w obszarze szeroko", "w szerokim obszarze")
     english = real / "en" / "03-siec-cyfrowa.md"
     before = english.read_text(encoding="utf-8").split("\n")
@@ -131,10 +131,10 @@ def test_insertions_keep_the_other_ids_and_a_translation_goes_to_its_place(real,
     assert cli("translation", "export", "--content", real, "-o", out).returncode == 0
     tree = etree.parse(str(out))
     units = {u.get("id"): u for u in tree.iter(f"{X2}unit")}
-    assert sorted(units) == ["s13", "s5"]          # the stale one keeps its id; the new: next
-    stale, new = units["s5"], units["s13"]
+    assert sorted(units) == ["s15", "s5"]          # the stale one keeps its id; the new: next
+    stale, new = units["s5"], units["s15"]
     stale.find(f".//{X2}target").text = stale.find(f".//{X2}target").text.replace(
-        "in the broad sense", "in a wide sense")
+        "in the broad field", "in the wide field")
     stale.find(f".//{X2}segment").set("state", "translated")
     segment = new.find(f".//{X2}segment")
     target = etree.SubElement(segment, f"{X2}target")
@@ -153,10 +153,10 @@ def test_insertions_keep_the_other_ids_and_a_translation_goes_to_its_place(real,
     changes = [ln for ln in difflib.ndiff(before, after) if ln[:1] in "+-"]
     new = "A new paragraph on **important** matters, see [the page](https://example.org)."
     assert sorted(changes) == sorted([
-        "- " + before[14], "+ " + before[14].replace("in the broad sense", "in a wide sense"),
+        "- " + before[16], "+ " + before[16].replace("in the broad field", "in the wide field"),
         "+ ", "+ " + new])
     new_at = after.index(new)
-    assert after[new_at - 2] == "[[network-map]]"          # after the map, as in Polish
+    assert after[new_at + 2].startswith("### ")          # before the heading, as in Polish
     assert "stale translation" not in findings(real) and "not translated" not in findings(real)
 
 
@@ -189,14 +189,14 @@ GOOD = 'A new paragraph, see <pc id="1" dataRefStart="d1" dataRefEnd="d2">the pa
     (lambda t: t.replace(GOOD, GOOD.replace("the page", "the <ph id=\"7\"/>page")),
      "placeholder 7 is not in the source"),
     (lambda t: t.replace('trgLang="en"', 'trgLang="de"'), 'translates into "de"'),
-    (lambda t: t.replace('<unit id="s13"', '<unit id="s99"'), 'unknown unit "s99"'),
+    (lambda t: t.replace('<unit id="s15"', '<unit id="s99"'), 'unknown unit "s99"'),
     (lambda t: t.replace("Nowy akapit", "Inny akapit"), "its Polish text changed"),
     (lambda t: t.replace("</xliff>", ""), "not well-formed XML"),
 ])
 def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(real, tmp_path, damage,
                                                                     message):
-    edit(real / "pl" / "03-siec-cyfrowa.md", "\n[[network-map]]\n",
-         "\n[[network-map]]\n\nNowy akapit, zob. [stronę](https://example.org).\n")
+    edit(real / "pl" / "03-siec-cyfrowa.md", "\n### Tematyka MID",
+         "\nNowy akapit, zob. [stronę](https://example.org).\n\n### Tematyka MID")
     out = tmp_path / "todo.xlf"
     assert cli("translation", "export", "--content", real, "-o", out).returncode == 0
     text = out.read_text(encoding="utf-8")

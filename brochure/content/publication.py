@@ -394,8 +394,8 @@ def _outline(root, pub_rec) -> Outline | None:
     if name is None:
         return None
     if not name.strip():
-        pub_rec.fail("map", "map: names the outline's file in the content folder, e.g. "
-                            "map: data/poland.json (or leave map: out: no maps)")
+        pub_rec.fail("map", "map: names the outline's file, a GeoJSON file in the content "
+                            "folder (or leave map: out: no maps)")
     path = root / name
     display = display_path(root, path)
     text = read_text(path, display, root)
