@@ -159,13 +159,13 @@ def test_the_outline_may_not_be_a_link_out_of_the_folder(tree, tmp_path):
 
 @pytest.mark.parametrize("text, line, words", [
     ('{"type": "Polygon",\n "coordinates": [[[1, 2], [3, 4]\n}', 3, "not valid JSON"),
-    ("[1, 2, 3]", 1, "GeoJSON geometry"),
-    ('{"type": "Point", "coordinates": [19, 52]}', 1, "GeoJSON geometry"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, "x"], [21, 50]]]}', 1, "GeoJSON geometry"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, NaN], [21, 50]]]}', 1, "GeoJSON geometry"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, 1e999], [21, 50]]]}', 1, "GeoJSON geometry"),
-    ('{"type": "Polygon", "coordinates": [[[19, 52]]]}', 1, "GeoJSON geometry"),
-    ('{"type": "MultiPolygon", "coordinates": [5]}', 1, "GeoJSON geometry"),
+    ("[1, 2, 3]", 1, "GeoJSON object"),
+    ('{"type": "Point", "coordinates": [19, 52]}', 1, "GeoJSON object"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, "x"], [21, 50]]]}', 1, "at least three"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, NaN], [21, 50]]]}', 1, "at least three"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52], [20, 1e999], [21, 50]]]}', 1, "at least three"),
+    ('{"type": "Polygon", "coordinates": [[[19, 52]]]}', 1, "at least three"),
+    ('{"type": "MultiPolygon", "coordinates": [5]}', 1, "at least three"),
     ('\x00', 1, "control character"),
     ('[' * 100000, 1, "nests too deeply"),
 ])
@@ -181,8 +181,8 @@ def test_a_malformed_outline_through_the_command_line(tree, tmp_path, capsys):
     (tree / "data" / "poland.json").write_text("{", encoding="utf-8")
     code, lines = run(["--content", tree, "--output", tmp_path / "out", "--lang", "pl",
                        "--quiet"], capsys)
-    assert code == 2 and lines[0].startswith("content/data/poland.json:1: error: not valid "
-                                             "JSON"), lines
+    assert code == 2 and lines[0].startswith("content/data/poland.json:1: error: the outline "
+                                             "is not valid JSON"), lines
 
 
 def test_a_logo_must_be_a_file_of_the_folder(tree, tmp_path):
