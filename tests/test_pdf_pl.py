@@ -75,6 +75,16 @@ def test_polish_typography_reaches_the_pdf(pl):
     assert not lonely, lonely
 
 
+@pytest.mark.parametrize("name", ["pim-pl.pdf", "pim-pl-en.pdf", "a5/pim-pl-a5.pdf",
+                                  "print/pim-pl-print.pdf"])
+def test_no_line_holds_only_the_first_half_of_a_hyphenated_word(built, name):
+    """review-23 Major 3: "dostrze-" alone on a line, the paragraph going on under it."""
+    layout = subprocess.run(["pdftotext", "-layout", str(built["dir"] / name), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    lone = re.findall(r"(?m)^[ \t]*(\S+[\u2010-])[ \t]*$", layout)
+    assert not lone, f"{name}: lines of one hyphenated fragment {lone}"
+
+
 def test_pages_are_a4(pl):
     for page in PdfReader(pl).pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)

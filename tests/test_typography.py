@@ -242,13 +242,15 @@ def test_urls_and_emails_untouched(token):
 def test_markdown_keeps_links_and_attributes():
     src = 'w [2021-2023](http://x.pl/a-b-2021-2023 "x > \\"y\\" 1-2") ![a - b](i-2.png)'
     assert md(src) == (
-        '<p>w\u00a0<a href="http://x.pl/a-b-2021-2023" title="x &gt; &quot;y&quot; 1-2">'
+        '<p>w\u00a0\u2060<a href="http://x.pl/a-b-2021-2023" title="x &gt; &quot;y&quot; 1-2">'
         '2021–\u20602023</a> <img src="i-2.png" alt="a - b"></p>')
 
 
 def test_one_letter_word_before_emphasis():
-    assert md("w *Lublinie*") == f"<p>w{NB}<em>Lublinie</em></p>"
-    assert md("i *w* domu") == f"<p>i{NB}<em>w</em>{NB}domu</p>"
+    # a word joiner after the space that ends the text before an element (WeasyPrint, see
+    # test_a_non_breaking_space_before_an_element_is_held_by_a_word_joiner)
+    assert md("w *Lublinie*") == f"<p>w{NB}\u2060<em>Lublinie</em></p>"
+    assert md("i *w* domu") == f"<p>i{NB}\u2060<em>w</em>{NB}domu</p>"
     # a block boundary is not a following word
     assert NB not in md("- w\n- domu")
 
@@ -359,3 +361,17 @@ def test_markdown_keeps_every_code_span(parts, lang):
         found = out.find(code, pos)
         assert found >= 0, (code, out)
         pos = found + len(code)
+
+
+def test_a_non_breaking_space_before_an_element_is_held_by_a_word_joiner():
+    """"(ang.\u00a0<em>nature-based …": the text before the element ends with the abbreviation's
+    non-breaking space. Without a word joiner after it WeasyPrint 70 hyphenated a word lines
+    earlier and left "dostrze-" alone on a line (A4 PL p. 4, review-23 Major 3)."""
+    parts = [("dostrzegany, a rozwiązania oparte na zasobach przyrody (ang. ", False),
+             ("nature-based solutions", False), (", NBS) cieszą się zainteresowaniem.", False)]
+    before, term, after = smarten_run(parts, "pl")
+    assert before.endswith("(ang.\u00a0\u2060"), repr(before)
+    assert term == "nature-\u2060based solutions"
+    assert not after.endswith("\u2060")                     # the last text: nothing after it
+    assert smarten_run([("spotkanie w ", False), ("Lublinie", False)], "pl")[0] == "spotkanie w\u00a0\u2060"
+    assert smarten_run([("in ", False), ("Lublin", False)], "en")[0] == "in "   # no NBSP, no joiner

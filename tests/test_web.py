@@ -248,8 +248,42 @@ def test_in_a_browser_no_axe_violation_no_failed_request_no_sideways_scroll(site
         assert len(r["fonts"]) >= 2, f"{where}: fonts not loaded: {r['fonts']}"
         assert not [u for u in r["requested"] if u.endswith(".ttf")], r["requested"]
         assert all(u.startswith("fonts/web/") for u in r["requested"] if "fonts/" in u)
+        assert_meetings_drawn(r["meetings"], r["width"], where)
     assert code == 0
     assert len(list((tmp_path / "shots").glob("*.png"))) == 3 * len(PAGES)
+
+
+def assert_meetings_drawn(meetings, width, where):
+    """The meetings as the stylesheet must draw them: no month label of a printed page break,
+    every network mark a visible shape, and on a phone each meeting's title the table's width
+    (a block under its date), not a column of a third of the screen."""
+    assert not meetings["continued"], f"{where}: page-break month labels on screen {meetings['continued']}"
+    assert meetings["marks"] >= 10, f"{where}: {meetings}"       # the key, chips, city lists
+    assert not meetings["blank"], f"{where}: network marks with no visible shape {meetings['blank']}"
+    if width <= 400:
+        assert meetings["titleShare"] > 0.9, f"{where}: meeting titles in a narrow column {meetings}"
+
+
+@needs_browser
+def test_the_meetings_check_fails_on_shown_page_break_labels_blank_marks_and_columns(tmp_path):
+    """The page as the stylesheet of before the merges left it: continuation rows shown, marks
+    without a rule, three columns on a phone; each is caught."""
+    (tmp_path / "old.html").write_text(
+        '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>stara</title></head>'
+        '<body><main><h1>Spotkania</h1><table class="meeting-table"><tbody>'
+        '<tr class="month"><th colspan="3">maj 2022</th></tr>'
+        '<tr data-row="a"><td>10–12.05.2022</td><td>Indywidualne spotkanie Sieci #1</td><td></td></tr>'
+        '<tr class="month continued"><th colspan="3">maj 2022 (cd.)</th></tr>'
+        '<tr data-row="b"><td>31.05–3.06.2022</td><td>Wizyta studyjna</td>'
+        '<td><span class="chip"><span class="shape shape-circle"></span>Zielona</span></td></tr>'
+        '</tbody></table></main></body></html>', encoding="utf-8")
+    report, _ = in_browser(tmp_path, ["old.html"], "--widths", "375")
+    (r,) = report["results"]
+    with pytest.raises(AssertionError, match="page-break month labels"):
+        assert_meetings_drawn(r["meetings"], 375, "old")
+    assert r["meetings"]["continued"] == ["maj 2022 (cd.)"]
+    assert len(r["meetings"]["blank"]) == r["meetings"]["marks"] == 1
+    assert r["meetings"]["titleShare"] < 0.9
 
 
 @needs_browser

@@ -399,7 +399,16 @@ def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
     groups = [[_Piece(text, True, text)] if frozen else _split(text)
               for text, frozen in parts]
     _run([piece for group in groups for piece in group], lang)
-    return ["".join(piece.text for piece in group) for group in groups]
+    texts = ["".join(piece.text for piece in group) for group in groups]
+    return [_hold_across(text) if i < len(texts) - 1 else text for i, text in enumerate(texts)]
+
+
+def _hold_across(text: str) -> str:
+    """A text that ends with a non-breaking space before an element ("(ang.\u00a0<em>nature"):
+    a word joiner after the space. WeasyPrint 70, finding no break at the element's start,
+    otherwise hyphenates a word lines earlier and leaves its first half alone on a line
+    ("dostrze-" / "gany, a rozwiązania … (ang. nature-based solu-")."""
+    return text + WORD_JOINER if text.endswith(NBSP) else text
 
 
 # --- long tokens --------------------------------------------------------------------------

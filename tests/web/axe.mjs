@@ -3,7 +3,9 @@
 // Debian's chromium (headless, driven by playwright-core) visits every page at 1280, 768 and
 // 375 px wide (or --widths) and checks: axe-core's WCAG 2.1 A and AA rules; the requests (any
 // failed, any outside BASE_URL); sideways overflow; the fonts loaded; a visible focus outline
-// on the first stops of the Tab key. Prints one JSON report on stdout; exit code 0 when every
+// on the first stops of the Tab key. It also reports what the stylesheet draws of the
+// meetings: month labels meant for the PDFs' page breaks shown on screen, network marks shown
+// without a visible shape, and how wide a meeting's title runs beside its date and network. Prints one JSON report on stdout; exit code 0 when every
 // page passes, 1 when one does not, 2 on a usage or start-up error.
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -80,6 +82,28 @@ async function visit(context, path, width) {
       .map((f) => `${f.family} ${f.weight}`),
     lang: document.documentElement.lang,
   }));
+  const meetings = await page.evaluate(() => {
+    const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+    const painted = (e) => {
+      const s = getComputedStyle(e), r = e.getBoundingClientRect();
+      const visible = (c) => c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c);
+      const border = ["Top", "Right", "Bottom", "Left"].some((side) =>
+        parseFloat(s[`border${side}Width`]) > 0 && s[`border${side}Style`] !== "none"
+        && visible(s[`border${side}Color`]));
+      return r.width >= 4 && r.height >= 4 && (visible(s.backgroundColor) || border);
+    };
+    const continued = [...document.querySelectorAll("tr.continued")].filter(shown)
+      .map((e) => e.textContent.trim());
+    const marks = [...document.querySelectorAll(".shape")].filter(shown);
+    const blank = marks.filter((e) => !painted(e))
+      .map((e) => `${e.className} in ${e.parentElement.textContent.trim().slice(0, 30)}`);
+    // the narrowest meeting title, as a share of the table's width
+    const table = document.querySelector(".meeting-table");
+    const titles = table ? [...table.querySelectorAll("tr[data-row] td:nth-child(2)")] : [];
+    const share = titles.length ? Math.min(...titles.map((td) =>
+      td.getBoundingClientRect().width / table.getBoundingClientRect().width)) : null;
+    return { continued, marks: marks.length, blank, titleShare: share };
+  });
   // the first stops of the keyboard: each shows a focus outline of 2 px or more
   const focus = [];
   for (let i = 0; i < 12; i += 1) {
@@ -116,7 +140,7 @@ async function visit(context, path, width) {
     page: path, width, lang: layout.lang, requests: requested.length, requested, failed,
     outside, errors,
     scrollWidth: layout.scrollWidth, innerWidth: layout.innerWidth, overflow,
-    fonts: layout.fonts, violations: axe.violations, passes: axe.passes, focus,
+    fonts: layout.fonts, meetings, violations: axe.violations, passes: axe.passes, focus,
     incomplete: axe.incomplete,
     passed: axe.violations.length === 0 && failed.length === 0 && outside.length === 0
       && !overflow && errors.length === 0 && focus.every((f) => f.visible),
