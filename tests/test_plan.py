@@ -114,6 +114,24 @@ def test_a_float_that_left_a_gap_is_set_after_the_text_that_fills_it():
     assert page_one.count("Zdanie") > 3 and "Tabela" not in page_one   # the gap is filled
 
 
+def test_a_float_never_comes_between_a_sentence_ending_in_a_colon_and_its_list():
+    para = '<p data-block="text">Zdanie o mieście.</p>'
+    table = '<div class="float" data-block="float" style="height: 90mm">tabela</div>'
+    lead_in = '<p data-block="text">' + "Wiersz<br>" * 14 + "Podejście objęło:</p>"
+    items = '<ul data-block="text"><li>punkt listy</li><li>punkt drugi</li></ul>'
+    inner = (para * 5 + '<h3 data-block="heading">Tabela</h3>' + table + para + lead_in + items
+             + para * 2)
+    html = doc(("a", f'<div class="prose">{inner}</div>'))
+    laid = typeset.lay_out(html)
+    before = plan.place(laid, planned(("a", 3)))
+    assert "Tabela" in text(laid.pages[1]) and "Tabela" not in text(laid.pages[0])
+    moved, laid, after = plan.fill_gaps(typeset.lay_out, html, laid, before)
+    assert moved.index("Zdanie") < moved.index("Podejście") < moved.index("Tabela")   # it moved
+    assert moved.index("Podejście") < moved.index("punkt listy") < moved.index("Tabela")
+    assert moved.count("tabela") == 1 and moved.count("punkt") == 2                  # nothing lost
+    assert after.placed[0].pages <= before.placed[0].pages
+
+
 def test_print_keeps_a_spread_on_a_left_hand_page_with_a_notes_page_before_it():
     html = doc(("a", LINE * 20), ("b", LINE * 20, ' data-start="left"'))
     laid = typeset.lay_out(html)

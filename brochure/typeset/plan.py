@@ -5,7 +5,8 @@ decides: a section that runs over keeps its pages (an overrun is a warning, an e
 --final), after the design's own tolerances were tried, in the order the design tokens declare
 (`--fit-order`). A tolerance is a word of the section's `data-fit` attribute, which the theme's
 CSS gives its meaning (tighter spacing, a quote into the side column, boxes that continue).
-A float that, kept whole, left a page short is set after the text that fills the gap; a group
+A float that, kept whole, left a page short is set after the text that fills the gap (never
+between a sentence ending in a colon and the list it introduces); a group
 of table rows that runs on to the next page repeats its label there; print keeps its sides (a
 spread opens on a left-hand page) in a layout of its own when the screen layout does not.
 
@@ -241,20 +242,38 @@ def fill_gaps(lay_out, html: str, document, plan) -> tuple:
     """(html, document, plan) where a float (a table, a box, a picture: data-block="float",
     with the heading that introduces it) that did not fit on a page and left it short is set
     after as much of the text that follows it as fills the gap, as a typesetter floats a
-    table to the next page. One more layout when a section has such a gap; kept only if no
-    section takes more pages for it."""
+    table to the next page; a paragraph ending in a colon takes the block it introduces along.
+    One more layout when a section has such a gap; kept only if no section takes more pages
+    for it."""
     moves = [m for placed in plan.placed for m in _gaps(document, placed)]
     if not moves:
         return html, document, plan
-    moved = html
-    for move in moves:
-        moved = move.apply(moved)
-    trial = lay_out(moved)
-    again = place(trial, [p.planned for p in plan.placed])
+    moved, trial, again = _moved(lay_out, html, moves, plan)
+    ends = {m.section for m in moves if m.kept_together and again.section(m.section).over}
+    if ends:    # a list kept with its lead-in left no room for the float: try it at the end
+        second = _moved(lay_out, html, _to_end(moves, ends), plan)
+        better = {sid for sid in ends
+                  if second[2].section(sid).pages < again.section(sid).pages}
+        if better == ends:
+            moved, trial, again = second
+        elif better:
+            moved, trial, again = _moved(lay_out, html, _to_end(moves, better), plan)
     if any(new.pages > old.pages for old, new in zip(plan.placed, again.placed)):
         return html, document, plan
     _keep_fits(plan, again)
     return moved, trial, again
+
+
+def _to_end(moves, sections) -> list:
+    return [m.to_end() if m.section in sections else m for m in moves]
+
+
+def _moved(lay_out, html, moves, plan) -> tuple:
+    """(html, document, plan) with the moves made."""
+    for move in moves:
+        html = move.apply(html)
+    document = lay_out(html)
+    return html, document, place(document, [p.planned for p in plan.placed])
 
 
 @dataclass
@@ -265,6 +284,12 @@ class _Move:
     first: int
     after: int
     until: int
+    kept_together: bool = False   # `until` was pushed on to keep a lead-in with its list
+    end: int = 0                  # the number of blocks in the section
+
+    def to_end(self) -> "_Move":
+        """The same float set at the end of its section, after every block that follows it."""
+        return _Move(self.section, self.first, self.after, self.end, True, self.end)
 
     def apply(self, html: str) -> str:
         start, end = _section_span(html, self.section)
@@ -310,7 +335,10 @@ def _pull_up(blocks, page, gap, section):
     while until < len(blocks) and blocks[until].kind == "text" and height < gap:
         height += blocks[until].height
         until += 1
-    return _Move(section, first, after, until) if until > after else None
+    kept = after < until < len(blocks) and blocks[until - 1].leads_in
+    while after < until < len(blocks) and blocks[until - 1].leads_in:
+        until += 1      # a sentence ending in ":" keeps what it introduces (a list, cards)
+    return _Move(section, first, after, until, kept, len(blocks)) if until > after else None
 
 
 @dataclass
@@ -318,6 +346,7 @@ class _Block:
     kind: str                     # text, heading or float
     pages: list                   # the pages its boxes are on
     height: float                 # their height, in px
+    leads_in: bool = False        # a paragraph ending in ":", introducing the next block
 
 
 def _blocks(document, section_id) -> list:
@@ -335,14 +364,19 @@ def _blocks(document, section_id) -> list:
             kind = element.get("data-block")
             if kind is None:
                 continue
-            block = found.setdefault(id(element), _Block(kind, [], 0.0))
+            block = found.setdefault(id(element), _Block(kind, [], 0.0, _leads_in(element)))
             if not block.pages or block.pages[-1] != number:     # its outermost box here
                 block.pages.append(number)
                 block.height += box.margin_height()
     if root is None:
         return []
-    return [found.get(id(el), _Block(el.get("data-block"), [], 0.0))
+    return [found.get(id(el), _Block(el.get("data-block"), [], 0.0, _leads_in(el)))
             for el in root.iter() if el.get("data-block")]
+
+
+def _leads_in(element) -> bool:
+    """Whether a block is a paragraph whose last words, ending in a colon, introduce the next."""
+    return element.tag == "p" and "".join(element.itertext()).rstrip().endswith(":")
 
 
 _BLOCK_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?\bdata-block="')
