@@ -137,30 +137,44 @@ def edit_body(path: Path, edit) -> None:
     write(path, head + edit(body))
 
 
-def grow(body: str, factor: float, marker: str, in_place: bool = False) -> str:
+def grow(body: str, factor: float, marker: str, in_place: bool = False, like=None):
     """The body with copies of its paragraphs inserted, each after its original and starting
     with the marker, until the text is factor times as long; in_place: the copies continue
-    their paragraphs instead (a translation keeps its source's paragraphs)."""
+    their paragraphs instead (a translation keeps its source's paragraphs). like: the shares
+    of the source language's copies ({paragraph: [share of it copied, ...]}), so that a
+    translation grows by the same paragraphs and keeps its source's structure. Returns the
+    body and the shares."""
     parts = blocks(body)
     prose = [i for i, b in enumerate(parts) if is_prose(b)]
-    need = text_length(body) * (factor - 1)
+    shares = like if like is not None else _shares(parts, prose, text_length(body) * (factor - 1))
     added = {i: [] for i in prose}
-    while need > 0:
-        for i in prose:
-            if need <= 0:
-                break
-            words = parts[i].split()
-            take = words if len(" ".join(words)) <= need else _words_upto(words, need)
-            copy = f"{marker} " + " ".join(take).rstrip(",;:") + ("" if take[-1][-1] in ".!?" else ".")
-            added[i].append(copy)
-            need -= len(copy)
+    for i, fractions in shares.items():
+        words = parts[i].split() if i < len(parts) else []
+        for share in fractions if words else ():
+            take = words[:max(5, round(len(words) * share))] if share < 1 else words
+            added[i].append(f"{marker} " + " ".join(take).rstrip(",;:")
+                            + ("" if take[-1][-1] in ".!?" else "."))
     out = []
     for i, block in enumerate(parts):
         if in_place:
             out.append(" ".join([block] + added.get(i, [])))
         else:
             out += [block] + added.get(i, [])
-    return "\n\n".join(out) + "\n"
+    return "\n\n".join(out) + "\n", shares
+
+
+def _shares(parts, prose, need) -> dict:
+    """{paragraph: [share of its words each copy takes]} adding about `need` characters."""
+    shares: dict = {i: [] for i in prose}
+    while need > 0 and prose:
+        for i in prose:
+            if need <= 0:
+                break
+            words = parts[i].split()
+            take = words if len(" ".join(words)) <= need else _words_upto(words, need)
+            shares[i].append(len(take) / len(words))
+            need -= len(" ".join(take)) + 4
+    return shares
 
 
 def _words_upto(words, chars) -> list:
@@ -434,8 +448,14 @@ def new_network(content: Path) -> Change:
 def longer_text(file: str, factor: float, langs=LANGS):
     def change(content: Path) -> Change:
         marker = f"{MARK}t"
+        shares = None          # the first language's copies, repeated in the others
         for lang in langs:
-            edit_body(section_file(content, lang, file), lambda b: grow(b, factor, marker))
+            def grown(body, lang=lang):
+                nonlocal shares
+                body, made = grow(body, factor, marker, like=shares)
+                shares = shares if shares is not None else made
+                return body
+            edit_body(section_file(content, lang, file), grown)
         if "en" in langs:
             mark_reviewed(content, [file])
         return Change(f"{file}: text {factor:g}x as long ({', '.join(langs)})",
@@ -457,7 +477,7 @@ def english_longer(factor: float):
         marker = f"{MARK}t"
         for file, _ in sections(content):
             edit_body(section_file(content, "en", file),
-                      lambda b: grow(b, factor, marker, in_place=True))
+                      lambda b: grow(b, factor, marker, in_place=True)[0])
         mark_reviewed(content, [f for f, _ in sections(content)])
         return Change(f"every English section {factor:g}x as long as before", {"en": [marker]})
     return change
