@@ -1,29 +1,16 @@
 """Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory.
 
 HTML is rendered in this process (it is cheap); editions whose HTML the cache does not know are
-typeset in separate processes, up to one per core. One time limit covers both.
-
-The workers write their temporary files (WeasyPrint's font folders) into a folder of this
-build, removed when it ends, and each watches this process: if it dies, even by SIGKILL, the
-workers end too (PR_SET_PDEATHSIG, and a check of the parent's pid as a fallback), and the
-next build removes the folders that dead builds left behind.
+typeset in worker processes (workers.py), up to one per core. One time limit covers both.
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import io
-import multiprocessing
 import os
-import shutil
-import signal
-import tempfile
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from ..content.editions import Edition
@@ -32,12 +19,10 @@ from ..errors import ContentError, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
 from ..typeset import finish, pdf as typeset, plan as page_plan
-from . import cache
+from . import cache, workers
 from .results import EditionResult, time_limit
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
-BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -58,30 +43,35 @@ class Job:
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
-                   deadline=None) -> list:
+                   deadline=None, pool=None, known=None) -> list:
     """The EditionResult of each edition, in order. Editions of the same languages and page
     size share their HTML and one layout (a language's screen and print editions); each such
     group is sent to a worker as soon as its HTML is rendered, the longest first, so that
     rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
-    whole build must end (by default, timeout seconds from now)."""
+    whole build must end (by default, timeout seconds from now). pool: worker processes
+    started already (start_workers), else the build starts its own. known: cache key ->
+    EditionResult typeset already (watch's proofs)."""
     deadline = deadline or time.monotonic() + timeout
     env = render.environment()
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
-    with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
+    with _Workers(progress, deadline, timeout, jobs, len(groups), pool) as typesetting:
         for group in groups:
             pending = []
             for edition in group:
                 key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
-                hit = _cached(store, key, edition, pub.root)
+                hit = (known or {}).get(key)
+                if hit is not None and store:
+                    store.put(key, hit.plain())
+                hit = hit or _cached(store, key, edition, pub.root)
                 if hit is not None:
                     progress.detail(f"[{edition.id}] unchanged: taken from the cache")
                     results[edition.id] = hit
                 else:
                     pending.append((key, job))
-            workers.submit(pending)
-        for key, result in workers.results():
+            typesetting.submit(pending)
+        for key, result in typesetting.results():
             results[result.edition.id] = result
             if store:
                 store.put(key, result.plain())
@@ -178,14 +168,17 @@ def _check_unique_ids(pub, edition, html: str) -> None:
 
 
 class _Workers:
-    """The worker processes of one build, started when the first group is submitted (after
-    WeasyPrint is imported here, so that the forked workers share it). Leaving the block with
-    an exception stops them: a worker may be busy for minutes."""
+    """The typesetting of one build: its groups handed to worker processes as they come, their
+    results in the order submitted, within the time limit. The pool is the one given (started
+    before the content was loaded, kept by its owner) or one of this build's own, started with
+    the first group. Leaving the block with an exception drops the build's work: a worker may
+    be busy for minutes."""
 
-    def __init__(self, progress, deadline, timeout, jobs, groups):
+    def __init__(self, progress, deadline, timeout, jobs, groups, pool=None):
         self.progress, self.deadline, self.timeout = progress, deadline, timeout
-        self.workers = max(1, min(jobs or os.cpu_count() or 1, groups))
-        self.pool, self.folder, self.submitted = None, None, []
+        self.size = max(1, min(jobs or os.cpu_count() or 1, groups))
+        self.pool, self.own = pool, pool is None
+        self.submitted: list = []
 
     def __enter__(self):
         return self
@@ -195,14 +188,9 @@ class _Workers:
         if not group:
             return
         if self.pool is None:
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-
-            prune_build_folders()
-            self.folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_start, initargs=(self.folder, os.getpid()))
-        self.submitted.append((group, self.pool.submit(run_jobs, [job for _, job in group])))
+            self.pool = workers.Pool(self.size)
+        future = self.pool.submit(run_jobs, [job for _, job in group], tag=self)
+        self.submitted.append((group, future))
 
     def results(self):
         """(key, EditionResult) for each submitted job, in the order submitted."""
@@ -222,51 +210,19 @@ class _Workers:
     def __exit__(self, kind, error, traceback):
         if self.pool is None:
             return
-        if kind is not None:
-            for process in multiprocessing.active_children():   # the pool's workers
-                process.terminate()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.own:
+            self.pool.close()
+        elif kind is not None:
+            self.pool.cancel(lambda tag: tag is self)
 
 
-def _worker_start(folder: str, parent: int) -> None:
-    """In each worker: temporary files in the build's folder; end when the parent ends."""
-    tempfile.tempdir = folder
-    os.environ["TMPDIR"] = folder
-    # Stopped: end now. (sys.exit would only fail the job in hand: the pool's worker loop catches
-    # it and takes the next queued edition.) The build's temporary folder is removed by the parent.
-    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(1))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)         # Ctrl-C is the parent's to handle
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:                            # died before prctl took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def start_workers(jobs=None):
+    """The worker processes of a build, started before its content is loaded (their imports
+    meanwhile): one per core, or `jobs`."""
+    return workers.Pool(max(1, jobs or os.cpu_count() or 1))
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-def prune_build_folders(base=None) -> None:
-    """Remove the temporary folders of builds whose process no longer runs."""
-    base = Path(base or tempfile.gettempdir())
-    for folder in base.glob(f"{BUILD_TMP}*-*"):
-        pid = folder.name[len(BUILD_TMP):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+prune_build_folders = workers.prune_build_folders
 
 
 def run_jobs(jobs) -> list:

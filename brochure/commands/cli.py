@@ -94,6 +94,9 @@ def parse_args(argv):
                                  help="build every edition (the default command)")
     build_.add_argument("--jobs", type=int, default=None,
                         help="editions typeset at once (default: one per core)")
+    build_.add_argument("--edition", action="append", metavar="ID",
+                        help="build only this edition (repeatable; an id of the publication's "
+                             "editions, e.g. pl-a5); default: all")
     commands.add_parser("check", parents=[shared, final],
                                 help="check the content: errors, translations, missing facts, "
                                      "spelling, typography, and the page plan of each edition")
@@ -109,6 +112,7 @@ def parse_args(argv):
     translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
+                          ("edition", None),
                           ("final", False),
                           ("timeout", 300), ("port", 8000)):
         if not hasattr(args, name):

@@ -87,12 +87,16 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
         _refuse_failed_fetches(fetcher, collect)
         return document
 
+    # when every output is printed on both sides (the A5 edition), the plan is made on the
+    # layout for print from the start: no screen layout is needed
+    only_print = all(output.multiple > 1 for output in outputs)
     try:
-        fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
-        layouts: dict[bool, tuple] = {False: tuple(screen)}
+        fitted, *first = page_plan.lay_out_planned(
+            lay_out, page_plan.duplex(html) if only_print else html, planned, tolerances)
+        layouts: dict[bool, tuple] = {only_print: tuple(first)}
         results = []
         for output in outputs:
-            duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
+            duplex = output.multiple > 1 and (only_print or not layouts[False][1].sides_kept())
             if duplex and True not in layouts:      # print: its sides kept, a layout of its own
                 layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
             laid_out, its_plan = layouts[duplex]
