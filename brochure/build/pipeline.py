@@ -5,6 +5,8 @@ typeset in worker processes (workers.py), up to one per core. One time limit cov
 """
 from __future__ import annotations
 
+import collections
+import hashlib
 import io
 import os
 import time
@@ -110,9 +112,13 @@ def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
         job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
-    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm,
-                    job.planned, job.tolerances)
-    return key, job
+    return job_key(job), job
+
+
+def job_key(job) -> str:
+    """The cache key of an edition's job: its HTML and every option of its typesetting."""
+    return cache.key(job.html, job.edition, sorted(job.fillers.items()), job.crop_marks,
+                     job.bleed_mm, job.planned, job.tolerances)
 
 
 def edition_job(pub, edition, env, rendered=None) -> Job:
@@ -120,11 +126,7 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
     is the same for (the HTML depends on nothing else)."""
     rendered = {} if rendered is None else rendered
     layout = edition.layout
-    if layout not in rendered:
-        rendered[layout, "warnings"] = []
-        rendered[layout] = render.render(pub, edition, env, rendered[layout, "warnings"])
-        _check_unique_ids(pub, edition, rendered[layout])
-    html = rendered[layout]
+    html = edition_html(pub, edition, env, rendered)
     fillers = {}
     if edition.print or edition.booklets:
         if (layout, "fillers") not in rendered:
@@ -143,6 +145,18 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
                pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
                tuple(rendered[layout, "warnings"]))
+
+
+def edition_html(pub, edition, env, rendered) -> str:
+    """The edition's HTML, rendered once for the editions it is the same for (rendered:
+    (languages, page size) -> HTML, and the warnings of its components)."""
+    layout = edition.layout
+    if layout not in rendered:
+        warnings: list = []
+        html = render.render(pub, edition, env, warnings)
+        _check_unique_ids(pub, edition, html)
+        rendered[layout, "warnings"], rendered[layout] = warnings, html
+    return rendered[layout]
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -189,7 +203,9 @@ class _Workers:
             return
         if self.pool is None:
             self.pool = workers.Pool(self.size)
-        future = self.pool.submit(run_jobs, [job for _, job in group], tag=self)
+        remember = getattr(self.pool, "remember", 0)
+        future = self.pool.submit(run_jobs, [job for _, job in group], remember, tag=self,
+                                  affinity=layout_key(group[0][1]) if remember else None)
         self.submitted.append((group, future))
 
     def results(self):
@@ -225,9 +241,13 @@ def start_workers(jobs=None):
 prune_build_folders = workers.prune_build_folders
 
 
-def run_jobs(jobs) -> list:
+_MEMORY: collections.OrderedDict = collections.OrderedDict()   # layout_key -> typeset.LaidOut
+
+
+def run_jobs(jobs, remember: int = 0) -> list:
     """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
-    its PDF, finished (and imposed): an EditionResult each."""
+    its PDF, finished (and imposed): an EditionResult each. remember: how many layouts this
+    worker keeps (watch), so that another edition of the same HTML is only written."""
     t = time.perf_counter()
     first = jobs[0]
     outputs = [typeset.Output(
@@ -237,15 +257,27 @@ def run_jobs(jobs) -> list:
                                                         job.titles))
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
-    typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
-                                              content=first.content, cmyk=first.cmyk,
-                                              planned=first.planned, tolerances=first.tolerances)
+    key = layout_key(first) if remember else None
+    laid_out = _MEMORY.pop(key, None)
+    fresh = laid_out is None or not cache.unchanged(laid_out.inputs, first.content)
+    if fresh:
+        laid_out = typeset.LaidOut(first.html, fillers=fillers, content=first.content,
+                                   cmyk=first.cmyk, planned=first.planned,
+                                   tolerances=first.tolerances)
+        # every output printed on both sides (A5): its plan made on the print layout at once
+        laid_out.plan(duplex=all(output.multiple > 1 for output in outputs))
+    laid_out.fillers = fillers or laid_out.fillers
+    typeset_results = [laid_out.write(output) for output in outputs]
+    if key:
+        _MEMORY[key] = laid_out
+        while len(_MEMORY) > remember:
+            _MEMORY.popitem(last=False)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
-        if job is first:                # the layout's: told once
+        if job is first and fresh:      # the layout's: told once
             result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
@@ -253,6 +285,13 @@ def run_jobs(jobs) -> list:
                                                   + (layout if job is first else 0.0))
         results.append(result)
     return results
+
+
+def layout_key(job) -> str:
+    """What a layout depends on: the HTML, the plan, the content folder (and the files it
+    read, checked apart)."""
+    return hashlib.sha256(repr((job.html, job.planned, job.tolerances, job.content)).encode()
+                          ).hexdigest()
 
 
 def plan_row(placed) -> dict:

@@ -41,9 +41,9 @@ class WorkerDied(RuntimeError):
 
 
 class _Task:
-    def __init__(self, function, args, priority, tag, order):
+    def __init__(self, function, args, priority, tag, order, affinity=None):
         self.function, self.args, self.priority, self.tag = function, args, priority, tag
-        self.order = order
+        self.order, self.affinity = order, affinity
         self.future: Future = Future()
 
     def __lt__(self, other):
@@ -79,7 +79,7 @@ class Pool:
     this process may be forking meanwhile) or "forkserver" (watch: the workers come warm from
     a fork server that imported PRELOAD once)."""
 
-    def __init__(self, size: int, context: str = "fork"):
+    def __init__(self, size: int, context: str = "fork", remember: int = 0):
         self.context = multiprocessing.get_context(context)
         if context == "forkserver":
             self.context.set_forkserver_preload(PRELOAD)
@@ -89,17 +89,21 @@ class Pool:
         self.queue: list[_Task] = []
         self.order = itertools.count()
         self.closed = False
-        self.workers = [_Worker(self.context, self.folder) for _ in range(max(1, size))]
+        self.remember = remember           # layouts each worker keeps (pipeline.run_jobs)
+        self.holders: dict = {}            # affinity -> the worker that ran the last call of it
+        self.workers: list[_Worker] = []
+        self.wanted = max(1, size)
+        if context == "fork":       # now, from this thread (see above)
+            self.workers = [_Worker(self.context, self.folder) for _ in range(self.wanted)]
         self.wake_r, self.wake_w = self.context.Pipe(duplex=False)
         self.thread = threading.Thread(target=self._dispatch, daemon=True)
         self.thread.start()
 
-    @property
-    def size(self) -> int:
-        return len(self.workers)
 
-    def submit(self, function, *args, priority=0, tag=None) -> Future:
-        task = _Task(function, args, priority, tag, next(self.order))
+    def submit(self, function, *args, priority=0, tag=None, affinity=None) -> Future:
+        """Run function(*args) in a worker; a call with an affinity goes, when it can, to the
+        worker that ran the last call with the same one (it remembers that layout)."""
+        task = _Task(function, args, priority, tag, next(self.order), affinity)
         with self.lock:
             if self.closed:
                 raise RuntimeError("the worker pool is closed")
@@ -162,6 +166,12 @@ class Pool:
             self.wake_w.send_bytes(b".")
 
     def _dispatch(self):
+        while len(self.workers) < self.wanted:      # from a fork server: without waiting
+            worker = _Worker(self.context, self.folder)
+            with self.lock:
+                self.workers.append(worker)
+                if self.closed:
+                    break
         while True:
             with self.lock:
                 if self.closed:
@@ -182,13 +192,24 @@ class Pool:
     def _assign(self):
         for worker in self.workers:
             while worker.task is None and self.queue:
-                task = heapq.heappop(self.queue)
+                task = self._next_for(worker)
                 if task.future.set_running_or_notify_cancel():
                     worker.task = task
             if worker.task is not None and not worker.cancelled and not worker.sent:
                 worker.sent = True
                 with contextlib.suppress(OSError, ValueError):   # it died: its sentinel tells
                     worker.conn.send((worker.task.function, worker.task.args))
+
+    def _next_for(self, worker) -> _Task:
+        """The first queued call for this worker: one it holds the layout of, or one no other
+        free worker holds, or else the first."""
+        free = {id(w) for w in self.workers if w.task is None and w is not worker}
+        tasks = sorted(self.queue)
+        task = next((t for t in tasks if id(self.holders.get(t.affinity, worker)) not in free),
+                    tasks[0])
+        self.queue.remove(task)
+        heapq.heapify(self.queue)
+        return task
 
     def _receive(self, worker, ended=False):
         """Take what the worker sent; when it ended, let another take its place."""
@@ -207,6 +228,8 @@ class Pool:
                 if cancelled:
                     _settle(task.future, exception=CancelledError())
                 elif status == "ok":
+                    if task.affinity is not None:
+                        self.holders[task.affinity] = worker
                     _settle(task.future, result=value)
                 else:
                     _settle(task.future, exception=value)
@@ -224,6 +247,7 @@ class Pool:
             task, cancelled = worker.task, worker.cancelled
             worker.task = None
             worker.end(signal.SIGKILL)
+            self.holders = {k: w for k, w in self.holders.items() if w is not worker}
             if self.context.get_start_method() == "forkserver":
                 self.workers[self.workers.index(worker)] = _Worker(self.context, self.folder)
             else:
