@@ -43,7 +43,7 @@ from .. import content, filedigest, resources, invocation
 from ..build import output, pipeline, run, workers
 from ..content import translation
 from ..content.editions import select
-from ..diagnostics import Diagnostic
+from ..diagnostics import DATA_GAP, Diagnostic
 from ..errors import BrochureError, ContentError
 from ..model import Publication
 from ..render import html as render, web
@@ -460,7 +460,14 @@ def proof_page(preview, edition_id: str) -> bytes | None:
             f'alt="Page {n} of {pages}" loading="{"eager" if n <= 4 else "lazy"}">'
             for n in range(1, pages + 1))
     items = [f'<li class="error">{html.escape(error)}</li>'] if error else []
-    items += [f'<li class="{d.level}">{_linked(preview.root, d)}</li>' for d in warnings]
+    items += [f'<li class="{d.level}">{_linked(preview.root, d)}</li>' for d in warnings
+              if d.code != DATA_GAP]
+    gaps = [f'<li class="{d.level}">{_linked(preview.root, d)}</li>' for d in warnings
+            if d.code == DATA_GAP]
+    if gaps:        # they stand on every build: folded, so that a new warning stands out
+        items.append(f'<li class="gaps"><details><summary>{len(gaps)} known gaps in the data '
+                     f'(facts the sources do not give yet)</summary><ul>\n'
+                     + "\n".join(gaps) + "\n</ul></details></li>")
     links = " ".join(f'<a href="/proof/{ident}"' + (' aria-current="page"' if ident == edition_id
                                                     else "") + f">{ident}</a>"
                      for ident in editions)
@@ -662,13 +669,13 @@ class Pdfs:
         self.preview.proofs.update(edition_id, status=f"typesetting{after}…", error="")
         future = pool.submit(pipeline.run_jobs, [job], pool.remember, priority=-1,
                              affinity=pipeline.layout_key(job))
-        found = _as_build_reports(_content_findings(state.pub))
+        found = _content_findings(state.pub)
         (result,) = future.result()
         known[key] = result
         self.proof_keys[edition_id] = key
         took = time.perf_counter() - started
-        warnings = _for_edition(state.pub, edition, found + _as_build_reports(
-            run.plan_report([result]) + result.warnings))
+        warnings = _for_edition(state.pub, edition, found + run.plan_report([result])
+                                + result.warnings)
         pdf = next(f for f in result.files if f[0] == edition.pdf)
         self.preview.proofs.update(
             edition_id, pdf=pdf[1], pages=pdf[2], warnings=warnings,
@@ -690,8 +697,7 @@ class Pdfs:
             pdf = next((f for f in result.files if f[0] == edition.pdf), None)
             if pdf is None:
                 continue
-            mine = _as_build_reports(built.warnings + run.plan_report([result])
-                                     + result.warnings)
+            mine = built.warnings + run.plan_report([result]) + result.warnings
             if self.preview.pub:
                 mine = _for_edition(self.preview.pub, edition, mine)
             same = self.preview.proofs.get(edition.id).pdf == pdf[1]
