@@ -20,7 +20,6 @@ import heapq
 import itertools
 import multiprocessing
 import os
-import pickle
 import shutil
 import signal
 import tempfile
@@ -221,6 +220,8 @@ class Pool:
             except (EOFError, OSError):
                 ended = True
                 break
+            except Exception as err:    # sent, but it cannot be read here (an exception's class)
+                status, value = "error", RuntimeError(f"in a typesetting process: {err}")
             with self.lock:
                 task, worker.task, worker.sent = worker.task, None, False
                 cancelled, worker.cancelled = worker.cancelled, False
@@ -286,21 +287,12 @@ def _serve(conn, folder: str, creator: int) -> None:
         try:
             reply = ("ok", function(*args))
         except BaseException as err:     # noqa: B902 (sent back: the pool's caller raises it)
-            reply = ("error", _sendable(err))
+            reply = ("error", err)
         try:
             conn.send(reply)
-        except Exception as err:         # a result that cannot be sent
-            conn.send(("error", RuntimeError(f"a worker's result could not be sent: {err}")))
-
-
-def _sendable(err: BaseException) -> BaseException:
-    """The exception itself when it survives pickling, else a RuntimeError that tells it."""
-    try:
-        pickle.loads(pickle.dumps(err))
-        return err
-    except Exception:
-        text = "".join(traceback.format_exception_only(type(err), err)).strip()
-        return RuntimeError(f"in a typesetting process: {text}")
+        except Exception as err:         # a result or an exception that cannot be sent
+            text = "".join(traceback.format_exception_only(type(err), err)).strip()
+            conn.send(("error", RuntimeError(f"in a typesetting process: {text}")))
 
 
 def warm() -> None:
