@@ -913,8 +913,9 @@ def _handler(preview: Preview):
 
         def events(self, view):
             """Server-sent events: the current version now, then each new one; `proof`
-            events (edition id and stamp) when a proof changes. The page that listens is
-            the one the browser shows (view: its path)."""
+            events when a proof changes: its edition id, stamp (any change) and which PDF
+            it shows (a new one when it was typeset). The page that listens is the one the
+            browser shows (view: its path)."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
@@ -929,10 +930,11 @@ def _handler(preview: Preview):
                     now = preview.wait(seen, timeout=15)
                     message = f"data: {now[0]}\n\n" if seen is None or now[0] != seen[0] else ""
                     with preview.changed:
-                        current = dict(preview.proofs.stamps)
-                    message += "".join(f"event: proof\ndata: {ident} {stamp}\n\n"
-                                       for ident, stamp in current.items()
-                                       if stamps.get(ident) != stamp)
+                        current = {ident: (stamp, preview.proofs.by_edition[ident].made)
+                                   for ident, stamp in preview.proofs.stamps.items()}
+                    message += "".join(f"event: proof\ndata: {ident} {stamp} {made}\n\n"
+                                       for ident, (stamp, made) in current.items()
+                                       if stamps.get(ident) != (stamp, made))
                     self.wfile.write((message or ": still here\n\n").encode())
                     self.wfile.flush()
                     seen, stamps = now, current
