@@ -2,14 +2,40 @@
 
 A Diagnostic is printed as `file:line: level: message` (the form editors' tools jump to), or as
 one JSON object a line with `--json`; nothing reads a printed line back.
+
+Its file and message quote the content (a city's name, a value, a path), so both are made safe
+when a Diagnostic is made: one line (a newline in a value cannot forge a second diagnostic),
+control characters and bidirectional overrides escaped (an ESC cannot reach the terminal), and
+at most MAX_MESSAGE characters.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 LEVELS = (ERROR, WARNING, INFO)
+MAX_MESSAGE = 1000           # characters of a message; a longer one is cut, with "…"
+MAX_FILE = 300
+# C0 and C1 controls (tab and newline too), line and paragraph separators, bidirectional
+# marks, overrides and isolates, zero-width characters, a byte order mark
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                         "\u2060-\u2069\ufeff]")
+
+
+def one_line(text, limit: int = MAX_MESSAGE) -> str:
+    """text as one printable line: each unprintable character written as an escape (\\n,
+    \\x1b, \\u202e), at most `limit` characters."""
+    text = UNPRINTABLE.sub(lambda m: _escape(m.group()), str(text))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _escape(ch: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if ch in named:
+        return named[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 @dataclass(frozen=True)
@@ -24,6 +50,9 @@ class Diagnostic:
     def __post_init__(self):
         if self.level not in LEVELS:
             raise ValueError(f"unknown diagnostic level {self.level!r}")
+        object.__setattr__(self, "message", one_line(self.message))
+        if self.file is not None:
+            object.__setattr__(self, "file", one_line(self.file, MAX_FILE))
 
     def __str__(self) -> str:
         where = (self.file or "") + (f":{self.line}" if self.file and self.line else "")

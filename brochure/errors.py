@@ -6,7 +6,7 @@ other exception is a bug in the builder: exit 1, "internal error".
 """
 from __future__ import annotations
 
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, Diagnostic, one_line
 
 EXIT_INPUT = 2        # bad input or an output that cannot be written: the message says where
 EXIT_INTERNAL = 1     # a bug in the builder
@@ -28,8 +28,12 @@ class ContentError(BrochureError):
     """A problem in the content that the editor must fix, at a file and line."""
 
     def __init__(self, file, line, message):
+        file, message = one_line(file), one_line(message)
         super().__init__(f"{file}:{line}: {message}")
-        self.file, self.line, self.message = str(file), line, message
+        self.file, self.line, self.message = file, line, message
+
+    def __reduce__(self):               # raised in a worker process, read in the build's
+        return type(self), (self.file, self.line, self.message)
 
     @property
     def diagnostic(self) -> Diagnostic:
@@ -60,3 +64,6 @@ class ContentErrors(BrochureError):
     def __init__(self, diagnostics):
         super().__init__("; ".join(str(d) for d in diagnostics))
         self.diagnostics = list(diagnostics)
+
+    def __reduce__(self):               # raised in a worker process, read in the build's
+        return type(self), (self.diagnostics,)

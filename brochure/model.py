@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
+from .resources import Theme, default_theme
 
 # A human-readable text in several languages: {"pl": "...", "en": "..."}.
 Text = dict[str, str]
@@ -91,10 +92,21 @@ class Figure:
     source: Source | None = None
 
 
-@dataclass
-class Stage:
-    name: Text
-    steps: list[Text]
+@dataclass(frozen=True)
+class Outline:
+    """The land the maps draw (publication.yaml's `map:`, a GeoJSON file in the publication)
+    and how they draw it: the projection, where the sea's name goes."""
+    rings: tuple                       # outer rings of (lon, lat)
+    file: str                          # as messages name it: content/data/poland.json
+    parallels: tuple[float, float]     # the Lambert conformal conic's standard parallels
+    origin: tuple[float, float]        # (lon, lat) of the projection's origin
+    sea: tuple[float, float] | None = None   # (lon, lat) near which the sea's name is set
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees."""
+        lons = [lon for ring in self.rings for lon, _ in ring]
+        lats = [lat for ring in self.rings for _, lat in ring]
+        return min(lons), min(lats), max(lons), max(lats)
 
 
 @dataclass
@@ -148,8 +160,7 @@ class Publication:
     cities: list[City]
     events: list[Event]
     figures: list[Figure]
-    ppp_stages: list[Stage]
-    nbs_benefits: list[Text]
+    data: dict[str, Any] = field(default_factory=dict)   # data/NAME.yaml of the theme's components
     print_options: dict[str, Any] = field(default_factory=lambda: dict(PRINT_DEFAULTS))
     imprint: dict[str, Any] = field(default_factory=dict)   # web, isbn, copyright {lang}, disclaimer {lang}
     logos: list[dict[str, Any]] = field(default_factory=list)   # [{"src": file URL, "alt": {lang: text}}]
@@ -159,6 +170,8 @@ class Publication:
     labels: dict = field(default_factory=dict)       # lang -> labels.Labels (labels.yaml)
     name: str = "publication"                       # the stem of the output file names
     editions: tuple = ()                            # editions.Edition, in build order
+    outline: Outline | None = None                  # the maps' land; None: no map
+    theme: Theme = field(default_factory=default_theme)   # templates, styles, tokens, fonts
 
     def network(self, network_id: str) -> Network:
         return next(n for n in self.networks if n.id == network_id)

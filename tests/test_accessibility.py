@@ -12,6 +12,7 @@ from brochure import colour
 from brochure.render import html as render
 from brochure.typeset.finish import structure_elements
 from brochure.render.dates import format_dates
+from test_print import css_hex
 from conftest import EDITIONS, LABELS, PROJECT, normalise, page_texts, pdf_text
 from test_bilingual import outline_tree
 
@@ -306,8 +307,7 @@ def test_contrast_check_sees_the_stylesheets_colours(text_pairs):
     used = {(fg, bg) for fg, bg, _ in text_pairs}
     text_colours = {fg for fg, _ in used}
     assert css_text_colours() <= text_colours, css_text_colours() - text_colours
-    cover = long_hex(re.search(r"@page cover\s*\{[^}]*background:\s*(#[0-9a-fA-F]{3,6})",
-                               (STYLES / "brochure.css").read_text("utf-8")).group(1))
+    cover = long_hex(css_hex(r"@page cover", "background"))
     expected = {(t["ink"], t["paper"]), (t["ink"], t["tint"]), (t["muted"], t["paper"]),
                 (t["navy"], t["tint"]), ("#ffffff", cover), ("#dbe4ee", cover)}
     expected |= {(net, "#ffffff") for net in nets.values()}

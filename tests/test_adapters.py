@@ -146,3 +146,55 @@ def test_pypdf_writer_objects_identifier_and_info():
     assert reader.trailer["/ID"][0].original_bytes == b"0123456789abcdef"
     assert reader.trailer["/Info"]["/Trapped"] == "/False"
     assert reader.metadata["/Producer"] == "test"
+
+
+def _photo_html(width_px=1800) -> str:
+    import base64
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((width_px, width_px // 2), 40).convert("RGB").save(out, "JPEG")
+    uri = "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+    return ('<!doctype html><html lang="pl"><head><style>@page { size: A4; margin: 20mm }'
+            'img { width: 60mm }</style></head><body>'
+            f'<img src="{uri}" alt="x" data-source="content/pl/x.md:3"></body></html>')
+
+
+def _image_widths(pdf: bytes) -> list:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [int(image.Width) for page in document.pages
+                for image in page.get_images().values()]
+
+
+def test_pictures_are_embedded_at_the_resolution_of_each_output_of_one_layout():
+    """image_resolution sets WeasyPrint's dpi on the layout's images for one PDF and gives each
+    image its data back: the second PDF is not downsampled from the first one's copy."""
+    outputs = [typeset.Output(typeset.SCREEN, "a", ppi=150),
+               typeset.Output(typeset.PRINT, "a", ppi=300),
+               typeset.Output(typeset.SCREEN, "a", ppi=None)]
+    screen, press, full = typeset.typeset_outputs(_photo_html(), outputs)
+    # 60 mm: 354 px at 150 ppi, 708 at 300 (rounded down); without a limit, the 1800 px
+    assert _image_widths(screen.pdf) == [354]
+    assert _image_widths(press.pdf) == [708]
+    assert _image_widths(full.pdf) == [1800]
+    placed = screen.pictures
+    assert [(p.source, p.pixels, p.printed_mm) for p in placed] == \
+        [("content/pl/x.md:3", (1800, 900), (60.0, 30.0))]
+    assert round(placed[0].ppi) == 762
+
+
+def test_raster_image_reads_the_pixels_of_a_replaced_box():
+    import weasyprint
+
+    document = weasyprint.HTML(string=_photo_html(300)).render()
+    found = []
+    for page in document.pages:
+        stack = [adapters.page_box(page)]
+        while stack:
+            box = stack.pop()
+            stack += getattr(box, "children", [])
+            image = adapters.raster_image(box)
+            if image:
+                found.append(image[:2])
+    assert found == [(300, 150)]

@@ -26,8 +26,12 @@ UNSAFE_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "jsonpic
 UNSAFE_CALLS = {"eval", "exec", "compile", "__import__"}
 UNSAFE_YAML = {"load", "load_all", "unsafe_load", "unsafe_load_all", "full_load",
                "full_load_all", "Loader", "UnsafeLoader", "FullLoader"}
-RED_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-                        "0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082")
+# a red band of 800 x 12 pixels: printed across the 105 mm column at 194 ppi (a 1 x 1 picture
+# would print blurred, and the build refuses it)
+RED_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000003200000000c080200000015944eef"
+                        "000000484944415478daedd63101000008c330c0bfe76102be4442af760a00804b"
+                        "23010080c1020030580000060b000083050060b000000c160000060b00c0600100"
+                        "182c00000c1600c0af05d86c01179dcc51f90000000049454e44ae426082")
 
 
 def png(width: int, height: int, rgb=(0, 0, 255)) -> bytes:
@@ -206,14 +210,17 @@ def test_without_a_private_key_the_build_runs_without_the_cache(tmp_path, place)
 # --- 4. the cache key is every byte read --------------------------------------------------
 
 def test_a_picture_replaced_under_the_same_name_is_typeset_again(tmp_path):
-    root, out, keys = copy_content(tmp_path, png(4, 3)), tmp_path / "out", tmp_path / "keys"
+    # 660 px across the column: 160 ppi on A4, 155 on A5, sharp enough to print (issue 22,
+    # part B: a smaller picture is refused); the screen PDF embeds it at 150 ppi, 620 px wide
+    root, out, keys = copy_content(tmp_path, png(660, 495)), tmp_path / "out", tmp_path / "keys"
     assert build(root, out, keys).returncode == 0
-    assert picture_sizes(out / "pim-pl.pdf") == [(4, 3)]
-    (root / "pl" / "img" / "mapa.png").write_bytes(png(7, 5, (255, 0, 0)))
+    assert picture_sizes(out / "pim-pl.pdf") == [(620, 465)]
+    assert picture_sizes(out / "print" / "pim-pl-print.pdf") == [(660, 495)]
+    (root / "pl" / "img" / "mapa.png").write_bytes(png(660, 430, (255, 0, 0)))
     done = build(root, out, keys)
     assert done.returncode == 0, done.stderr
-    assert picture_sizes(out / "pim-pl.pdf") == [(7, 5)]
-    assert picture_sizes(out / "print" / "pim-pl-print.pdf") == [(7, 5)]
+    assert picture_sizes(out / "pim-pl.pdf") == [(620, 404)]
+    assert picture_sizes(out / "print" / "pim-pl-print.pdf") == [(660, 430)]
     assert "pl" in typeset_editions(done)
 
 

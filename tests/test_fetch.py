@@ -88,7 +88,7 @@ def test_serves_the_real_project_styles():
 
 
 @pytest.mark.parametrize("url, data, media", [
-    ("data:image/png;base64,iVBORw0KGgo=", b"\x89PNG\r\n\x1a\n", "image/png"),
+    ("data:image/png;base64," + __import__("base64").b64encode(PNG).decode(), PNG, "image/png"),
     ("data:text/css,p%20%7B%20color%3A%20red%20%7D", b"p { color: red }", "text/css"),
     ("data:,hello", b"hello", "text/plain"),
     ("DATA:text/plain;charset=utf-8;base64,xbvDs8WCdw==", "Żółw".encode(), "text/plain"),
@@ -101,7 +101,9 @@ def test_serves_data_uris(fetcher, url, data, media):
 
 def test_a_malformed_data_uri_is_refused(fetcher):
     served, refused = fetcher
-    for url in ("data:image/png;base64", "data:image/png;base64,!!!notbase64"):
+    for url in ("data:image/png;base64", "data:image/png;base64,!!!notbase64",
+                "data:image/png;base64,iVBORw0KGgo=",       # a PNG signature, no image
+                "data:image/x-eps;base64,JSFQUy1BZG9iZQ=="):
         with pytest.raises(refused):
             served.fetch(url)
 

@@ -28,8 +28,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 MINI = PROJECT / "tests" / "fixtures" / "mini"
 BUILD = [sys.executable, "build.py"]
 SENTINEL = b"%PDF-1.7\n% sentinel: a previous build's output\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-                    "0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082")
+# a band of 800 x 12 pixels: printed across the column at 194 ppi (a 1x1 PNG would be refused
+# as a picture that prints blurred)
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000003200000000c080200000015944eef0000"
+                    "004d4944415478daedd63101003008c0b03135884013fe4f4cc09748e8d5c8ae0700c0"
+                    "9e2f010080c1020030580000060b000083050060b000000c160000060b00c060010018"
+                    "2c00000c1600c0ad010dfa00ea1cf1326d0000000049454e44ae426082")
 PL = next(e for e in EDITIONS if e.id == "pl")
 
 

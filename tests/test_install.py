@@ -36,7 +36,10 @@ def test_the_wheel_holds_the_themes_fonts_profile_and_scaffold(installed):
                    "brochure/themes/default/styles/tokens.css",
                    "brochure/themes/default/styles/fonts/Lato-Regular.ttf",
                    "brochure/themes/default/styles/icc/coated-fogra39-argyll.icc",
-                   "brochure/scaffold/publication.yaml", "brochure/scaffold/pl/01-wstep.md"):
+                   "brochure/scaffold/publication.yaml", "brochure/scaffold/pl/01-wstep.md",
+                   "brochure/scaffold/README.md", "brochure/themes/default/styles/a5.css",
+                   "brochure/themes/default/styles/fonts.css",
+                   "brochure/themes/default/styles/web-fonts.css"):
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "content/")) or "pdfcheck" in name for name in names)
 
@@ -48,6 +51,8 @@ def test_new_and_build_work_outside_the_checkout(installed):
     new = subprocess.run(["brochure", "new", "raport"], cwd=work, env=env, capture_output=True,
                          text=True, timeout=60)
     assert new.returncode == 0, new.stdout + new.stderr
+    assert "raport/README.md says what each file holds" in new.stdout      # docs installed
+    assert "Themes and tokens" not in new.stdout and (work / "raport" / "README.md").is_file()
     build_line = next(line for line in new.stdout.splitlines() if "build it:" in line)
     command = build_line.split("build it:", 1)[1].strip()
     assert command.startswith("brochure ")                      # as the user started it

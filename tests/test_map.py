@@ -17,13 +17,16 @@ sys.path.insert(0, str(ROOT))
 from brochure.render.graphics import maplabels, maplayout  # noqa: E402
 from brochure.render.graphics.map import render_cover_map, render_map  # noqa: E402
 from brochure.render.graphics.mapgeometry import (  # noqa: E402
-    box_hits_polyline, boxes_overlap, point_in_polygon, project, segments_cross,
+    box_hits_polyline, boxes_overlap, point_in_polygon, projection_of, segments_cross,
 )
 from brochure.render.graphics.maplabels import place_labels, place_labels_or_leave_out  # noqa: E402
 from brochure.render.graphics.maplayout import layout_map, legend_count, map_alt_text, polish_key  # noqa: E402
 from brochure.render.graphics.svgtext import text_extents, text_width  # noqa: E402
 from brochure.model import City, Network, Publication  # noqa: E402
-from conftest import LABELS  # noqa: E402
+from conftest import LABELS, _REAL  # noqa: E402
+
+OUTLINE = _REAL.outline                 # content/data/poland.json, with its projection
+project = projection_of(OUTLINE)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -57,8 +60,8 @@ def make_pub(cities=None, nets=None) -> Publication:
         title={"pl": "Partnerska Inicjatywa Miast 2021–2023", "en": "Cities' Partnership Initiative 2021–2023"},
         subtitle={}, publisher={}, partner={}, keywords={}, date=dt.date(2023, 8, 2),
         languages=["pl", "en"], sections=[], networks=nets if nets is not None else networks(),
-        cities=list(cities), events=[], figures=[], ppp_stages=[], nbs_benefits=[],
-        root=str(ROOT / "content"), labels=LABELS)
+        cities=list(cities), events=[], figures=[],
+        root=str(ROOT / "content"), labels=LABELS, outline=OUTLINE)
 
 
 @pytest.fixture(scope="module")
@@ -616,13 +619,13 @@ def test_segment_hits_box_agrees_with_sampling():
 def test_frame_fits_the_outline_to_the_width_and_the_cover_shares_it():
     from brochure.render.graphics.mapgeometry import Frame, outline_for, projected_rings
 
-    km_rings = projected_rings(outline_for(make_pub()))
-    framed = Frame.fit(km_rings, 170, 1.5)
+    km_rings = projected_rings(outline_for(make_pub()).rings, project)
+    framed = Frame.fit(km_rings, 170, 1.5, project)
     xs = [framed.page(x, y)[0] for r in km_rings for x, y in r]
     ys = [framed.page(x, y)[1] for r in km_rings for x, y in r]
     assert min(xs) == pytest.approx(1.5) and max(xs) == pytest.approx(168.5)
     assert min(ys) == pytest.approx(1.5) and max(ys) == pytest.approx(framed.height - 1.5)
-    cover = Frame.fit(km_rings, 120)
+    cover = Frame.fit(km_rings, 120, project=project)
     gx, gy = framed.lonlat(18.65, 54.35)              # Gdańsk on both
     cx, cy = cover.lonlat(18.65, 54.35)
     assert (gx - 1.5) / 167 == pytest.approx(cx / 120) and (gy - 1.5) / 167 == pytest.approx(cy / 120)

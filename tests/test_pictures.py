@@ -22,7 +22,8 @@ def test_a_lone_image_is_a_figure_with_its_size_and_caption():
     html = prose.to_html('![Wykres "udziału"](a.png "Podpis"){: .small }\n', "content/pl/x.md",
                          5, "pl")
     assert html.startswith('<figure class="picture small"><img src="a.png" '
-                           'alt="Wykres &quot;udziału&quot;"><figcaption>Podpis</figcaption></figure>')
+                           'alt="Wykres &quot;udziału&quot;" data-source="content/pl/x.md:5">'
+                           '<figcaption>Podpis</figcaption></figure>')
     assert prose.to_html("![Wykres](a.png)\n", "f", 1, "pl").startswith(
         '<figure class="picture full">')          # no size: the column's width
     inline = prose.to_html("Tekst ![znak](a.png) w zdaniu.\n", "f", 1, "pl")

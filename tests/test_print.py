@@ -30,12 +30,17 @@ def print_pdf(built, lang) -> Path:
 
 
 def css_hex(selector_pattern: str, prop: str) -> str:
-    """The #hex value of `prop` in the first rule of styles/brochure.css matching the pattern."""
+    """The #hex value of `prop` in the first rule of styles/brochure.css matching the pattern
+    (a var(--token) read from styles/tokens.css, as the builder writes it out in @page rules)."""
     css = (STYLES / "brochure.css").read_text(encoding="utf-8")
     rule = re.search(selector_pattern + r"\s*\{([^}]*)", css)
     assert rule, selector_pattern
-    value = re.search(rf"(?:^|[;{{\s]){prop}:\s*(#[0-9a-fA-F]{{3,6}})\b", rule.group(1))
+    value = re.search(rf"(?:^|[;{{\s]){prop}:\s*(#[0-9a-fA-F]{{3,6}}\b|var\(--([\w-]+)\))",
+                      rule.group(1))
     assert value, (selector_pattern, prop, rule.group(1))
+    if value.group(2):
+        tokens = (STYLES / "tokens.css").read_text(encoding="utf-8")
+        return re.search(rf"--{value.group(2)}:\s*(#[0-9a-fA-F]{{3,6}})", tokens).group(1)
     return value.group(1)
 
 

@@ -207,7 +207,8 @@ def test_line_is_the_first_line_without_source():
 def test_an_image_in_content_is_resolved(root):
     html = clean("![Mapa](img/mapa.png \"Polska\")", root=root)
     # relative to the documents' base URL: no absolute path of this computer in the HTML
-    assert '<img src="content/pl/img/mapa.png" alt="Mapa"><figcaption>Polska</figcaption>' in html
+    assert ('<img src="content/pl/img/mapa.png" alt="Mapa" data-source="content/pl/01-pim.md:5">'
+            '<figcaption>Polska</figcaption>') in html
     assert str(root) not in html
 
 
@@ -278,7 +279,8 @@ def test_a_folder_is_not_an_image(root):
 
 
 def test_without_root_an_image_is_only_checked_to_be_relative():
-    assert '<img src="img/mapa.png" alt="x">' in clean("![x](img/mapa.png)")
+    assert '<img src="img/mapa.png" alt="x" data-source="content/pl/01-pim.md:5">' in \
+        clean("![x](img/mapa.png)")
     with pytest.raises(ContentError):
         clean("![x](file:///etc/hostname.png)")
 

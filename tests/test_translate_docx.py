@@ -56,7 +56,9 @@ def make_docx(folder, alt=True):
     """pandoc writes the structure, comments and tracked changes; python-docx adds what Word
     users add: soft hyphens, no-break spaces, a manual line break, colours, highlighting,
     empty paragraphs and a text box."""
-    Image.new("RGB", (120, 80), (0, 112, 74)).save(folder / "pic.png")
+    # 1,240 x 827 px: printed across the 105 mm column at 300 ppi (a smaller picture would
+    # print blurred, and the build refuses it)
+    Image.new("RGB", (1240, 827), (0, 112, 74)).save(folder / "pic.png")
     source = SOURCE if alt else SOURCE.replace("![Zielony prostokąt na białym tle]", "![]")
     path = folder / ("word.docx" if alt else "noalt.docx")
     pypandoc.convert_text(source, "docx", format="markdown", outputfile=str(path),
@@ -120,7 +122,7 @@ def test_the_document_becomes_the_sections_markdown(imported):
     assert "\u00ad" not in text and "\u00a0" not in text and "„" not in text
     assert "\n\n\n" not in body                                   # empty paragraphs dropped
     picture = imported["root"] / "pl" / "img" / "03-word" / "picture-1.png"
-    assert Image.open(picture).size == (120, 80)
+    assert Image.open(picture).size == (1240, 827)
 
 
 def test_changes_comments_and_what_is_not_carried_are_reported(imported):

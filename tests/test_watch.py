@@ -27,7 +27,6 @@ from urllib.request import urlopen
 import pytest
 
 from brochure import content
-from brochure import resources
 from brochure.commands import watch
 from brochure.errors import ContentError
 from brochure.diagnostics import Diagnostic
@@ -522,19 +521,21 @@ def test_the_open_page_reloads_after_a_change(server, browser, record_property):
     assert refresh < 5
 
 
-def test_a_template_error_names_the_template_and_line(tmp_path, monkeypatch):
-    templates = tmp_path / "templates"
-    shutil.copytree(PROJECT / "brochure/themes/default/templates", templates)
-    edit(templates / "sections" / "base.html", "{{ section.title(lang) }}",
-         "{{ section.title(lang) }")
-    line = 1 + (templates / "sections" / "base.html").read_text().split(
+def test_a_template_error_names_the_template_and_line(tmp_path):
+    """A broken template of the publication's own theme: the preview names its file and line."""
+    root = tmp_path / "content"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "mini", root)
+    templates = root / "theme" / "templates" / "sections"
+    templates.mkdir(parents=True)
+    shutil.copy(PROJECT / "brochure/themes/default/templates/sections/base.html", templates)
+    edit(templates / "base.html", "{{ section.title(lang) }}", "{{ section.title(lang) }")
+    line = 1 + (templates / "base.html").read_text().split(
         "{{ section.title(lang) }")[0].count("\n")
-    monkeypatch.setattr(resources, "templates_folder", lambda name="default": templates)
     lines = Lines()
-    preview = watch.Preview(PROJECT / "content", lines)
+    preview = watch.Preview(root, lines, output=tmp_path / "out")
     assert preview.refresh() is False
     page = html.unescape(preview.page("/").decode())
-    assert f"sections{os.sep}base.html:{line}: " in page, page
+    assert f"content/theme/templates/sections/base.html:{line}: " in page, page
     assert preview.page("/a4") == preview.page("/")
     assert preview.page("/favicon.ico") is None
     assert f"base.html:{line}: " in lines.lines[-1]
@@ -590,6 +591,7 @@ def test_the_proof_view_shows_the_typeset_pages_and_the_warnings_at_their_lines(
         assert images, page.evaluate("document.documentElement.outerHTML")
         with urlopen(server.url + "proof/pl.pdf", timeout=5) as response:
             pdf = response.read()
+        assert until(lambda: "PDFs rebuilt" in server.log(), timeout=90), server.log()
         assert pdf == (server.output / "pim-pl.pdf").read_bytes()     # the edition as built
         assert len(images) == len(PdfReader(io.BytesIO(pdf)).pages) == 12
         assert all(abs(width - 596) <= 2 and abs(height - 842) <= 2      # A4 at 72 dpi

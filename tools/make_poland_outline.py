@@ -113,6 +113,10 @@ def main(src: str = DEFAULT_SRC) -> None:
         "name": "Poland",
         "source": "Natural Earth 1:50m Admin 0 countries v4.1.0 via world-atlas 2.0.2 countries-50m.json; "
                   f"Douglas-Peucker {TOLERANCE_KM} km; see poland.SOURCE.md",
+        # how the maps draw it: a Lambert conformal conic for Poland (standard parallels 49.5
+        # and 54.5 N, origin 19 E 52 N), the sea's name off the coast between Kołobrzeg and Łeba
+        "projection": {"parallels": [49.5, 54.5], "origin": [19.0, 52.0]},
+        "sea": [16.2, 54.95],
         "coordinates": rings if len(rings) == 1 else [[r] for r in rings],
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -6,6 +6,7 @@ typeset in worker processes (workers.py), up to one per core. One time limit cov
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import io
 import os
@@ -13,14 +14,15 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from ..content.editions import Edition
 from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
-from ..errors import ContentError, EditionTimeout
+from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset, plan as page_plan
+from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
 from . import cache, workers
 from .results import EditionResult, time_limit
 
@@ -42,6 +44,7 @@ class Job:
     planned: tuple = ()      # plan.Planned of each section of the edition, in order
     tolerances: tuple = ()   # the design's tolerances, in the order they are tried
     render_warnings: tuple = ()   # what the layout's components could not do (Diagnostics)
+    theme: Any = None        # resources.Theme: where the document's styles/ are found
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
@@ -54,7 +57,7 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
     started already (start_workers), else the build starts its own. known: cache key ->
     EditionResult typeset already (watch's proofs)."""
     deadline = deadline or time.monotonic() + timeout
-    env = render.environment()
+    env = render.environment(pub.theme)
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
@@ -77,7 +80,19 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
             results[result.edition.id] = result
             if store:
                 store.put(key, result.plain())
-    return [results[e.id] for e in editions]
+    return _picture_warnings([results[e.id] for e in editions])
+
+
+def _picture_warnings(results) -> list:
+    """Each picture's warning once (a picture is measured in every layout), with the first
+    edition that has one."""
+    seen = set()
+    for result in results:
+        for warning in result.pictures:
+            if (warning.file, warning.line) not in seen and warning not in result.warnings:
+                seen.add((warning.file, warning.line))
+                result.warnings.append(warning)
+    return results
 
 
 def _cached(store, key, edition, content):
@@ -143,8 +158,8 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                     for lang in edition.languages for s in pub.sections)
     return Job(edition, html, fillers, edition.print and pub.print_options["crop_marks"],
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
-               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(),
-               tuple(rendered[layout, "warnings"]))
+               pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(pub.theme),
+               tuple(rendered[layout, "warnings"]), pub.theme)
 
 
 def edition_html(pub, edition, env, rendered) -> str:
@@ -254,7 +269,8 @@ def run_jobs(jobs, remember: int = 0) -> list:
         job.edition.variant, job.html,
         multiple=SADDLE_STITCH if job.edition.print or job.edition.booklets else 1,
         finisher=None if job.edition.print else partial(_screen_finisher, job.edition.languages,
-                                                        job.titles))
+                                                        job.titles),
+        ppi=pictures.ppi_for(job.edition))
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
     key = layout_key(first) if remember else None
@@ -263,7 +279,7 @@ def run_jobs(jobs, remember: int = 0) -> list:
     if fresh:
         laid_out = typeset.LaidOut(first.html, fillers=fillers, content=first.content,
                                    cmyk=first.cmyk, planned=first.planned,
-                                   tolerances=first.tolerances)
+                                   tolerances=first.tolerances, theme=first.theme)
         # every output printed on both sides (A5): its plan made on the print layout at once
         laid_out.plan(duplex=all(output.multiple > 1 for output in outputs))
     laid_out.fillers = fillers or laid_out.fillers
@@ -272,11 +288,15 @@ def run_jobs(jobs, remember: int = 0) -> list:
         _MEMORY[key] = laid_out
         while len(_MEMORY) > remember:
             _MEMORY.popitem(last=False)
+    blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
+    if blurred:
+        raise ContentErrors(blurred)
     layout = time.perf_counter() - t - sum(r.seconds for r in typeset_results)
     results = []
     for job, typeset_result in zip(jobs, typeset_results):
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
+        result.pictures = oversized
         if job is first and fresh:      # the layout's: told once
             result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition
@@ -289,9 +309,21 @@ def run_jobs(jobs, remember: int = 0) -> list:
 
 def layout_key(job) -> str:
     """What a layout depends on: the HTML, the plan, the content folder (and the files it
-    read, checked apart)."""
-    return hashlib.sha256(repr((job.html, job.planned, job.tolerances, job.content)).encode()
-                          ).hexdigest()
+    read, checked apart), the theme and its files."""
+    return hashlib.sha256(repr((job.html, job.planned, job.tolerances, job.content, job.theme,
+                                theme_stamp(job.theme))).encode()).hexdigest()
+
+
+def theme_stamp(theme) -> tuple:
+    """The size and modification time of each file of the theme's folders (templates and
+    styles): what watch's Jinja2 environment and remembered layouts depend on."""
+    found = []
+    for folder in theme.folders if theme else ():
+        for path in sorted(Path(folder.path).rglob("*")):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def plan_row(placed) -> dict:

@@ -21,6 +21,7 @@ class EditionResult:
     plan: list = field(default_factory=list)       # a row per section (pipeline.plan_row)
     timings: dict = field(default_factory=dict)    # stage -> seconds
     inputs: dict = field(default_factory=dict)     # content file read -> SHA-256 (hex)
+    pictures: list = field(default_factory=list)   # warnings about its pictures (Diagnostics)
     cached: bool = False
 
     def plain(self) -> dict:
@@ -29,7 +30,7 @@ class EditionResult:
                 "warnings": [asdict(w) for w in self.warnings],
                 "headings": dict(self.headings), "plan": [dict(row) for row in self.plan],
                 "timings": dict(self.timings),
-                "inputs": dict(self.inputs)}
+                "inputs": dict(self.inputs), "pictures": [asdict(w) for w in self.pictures]}
 
     @classmethod
     def from_plain(cls, data: dict) -> "EditionResult":
@@ -43,7 +44,8 @@ class EditionResult:
                        {str(k): int(v) for k, v in data["headings"].items()},
                        [_plan_row(row) for row in data["plan"]],
                        {str(k): float(v) for k, v in data["timings"].items()},
-                       {str(k): str(v) for k, v in data["inputs"].items()})
+                       {str(k): str(v) for k, v in data["inputs"].items()},
+                       [Diagnostic(**w) for w in data.get("pictures", [])])
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ValueError(f"not a cached edition result: {err}") from None
 

@@ -78,7 +78,7 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
             _sign_off(built)
         t = time.perf_counter()
         folder.expect(built.expected)
-        files = [f for r in built.results for f in r.files] + built.site + web.fonts()
+        files = [f for r in built.results for f in r.files] + built.site + web.fonts(content.theme_of(content_dir))
         keep = store.kept(folder.owned)
         if langs or editions:     # the other languages' (editions') files stay as they are
             keep += [rel for rel in folder.owned if not rel.startswith(f"{cache.FOLDER}/")]

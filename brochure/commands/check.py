@@ -7,7 +7,10 @@ command), 0 with warnings only. The checks:
 1. schema (content.load), 2. translations (translation.problems), 3. missing data
 (content.gaps), 4. spelling with hunspell (words in content/wordlist.txt and the place
 names of the data are accepted in any language), 5. typography of the source texts: what the
-typography pass cannot fix.
+typography pass cannot fix, 6. Markdown markup left as text (an unclosed `**`, a link without
+its ")": errors, as in the build), 7. what a word processor leaves in pasted text: the
+characters the build removes (soft hyphens, zero-width spaces, manual line breaks) and quotes
+of another language whose meaning is unclear, each with its line and column.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ class Text:
     line: int
     lang: str
     lines: list
+    raw: str | None = None     # a text of the data as written (its quotes are checked)
 
 
 def run(content_dir, progress, layout=True, final=False) -> int:
@@ -63,10 +67,11 @@ def check(root: Path, layout=False, progress=None) -> list:
         texts = markdown_texts(pub) + data_texts(root, pub.languages)
     except ContentError as err:
         return [err.diagnostic]
-    findings = (translation.problems(pub) + staleness.problems(pub) + missing_data(pub)
+    findings = (markup_lint(pub) + translation.problems(pub) + staleness.problems(pub)
+                + missing_data(pub)
                 + spelling(texts, read_wordlist(root / WORDLIST, root) + place_names(pub),
                            pub.languages)
-                + typography_lint(texts))
+                + typography_lint(texts) + quote_lint(pub, texts) + pasted_lint(root, pub))
     if layout and not count(findings, ERROR):
         findings += layout_lint(pub, progress)
     return findings
@@ -78,20 +83,23 @@ def layout_lint(pub, progress=None) -> list:
     from ..build import pipeline
     from ..content.editions import select
     from ..render import html as render
-    from ..typeset import lint, pdf as typeset
+    from ..typeset import lint, pdf as typeset, pictures
 
-    found = []
-    env = render.environment()
+    found, pictured = [], set()      # a picture is named once, by the first edition
+    env = render.environment(pub.theme)
     for edition in (e for e in select(pub.editions) if len(e.languages) == 1 and not e.print):
         try:
             job = pipeline.edition_job(pub, edition, env)
             document, plan = typeset.lay_out_planned(job.html, job.planned, job.tolerances,
-                                                     pub.root)
+                                                     pub.root, pub.theme)
         except (TypesetError, ContentError) as err:
             found.append(err.diagnostic if isinstance(err, ContentError)
                          else Diagnostic(edition.pdf, None, ERROR, str(err)))
             continue
         found += plan_lines(plan, edition) + lint.lint(document, plan, edition.pdf)
+        blurred, oversized = pictures.problems(pictures.placements(document), edition.size)
+        found += [d for d in blurred + oversized if (d.file, d.line) not in pictured]
+        pictured |= {(d.file, d.line) for d in blurred + oversized}
         if progress is not None:
             for figures in lint.page_figures(document):
                 progress.detail(f"{edition.pdf}: {figures.summary()}")
@@ -117,6 +125,66 @@ def plan_lines(plan, edition) -> list:
                 f"it" if placed.tried else f"; {placed.over} over"), PLAN_OVERRUN))
         else:
             found.append(Diagnostic(placed.planned.file, None, INFO, text))
+    return found
+
+
+# --- pasted text and markup ---------------------------------------------------------------
+
+def markup_lint(pub) -> list:
+    """Emphasis and links that markdown-it leaves as text: the build's errors, all of them."""
+    found = []
+    for section in pub.sections:
+        for lang in pub.languages:
+            found += [Diagnostic(pub.text_file(section, lang), section.body_lines[lang] + line,
+                                 ERROR, message)
+                      for line, message in prose.markup_problems(section.bodies[lang])]
+    return found
+
+
+def quote_lint(pub, texts) -> list:
+    """Curly quotes of another language that the build cannot convert: in the Markdown at
+    their line and column, in the data at the line of their text."""
+    found = []
+    for section in pub.sections:
+        for lang in pub.languages:
+            lines = section.bodies[lang].split("\n")
+            for i, line in enumerate(lines):
+                found += [_unclear_quote(pub.text_file(section, lang), section.body_lines[lang] + i,
+                                         line[at], f"column {at + 1}", lang)
+                          for at in typography.unclear_quotes(line, lang)]
+    for text in (t for t in texts if t.raw is not None):
+        found += [_unclear_quote(text.file, text.line + text.raw.count("\n", 0, at), text.raw[at],
+                                 f"character {at + 1} of the {text.lang} text", text.lang)
+                  for at in typography.unclear_quotes(text.raw, text.lang)]
+    return found
+
+
+def _unclear_quote(file, line, quote, where, lang) -> Diagnostic:
+    opening, closing = get_language(lang).quotes[0], get_language(lang).quotes[1]
+    return Diagnostic(file, line, WARNING, f"the quote {quote} ({where}) is not a {lang} quote "
+                                           f"and its place does not say whether it opens or "
+                                           f"closes; write {opening}…{closing} or a straight \"")
+
+
+def pasted_lint(root: Path, pub) -> list:
+    """The characters of pasted text that the build removes or makes a space, where they
+    stand in the files (one warning a line)."""
+    files = [root / "publication.yaml", root / "labels.yaml", root / WORDLIST]
+    files += sorted((root / "data").glob("*.yaml"))
+    files += [root / lang / f"{s.file}.md" for s in pub.sections for lang in pub.languages]
+    found = []
+    for path in files:
+        if not path.is_file():
+            continue
+        display = source.display_path(root, path)
+        per_line: dict[int, list[str]] = {}
+        for line, column, what in source.pasted_characters(
+                source.decoded_text(path, display, root)):
+            per_line.setdefault(line, []).append(f"{what} at column {column}")
+        found += [Diagnostic(display, line, WARNING, f"{'; '.join(items)}: pasted from a word "
+                                                     f"processor? the build removes it (a line "
+                                                     f"break becomes a space); delete it here")
+                  for line, items in per_line.items()]
     return found
 
 
@@ -176,8 +244,8 @@ def data_texts(root: Path, languages) -> list:
         display = f"{root.name}/{path.relative_to(root).as_posix()}"
         data = source.parse_yaml(source.read_text(path, display, root), display)
         for line, lang, text in keyed_texts(data, languages):
-            prose = typography.PROTECTED.sub(HIDDEN, text)
-            texts.append(Text(display, line, lang, prose.split("\n")))
+            shown = typography.PROTECTED.sub(HIDDEN, text)
+            texts.append(Text(display, line, lang, shown.split("\n"), text))
     return texts
 
 

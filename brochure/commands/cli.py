@@ -11,7 +11,7 @@ import threading
 import time
 
 from .. import invocation
-from ..diagnostics import ERROR, Diagnostic
+from ..diagnostics import ERROR, Diagnostic, one_line
 from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, BrochureError
 
 MAX_TIMEOUT = 86_400
@@ -56,7 +56,7 @@ class Progress:
         if self.json:
             self.error(text)
         else:
-            print(text, file=sys.stderr, flush=True)
+            print(one_line(text), file=sys.stderr, flush=True)
 
     def nothing_written(self, output_dir):
         self.error(f"nothing was written; the files in {output_dir}/ are unchanged")

@@ -36,7 +36,8 @@ def create(arguments, progress) -> int:
                   f"  build it:   {command} --content {target} --output {out}\n"
                   f"  preview it: {command} watch --content {target} --output {out}\n"
                   f"  then edit {target}/publication.yaml, {target}/pl/01-wstep.md and "
-                  f"{target}/en/01-wstep.md (see docs/content-model.md)")
+                  f"{target}/en/01-wstep.md; {target}/README.md says what each file holds, "
+                  f"which components there are and how to change the look")
     return 0
 
 

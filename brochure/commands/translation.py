@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import content
-from ..content.source import display_path, parse_yaml
+from ..content.source import display_path, parse_yaml, read_text, write_inside
 from ..content.translation import HASH_LINE
 from ..diagnostics import ERROR, INFO, Diagnostic
 from ..errors import EXIT_INPUT, ContentError
@@ -252,7 +252,8 @@ def _write(root, files, plan, source_lang, target_lang) -> list[str]:
     outputs, paths = {}, set(plan.edits) | {files[n].target_path for n in plan.inserted}
     paths |= {files[n].target_path for n in plan.reviewed if files[n].markdown}
     for path in paths:
-        original = path.read_text(encoding="utf-8-sig")      # the spans do not count a BOM
+        # as records read it (the spans count no BOM, no CR, no pasted invisible character)
+        original = read_text(path, display_path(root, path), root)
         text = writeback.apply(original, plan.edits.get(path, []))
         outputs[path] = text
     for name, inserts in plan.inserted.items():
@@ -269,11 +270,11 @@ def _write(root, files, plan, source_lang, target_lang) -> list[str]:
         _verify(root, path, text, source_lang, target_lang)
     written = []
     for path, text in outputs.items():
-        if path.exists() and path.read_text(encoding="utf-8-sig") == text:
+        shown = display_path(root, path)
+        if path.exists() and not path.is_symlink() and read_text(path, shown, root) == text:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writeback.write_atomic(path, text.encode("utf-8"))
-        written.append(display_path(root, path))
+        write_inside(root, path, text.encode("utf-8"), shown)     # the sandbox of writing
+        written.append(shown)
     return sorted(written)
 
 

@@ -100,6 +100,7 @@ class Rendering:
     version: str
     pages: dict = field(default_factory=dict)     # URL path -> bytes (with the reload script)
     rendered: dict = field(default_factory=dict)  # the PDFs' HTML (pipeline.edition_job)
+    pictures: dict = field(default_factory=dict)  # path -> the copy the web pages show
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -136,7 +137,7 @@ class Preview:
         error = None
         try:
             pub = content.load(self.root)
-            env = self._environment()
+            env = self._environment(pub)
             downloads = web.existing_downloads(self.output, pub.editions)
         except Exception as err:    # the content, a template or a builder bug: show it
             pub, env, downloads, error = None, None, [], _problem(err)
@@ -167,12 +168,13 @@ class Preview:
                                f"{time.perf_counter() - t:.2f} s")
         return error is None
 
-    def _environment(self) -> jinja2.Environment:
-        """The Jinja2 environment, kept while the theme's files are unchanged (it compiles each
-        template once; its loader reloads a template changed on disk)."""
-        stamp = _theme_stamp()
+    def _environment(self, pub: Publication) -> jinja2.Environment:
+        """The Jinja2 environment of the publication's theme, kept while the theme and its
+        files are unchanged (it compiles each template once; its loader reloads a template
+        changed on disk)."""
+        stamp = (pub.theme, pipeline.theme_stamp(pub.theme))
         if stamp != self.theme_stamp or self.state.env is None:
-            self.theme_stamp, env = stamp, render.environment()
+            self.theme_stamp, env = stamp, render.environment(pub.theme)
             return env
         return self.state.env
 
@@ -218,18 +220,26 @@ class Preview:
             return state.pages[name]
 
     def _site_file(self, state: Rendering, name: str):
-        """A file of the web edition: a page (with the reload script), its stylesheet, icon
-        or fonts; None for any other name."""
-        pub, languages = state.pub, self._web_languages(state.pub)
+        """A file of the web edition: a page (with the reload script), its stylesheet, icon,
+        fonts or pictures; None for any other name."""
+        pub = state.pub
+        assert pub is not None
+        languages = self._web_languages(pub)
         pages = {web.page_path(lang, languages): lang for lang in languages}
         if name in pages:
-            page = web.page(pub, pages[name], languages, state.downloads, state.env).encode()
+            page = web.page(pub, pages[name], languages, state.downloads, state.env,
+                            state.pictures).encode()
             return _with_reload(page, RELOAD.format(version=state.version))
         if name == "web.css":
             return web.stylesheet(pub).encode()
         if name == "favicon.svg":
             return web.favicon(pub).encode()
-        return dict(web.font_files()).get(name) if name.startswith("fonts/") else None
+        if name.startswith("fonts/"):
+            return dict(web.font_files(pub.theme)).get(name)
+        if name not in state.pictures:     # a picture's copy: made as its page is rendered
+            for page_name in pages:
+                self.page("/" + page_name.removesuffix("index.html"))
+        return state.pictures.get(name)
 
     def _a4(self, state: Rendering, edition_id: str):
         """The HTML of a screen PDF as A4 sheets."""
@@ -293,20 +303,6 @@ class Preview:
         with self.changed:
             self.closed = True
             self.changed.notify_all()
-
-
-def _theme_stamp() -> tuple:
-    """What the Jinja2 environment and the layouts depend on in the theme: its files' sizes
-    and modification times."""
-    found = []
-    for folder in (resources.templates_folder(), resources.styles_folder()):
-        for path in sorted(Path(folder).rglob("*")):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(found)
 
 
 @dataclass
@@ -820,8 +816,6 @@ class Server(ThreadingHTTPServer):
 
 
 def _handler(preview: Preview):
-    styles = resources.styles_folder().resolve()
-
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             port = self.server.server_address[1]
@@ -853,8 +847,8 @@ def _handler(preview: Preview):
                 return (self.send(200, page, "text/html; charset=utf-8") if page else
                         self.send(404, b"not found: only the content folder's text files",
                                   "text/plain"))
-            if path.startswith("/styles/"):
-                return self.static((styles / path.removeprefix("/styles/")).resolve(), styles)
+            if path.startswith("/styles/"):      # as the theme finds it (the A4 views' CSS)
+                return self.theme_file(path.removeprefix("/"))
             if path.startswith("/pdf/"):       # the web edition's links: the last build's PDFs
                 pdfs = (preview.output / web.FOLDER / "pdf").resolve()
                 return self.static((pdfs / path.removeprefix("/pdf/")).resolve(), pdfs)
@@ -898,6 +892,19 @@ def _handler(preview: Preview):
                     return self.send(200, page, "text/html; charset=utf-8")
             return self.send(404, b"not found: /proof/ID, ID an edition of "
                                   b"publication.yaml", "text/plain")
+
+        def theme_file(self, rel: str):
+            with preview.changed:
+                pub = preview.pub
+            theme = pub.theme if pub else resources.current()
+            found = theme.find(os.path.normpath(rel)) if ".." not in rel.split("/") else None
+            try:
+                target = resources.judged(*found) if found else None
+            except resources.ThemeError:
+                target = None
+            if target is None:
+                return self.send(404, b"not found", "text/plain")
+            return self.static(target, target.parent)
 
         def static(self, target: Path, root: Path):
             if not target.is_relative_to(root) or not target.is_file():
@@ -1006,8 +1013,7 @@ def serve(args, progress) -> int:
 
     def watch():
         try:
-            for changes in watchfiles.watch(root, resources.templates_folder(),
-                                            resources.styles_folder(), step=50,
+            for changes in watchfiles.watch(root, *watched_theme(root), step=50,
                                             debounce=1000, stop_event=stop,
                                             raise_interrupt=False):
                 changed(changes)
@@ -1042,6 +1048,15 @@ def serve(args, progress) -> int:
         watcher.join(2)
     progress.info("stopped")
     return 0
+
+
+def watched_theme(root) -> list:
+    """The theme's folders outside the content folder (a theme of the package, or the default):
+    watch follows them too (the publication's own theme/ is inside the content folder)."""
+    try:
+        return content.theme_of(root).watched()
+    except BrochureError:
+        return resources.default_theme().watched()
 
 
 def _interrupt(signum, frame):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content.publication import SECTION_NAME
-from ..content.source import check_glyphs, display_path, load_yaml, read_text, split_front_matter
+from ..content.source import (check_glyphs, display_path, load_yaml, read_text,
+                              split_front_matter, write_inside)
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..errors import EXIT_INPUT, ContentError
 from ..translate import writeback
@@ -29,7 +30,7 @@ def run(path, content_dir, section, lang, force, progress) -> int:
                                           f"the text has a character the brochure's fonts lack "
                                           f"({err.message}); replace it in Word"))
     pictures = target.parent / "img" / section
-    _write(target, markdown, result.pictures, pictures)
+    _write(root, target, markdown, result.pictures, pictures)
     shown_target = display_path(root, target)
     for note in result.notes:
         progress.report(Diagnostic(shown_target, marker_line(markdown, note), WARNING,
@@ -77,10 +78,11 @@ def _front_matter(root, target: Path, title: str) -> str:
     return f"---\ntitle: {value}\nlayout: text\n---\n"
 
 
-def _write(target, markdown, pictures, folder):
+def _write(root, target, markdown, pictures, folder):
+    """The pictures and the section, each through the sandbox of writing (content/source.py)."""
     for data, name in pictures:
-        writeback.write_atomic(folder / name, data)
-    writeback.write_atomic(target, markdown.encode("utf-8"))
+        write_inside(root, folder / name, data, display_path(root, folder / name))
+    write_inside(root, target, markdown.encode("utf-8"), display_path(root, target))
 
 
 def _listed(root, section) -> bool:

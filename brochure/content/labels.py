@@ -7,6 +7,7 @@ categories (one, few, many, other) to strings, of which "other" or "many" is the
 """
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,16 @@ KEYS = {
     "web": {"skip": False, "languages": False, "downloads": False, "screen": False,
             "print": False, "fonts": False, "pages": True, "decimal": False, "files": None},
 }
+
+
+# The {placeholders} of the labels the layouts fill in. Only `{name}` is allowed there ({{ and
+# }} print a brace): a format such as {n:>999999999} or {n.__class__} would build a huge text
+# or read the program's objects.
+PLACEHOLDERS = {"open_date": ("date",), "count_of": ("shown", "n"),
+                "strip_title": ("first", "last", "count"), "cities": ("n",),
+                "cities_of": ("shown", "n"), "web.pages": ("n",), "web.files": ("name",)}
+PERCENT = ("cities_pending",)      # filled in by the template's format filter: one %d
+MAX_LABEL = 200                    # characters of a label: a heading, a phrase, a title
 
 
 class Labels(dict):
@@ -90,6 +101,8 @@ def _checked(block: Map, lang: str, file: str, block_line: int, keys=KEYS, where
                                                  f"add it (see docs/content-model.md)")
         if kind is True:
             _check_plural(value, where + key, lang, file, line)
+            for form in value.values():
+                _check_text(form, where + key, lang, file, line)
         elif isinstance(kind, dict):
             if not isinstance(value, Map):
                 raise ContentError(file, line, f'"{where}{key}" ({lang}) must be a block of labels')
@@ -97,10 +110,44 @@ def _checked(block: Map, lang: str, file: str, block_line: int, keys=KEYS, where
         elif kind is None:
             if not isinstance(value, Map) or not all(isinstance(v, str) for v in value.values()):
                 raise ContentError(file, line, f'"{where}{key}" ({lang}) must map names to texts')
+            for name, text in value.items():
+                _check_text(text, where + key, lang, file, value.key_lines.get(name, line))
         elif not isinstance(value, str):
             raise ContentError(file, line, f'"{where}{key}" ({lang}) must be a text')
+        else:
+            _check_text(value, where + key, lang, file, line)
         out[key] = value
     return out
+
+
+def _check_text(text, key, lang, file, line) -> None:
+    """A label's text: of a label's length, its placeholders those the layout fills in."""
+    if not isinstance(text, str):
+        raise ContentError(file, line, f'"{key}" ({lang}) must be a text, in quotes')
+    if len(text) > MAX_LABEL:
+        raise ContentError(file, line, f'"{key}" ({lang}) is {len(text):,} characters long; a '
+                                       f"label has at most {MAX_LABEL}")
+    if key in PERCENT:
+        rest = text.replace("%%", "")
+        if rest.count("%") != 1 or "%d" not in rest:
+            raise ContentError(file, line, f'"{key}" ({lang}) must hold %d once (where the '
+                                           f"number goes) and no other %; write %% for a "
+                                           f"percent sign")
+        return
+    allowed = PLACEHOLDERS.get(key)
+    if allowed is None:
+        return                         # printed as written: a brace is a brace
+    try:
+        fields = [(name, spec, conversion)
+                  for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError:
+        fields = [("{", "", None)]
+    for name, spec, conversion in fields:
+        if name not in allowed or spec or conversion:
+            raise ContentError(file, line, f'"{key}" ({lang}) may hold only the placeholders '
+                                           f"{', '.join('{' + a + '}' for a in allowed)}; write "
+                                           f"{{{{ or }}}} for a brace")
 
 
 def _check_plural(value, key, lang, file, line) -> None:

@@ -3,9 +3,25 @@ line that says what to write."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import reprlib
 
 from ..errors import ContentError
 from .source import Map, Seq
+
+# Dates a publication may give: anything outside is a typing mistake (year 9999, 1021), and
+# the month strip and the date arithmetic stay within Python's dates.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+MAX_COUNT = 1_000_000    # the largest count a field takes unless it says otherwise
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxlevel = 60, 60, 4, 4, 2
+
+
+def shown(value) -> str:
+    """A value as a message quotes it: short, whatever its size."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of {int(value.bit_length() * math.log10(2)):,} digits"
+    return _SHOWN.repr(value)
 
 # --- schema checks ------------------------------------------------------------------------
 
@@ -37,10 +53,16 @@ class Record:
             return default
         value = self.data[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) >= 10 ** 300:
+                self.fail(key, f'"{key}" of {self.what} must be a number of ordinary size, not '
+                               f'one of {int(value.bit_length() * math.log10(2)):,} digits')
             value = float(value)
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             self.fail(key, f'"{key}" of {self.what} must be {_kind_name(kind)}, '
-                           f'not {_kind_name(type(value))} ({value!r})')
+                           f'not {_kind_name(type(value))} ({shown(value)})')
+        if kind is float and not math.isfinite(value):
+            self.fail(key, f'"{key}" of {self.what} must be a number of ordinary size, '
+                           f'not {shown(value)}')
         return value
 
     def text(self, key, required=True):
@@ -63,10 +85,14 @@ class Record:
         value = self.data.get(key)
         if value is None and not required:
             return None
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        self.fail(key, f'"{key}" of {self.what} must be a date written YYYY-MM-DD, '
-                       f'not {value!r}')
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.fail(key, f'"{key}" of {self.what} must be a date written YYYY-MM-DD, '
+                           f'not {shown(value)}')
+        if not FIRST_DATE <= value <= LAST_DATE:
+            self.fail(key, f'"{key}" of {self.what} is {value.isoformat()}; a date of the '
+                           f'publication lies between {FIRST_DATE.year} and {LAST_DATE.year}: '
+                           f'check the year')
+        return value
 
     def choice(self, key, choices, required=True, default=None):
         value = self.get(key, str, required, default)
@@ -76,12 +102,14 @@ class Record:
         return value
 
 
-def positive_count(rec: Record, key, required=True):
-    """A whole number of 1 or more (a count of pages, cities, meetings...)."""
+def positive_count(rec: Record, key, required=True, most=MAX_COUNT):
+    """A whole number from 1 to `most` (a count of pages, cities, meetings...)."""
     value = rec.get(key, int, required)
     if value is not None and value < 1:
-        rec.fail(key, f'"{key}" of {rec.what} is {value}; it counts something: write a whole '
-                      f'number of 1 or more' + (" (or leave it out)" if not required else ""))
+        rec.fail(key, f'"{key}" of {rec.what} is {shown(value)}; it counts something: write a '
+                      f'whole number of 1 or more' + (" (or leave it out)" if not required else ""))
+    if value is not None and value > most:
+        rec.fail(key, f'"{key}" of {rec.what} is {shown(value)}; it may be at most {most:,}')
     return value
 
 

@@ -73,16 +73,17 @@ def _stale(root, section, lang, source) -> list:
     return []
 
 
-def source_language(root: Path) -> str:
-    """The code of the first language of a publication.yaml: the one the others translate."""
+def languages_of(root: Path) -> list:
+    """The codes of the languages of a publication.yaml, the source first."""
     data, display = load_yaml(root, "publication.yaml")
-    first = (data.get("languages") or [None])[0] if isinstance(data, dict) else None
-    code = first.get("code") if isinstance(first, dict) else first
-    if not isinstance(code, str):
+    specs = data.get("languages") if isinstance(data, dict) else None
+    codes = [spec.get("code") if isinstance(spec, dict) else spec
+             for spec in (specs if isinstance(specs, list) else [])]
+    if not codes or not all(isinstance(code, str) for code in codes):
         raise ContentError(display, getattr(data, "key_lines", {}).get("languages", 1),
                            "list the languages of the publication, the source first, "
                            "e.g. [pl, en]")
-    return code
+    return codes
 
 
 def _as_given(path: Path) -> str:

@@ -1,19 +1,23 @@
 """Publication + edition -> HTML: Jinja2 layouts, Markdown prose, data components, typography."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, Callable, TypedDict
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from . import dates, prose, typography
 from .. import resources
 from ..diagnostics import WARNING, Diagnostic
+from ..errors import ContentError
 from ..languages import get as get_language
 from ..model import UNKNOWN, Event
 from .graphics import map as map_graphic, monthstrip, shapes, tokens
@@ -29,18 +33,81 @@ def html_lang(lang: str) -> str:
     return get_language(lang).html_lang
 
 
-def environment() -> jinja2.Environment:
-    """Every `{{ text }}` of a section's layout and of the components is set in the section's
-    typography as it is written (the Markdown body is set by prose.py): the HTML is never
-    parsed again."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(resources.templates_folder()), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, finalize=_section_typography)
+def environment(theme: resources.Theme | None = None) -> jinja2.Environment:
+    """The templates of the theme (the publication's own first: resources.Theme), in Jinja's
+    sandbox: a theme inside a publication folder is the user's, and nothing a user's folder
+    holds may run code. Every `{{ text }}` of a section's layout and of the components is set
+    in the section's typography as it is written (the Markdown body is set by prose.py): the
+    HTML is never parsed again."""
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=ThemeLoader(theme or resources.current()), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        finalize=_section_typography)
     env.filters["dates"] = dates.format_dates
     env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
                        shape_unknown=shapes.unknown_marker, identity=identity)
     return env
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """templates/NAME of the first folder of the theme that has it, judged like content (no
+    link out of its folder)."""
+
+    def __init__(self, theme: resources.Theme):
+        self.theme = theme
+
+    def get_source(self, environment, template):
+        rel = "templates/" + "/".join(jinja2.loaders.split_template_path(template))
+        if self.theme.find(rel) is None:
+            raise jinja2.TemplateNotFound(template)
+        path = self.theme.file(rel)
+        stamp = path.stat().st_mtime_ns
+        return path.read_text(encoding="utf-8"), str(path), lambda: _stamp(path) == stamp
+
+
+def _stamp(path: Path):
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def rendering(theme: resources.Theme):
+    """Render with the theme (the graphics read its tokens and fonts); a template's error is
+    a ContentError at the template's file and line (a theme may be the user's)."""
+    with resources.using(theme):
+        try:
+            yield
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(_template_name(theme, err.filename or err.name), err.lineno,
+                               f"template error: {err.message}") from None
+        except (jinja2.TemplateError, jinja2.sandbox.SecurityError) as err:
+            file, line = _template_line(theme, err.__traceback__)
+            raise ContentError(file, line, f"template error: {err}") from None
+
+
+def _template_line(theme, traceback) -> tuple:
+    """The innermost template file and line of a traceback."""
+    found = ("templates", 1)
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_filename.endswith(".html"):
+            found = (_template_name(theme, code.co_filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def _template_name(theme, filename) -> str:
+    """A template file as messages name it: raport/theme/templates/x.html, or
+    brochure/themes/default/templates/x.html."""
+    path = Path(filename or "templates")
+    for folder in theme.folders:
+        for root in (folder.path, folder.path.resolve()):
+            if path.is_relative_to(root):
+                return f"{folder.shown}/{path.relative_to(root).as_posix()}"
+    return str(filename)
 
 
 def identity(pub, lang, others=()) -> Markup:
@@ -49,7 +116,8 @@ def identity(pub, lang, others=()) -> Markup:
     the first's)."""
     if pub.logos:
         return Markup('<div class="identity">' + "".join(
-            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}">'
+            f'<img src="{escape(logo["src"])}" alt="{escape(logo["alt"][lang])}" '
+            f'data-source="{escape(logo["source"])}">'
             for logo in pub.logos) + "</div>")
     return Markup('<div class="identity">' + "".join(
         f'<p class="org">{escape(name[lang])}' + "".join(
@@ -79,27 +147,34 @@ def _smarten_in(text: str, language) -> str:
 def render(pub, edition, env=None, notes=None) -> str:
     """The whole HTML document of one edition (one or more languages, in order). notes: a list
     that receives the Diagnostics of what the components could not do (a map label)."""
-    env = env or environment()
+    env = env or environment(pub.theme)
     notes = [] if notes is None else notes
-    parts = [render_part(pub, lang, env, edition, notes) for lang in edition.languages]
-    cover_map = _svg({"pub": pub, "edition": edition},
-                     map_graphic.render_cover_map(pub, edition.languages[0], width_mm=150))
-    return env.get_template("document.html").render(
-        pub=pub, edition=edition, parts=parts, labels=pub.labels, style=stylesheet(pub, edition),
-        cover_map=cover_map)
+    with rendering(pub.theme):
+        parts = [render_part(pub, lang, env, edition, notes) for lang in edition.languages]
+        cover_map = _svg({"pub": pub, "edition": edition}, map_graphic.render_cover_map(
+            pub, edition.languages[0], width_mm=150)) if pub.outline else None
+        return env.get_template("document.html").render(
+            pub=pub, edition=edition, parts=parts, labels=pub.labels,
+            style=stylesheet(pub, edition), cover_map=cover_map)
 
 
 def render_notes(pub, edition, count, env=None) -> str:
     """A document of `count` blank "Notatki" / "Notes" pages styled like the edition."""
-    env = env or environment()
+    env = env or environment(pub.theme)
     parts = [{"lang": lang, "hyphen_lang": html_lang(lang)} for lang in edition.languages]
-    return env.get_template("notes.html").render(
-        pub=pub, edition=edition, parts=parts, labels=pub.labels, count=count,
-        style=stylesheet(pub, edition))
+    with rendering(pub.theme):
+        return env.get_template("notes.html").render(
+            pub=pub, edition=edition, parts=parts, labels=pub.labels, count=count,
+            style=stylesheet(pub, edition))
 
 
 def render_part(pub, lang, env, edition, notes=None) -> dict:
     """One language: its sections, each rendered to HTML with typography applied."""
+    with rendering(pub.theme):
+        return _render_part(pub, lang, env, edition, notes)
+
+
+def _render_part(pub, lang, env, edition, notes=None) -> dict:
     contents = [{"id": f"{lang}-{s.file}", "title": s.title(lang), "lang": lang, "other": False}
                 for s in pub.sections]
     contents += [{"id": f"divider-{other}", "title": pub.labels[lang]["other_part"], "lang": lang,
@@ -141,37 +216,81 @@ class _Components:
         self.context = context
 
     def problem(self, name, argument) -> str | None:
-        return _component_problem(self.context["pub"], self.context["section"], name, argument)
+        return _component_problem(self.context, name, argument)
 
     def html(self, name, argument) -> str:
-        return COMPONENTS[name](self.context, argument)
+        if name in COMPONENTS:
+            return COMPONENTS[name].draw(self.context, argument)
+        return _data_component(self.context, name)
 
 
-def _component_problem(pub, section, name, argument) -> str | None:
-    if name not in COMPONENTS:
-        return (f'unknown component [[{name}]]; expected one of: '
-                f'{", ".join(f"[[{c}]]" for c in COMPONENTS)}')
-    if name in ("mid-table", "network-map") and section.network is None:
+def _component_problem(context, name, argument) -> str | None:
+    """What keeps [[name argument]] from being placed in this section, or None."""
+    pub, section = context["pub"], context["section"]
+    component = COMPONENTS.get(name)
+    if component is None:
+        return _data_component_problem(context, name, argument)
+    missing = _missing(pub, section, name, component.needs, argument)
+    if missing:
+        return missing
+    if argument and component.word not in ("GROUP", argument):
+        if component.word:
+            return f"[[{name}]] takes only the word {component.word} ({component.what_word})"
+        return f"[[{name}]] takes no word after its name; write [[{name}]]"
+    return None
+
+
+def _missing(pub, section, name, needs, argument) -> str | None:
+    """The data a component needs that the publication (or the section) does not have."""
+    folder = Path(pub.root).name
+    if needs in ("network", "network map") and section.network is None:
         return (f"[[{name}]] shows the cities of the section's network: add 'network:' to "
                 "the front matter, or remove the line")
-    if name == "key-figures":
+    if needs in ("map", "network map") and pub.outline is None:
+        return (f"[[{name}]] draws the land of publication.yaml's map: (a GeoJSON outline in "
+                f"{folder}/), which it does not give: add e.g. map: data/outline.json, or "
+                f"remove the line")
+    if needs == "figures":
         groups = sorted({f.group for f in pub.figures})
         if (argument or "main") not in groups:
             return (f'no key figures in group "{argument or "main"}"; '
-                    f'{Path(pub.root).name}/data/figures.yaml has the groups: '
-                    f'{", ".join(groups)}')
-    elif name == "network-map" and argument not in (None, "side"):
-        return "[[network-map]] takes only the word side (the small map of the side column)"
-    elif argument and name != "network-map":
-        return f"[[{name}]] takes no word after its name; write [[{name}]]"
-    needs = {"timeline": (pub.events, "data/timeline.yaml", "meetings"),
-             "ppp-stages": (pub.ppp_stages, "data/ppp-stages.yaml", "stages"),
-             "nbs-benefits": (pub.nbs_benefits, "data/nbs-benefits.yaml", "benefits")}
-    if name in needs and not needs[name][0]:
-        _, file, what = needs[name]
-        return (f"[[{name}]] shows the {what} of {Path(pub.root).name}/{file}, which has none "
-                f"(or is missing): add them, or remove the line")
+                    f'{folder}/data/figures.yaml has the groups: {", ".join(groups) or "none"}')
+    data = {"networks": (pub.networks, "data/networks.yaml", "networks"),
+            "events": (pub.events, "data/timeline.yaml", "meetings")}
+    if needs in data and not data[needs][0]:
+        _, file, what = data[needs]
+        return (f"[[{name}]] shows the {what} of {folder}/{file}, which has none (or is "
+                f"missing): add them, or remove the line")
     return None
+
+
+def _data_component_problem(context, name, argument) -> str | None:
+    """[[name]] of the theme: the macro name (with "_" for "-") of its components.html, which
+    shows data/name.yaml."""
+    pub = context["pub"]
+    macros = _component_macros(context["env"])
+    if name.replace("-", "_") not in macros:
+        offered = list(COMPONENTS) + sorted(n for n in pub.data if n.replace("-", "_") in macros)
+        return (f'unknown component [[{name}]]; expected one of: '
+                f'{", ".join(f"[[{c}]]" for c in offered)}')
+    if argument:
+        return f"[[{name}]] takes no word after its name; write [[{name}]]"
+    if not pub.data.get(name):
+        return (f"[[{name}]] shows the items of {Path(pub.root).name}/data/{name}.yaml, which "
+                f"has none (or is missing): add them, or remove the line")
+    return None
+
+
+def _component_macros(env) -> set:
+    module = env.get_template("components.html").module
+    return {name for name in vars(module) if not name.startswith("_")}
+
+
+def _data_component(context, name) -> str:
+    """A component of the theme: its macro, given (pub, lang, labels, the data)."""
+    module = context["env"].get_template("components.html").module
+    macro = getattr(module, name.replace("-", "_"))
+    return str(macro(context["pub"], context["lang"], context["labels"], context["pub"].data[name]))
 
 
 def _macro(context, name, **kwargs) -> str:
@@ -245,38 +364,49 @@ def _map(context, network=None, side=False) -> str:
     return svg
 
 
-def tolerances() -> tuple:
+def tolerances(theme: resources.Theme | None = None) -> tuple:
     """What the page plan may try on a section that runs over its pages, in order: the words of
     the design token --fit-order (each a value of the section's data-fit, which the theme's CSS
     gives its meaning)."""
-    return tuple(tokens.design_tokens().get("fit-order", "").split())
+    return tuple(tokens.design_tokens(theme).get("fit-order", "").split())
 
 
 def known_colours(pub) -> dict:
     """Screen colour -> the designed CMYK of the print editions (percentages): per network (the
     data), and for the text colours of the design tokens that give one (`--ink-print`)."""
     found = {}
-    for name, value in tokens.design_tokens().items():
+    for name, value in tokens.design_tokens(pub.theme).items():
         if name.endswith("-print"):
-            colour = tokens.colours(name.removesuffix("-print"))[name.removesuffix("-print")]
+            base = name.removesuffix("-print")
+            colour = tokens.colours(base, theme=pub.theme)[base]
             found[colour.lower()] = tuple(float(v) for v in value.split())
     return found | {n.colour.lower(): n.cmyk for n in pub.networks}
 
 
+@dataclass(frozen=True)
+class Component:
+    """A component the engine draws from its own data (every other [[name]] is a macro of the
+    theme's components.html with its data/name.yaml: _data_component)."""
+    needs: str                          # what it shows: see _missing
+    draw: Callable[[dict, Any], str]    # (the section's context, the word after its name)
+    word: str | None = None             # the word it may take: "GROUP" for any (a group name)
+    what_word: str = ""
+
+
 COMPONENTS = {
-    "key-figures": lambda c, group: _macro(
+    "key-figures": Component("figures", lambda c, group: _macro(
         c, "key_figures", group=group or "main",
-        figures=[f for f in c["pub"].figures if f.group == (group or "main")]),
-    "map": lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c))),
-    "network-map": lambda c, where: "" if where == "side" and _beside_mid_table(c) else _network_map(c, where),
-    "city-list": lambda c, _: _macro(c, "city_list"),
-    "mid-table": _mid_table,
-    "ppp-stages": lambda c, _: _macro(c, "ppp_stages", stages=c["pub"].ppp_stages),
-    "nbs-benefits": lambda c, _: _macro(c, "nbs_benefits", benefits=c["pub"].nbs_benefits),
-    "timeline": lambda c, _: _macro(
+        figures=[f for f in c["pub"].figures if f.group == (group or "main")]), "GROUP"),
+    "map": Component("map", lambda c, _: _macro(c, "figure", kind="map", svg=_svg(c, _map(c)))),
+    "network-map": Component(
+        "network map", lambda c, where: "" if where == "side" and _beside_mid_table(c)
+        else _network_map(c, where), "side", "the small map of the side column"),
+    "city-list": Component("networks", lambda c, _: _macro(c, "city_list")),
+    "mid-table": Component("network", _mid_table),
+    "timeline": Component("events", lambda c, _: _macro(
         c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN,
         svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
-                                             **STRIP_LOOK[c["edition"].size]))),
+                                             **STRIP_LOOK[c["edition"].size])))),
 }
 
 
@@ -302,70 +432,118 @@ STRIP_LOOK: dict[str, StripLook] = {"A4": {"scale": 1.5, "label_pt": 8.5}, "A5":
 NETWORK_MAP_MM = {"A4": 105, "A5": 64}   # a network's own map: the main column (A5: 64 mm)
 SIDE_MAP_MM = {"A4": 62, "A5": 48}       # [[network-map side]]: the side column (A5: beside the
                                          # MID table; narrower, Green's ten labels no longer fit)
-TAB_MM = 5          # width of the network colour tab at the outer page edge
-MARGIN_MM = {"A4": 18, "A5": 20}   # the side margins of styles/brochure.css and A5_PAGE
-TAB_AREA_MM = {"A4": 297 - 20 - 19, "A5": 210 - 16 - 16}   # page height less its top and bottom
-                                                           # margins (styles/brochure.css, A5_PAGE)
+PAGE_RULE = re.compile(r"@page\b[^{;]*\{")
+TOKEN_USE = re.compile(r"var\(--([\w-]+)\)")
+LENGTH = re.compile(r"(-?\d+(?:\.\d+)?)(mm|cm|in|pt|px)")
+MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 
 
 def stylesheet(pub, edition) -> Markup:
-    """The document's own stylesheet: the files of styles/ and the colours of the data.
+    """The document's own stylesheet: the theme's stylesheets (resources.Theme.stylesheets:
+    the tokens, brochure.css, pictures.css, a5.css on A5, the themes' theme.css), the colours
+    of the data and publication.yaml's tokens.
 
     It is inlined, not linked, because WeasyPrint 70.0 honours @color-profile only in the
     document's own styles. Screen and print editions share it, and their layout: every page
     has the bleed of print (the screen PDFs are cut to the trim), and the colours are sRGB
     (the print PDFs are painted in device CMYK, see adapters.device_cmyk_colours).
     """
-    names = ["tokens.css", "brochure.css", "pictures.css"]
+    theme, a5 = pub.theme, edition.size == "A5"
+    values = page_tokens(theme, a5)
     bleed = pub.print_options["bleed_mm"]
+    files = theme.stylesheets(a5)
+    ours = [f for f in files if f.name not in ("a5.css", "theme.css")]
     css = (f"@color-profile device-cmyk {{ components: cyan, magenta, yellow, black; "
            f"src: url({pub.print_options['icc']}) }}\n@page {{ bleed: {bleed}mm }}\n"
-           + "\n".join(_css_file(name) for name in names) + "\n" + _network_css(pub, edition)
+           + "\n".join(_css_file(theme, path, values) for path in ours) + "\n"
+           + _network_css(pub, edition, values)
            # the colour bands at the cover edges run on into the bleed
            + f"\n.cover-bands {{ left: -{bleed}mm; right: -{bleed}mm; top: -{bleed}mm; "
            f"height: {7 + bleed}mm; }}\n"
            f".back-cover .cover-bands.bottom {{ top: auto; bottom: -{bleed}mm; }}\n")
-    if edition.size == "A5":
-        css += A5_PAGE
+    css += "".join("\n" + _css_file(theme, path, values) for path in files if path not in ours)
+    if theme.tokens:          # publication.yaml's, last: they win on every page size
+        css += "\n:root { " + " ".join(f"--{n}: {v};" for n, v in theme.tokens) + " }\n"
     return Markup(css)
 
 
-# The A5 edition: its own page size and margins (custom properties do not reach @page).
-A5_PAGE = """
-@page { size: A5; margin: 16mm 20mm 16mm 20mm; }
-@page :left { margin: 16mm 20mm 16mm 20mm; }
-/* a 108 mm column: 62-72 characters a line at 9.5 pt */
-:root { --size-body: 9.5pt; --leading: 13.2pt; --size-xl: 22pt; --size-l: 14pt; --size-m: 11.5pt; }
-.cover-block { left: 13mm; right: 13mm; top: 22mm; }
-.cover-map { left: 20mm; top: 66mm; width: 112mm; }
-.cover-map svg { width: 112mm; }
-.cover-networks { left: 13mm; top: 154mm; }
-.cover-foot { left: 13mm; right: 13mm; bottom: 10mm; }
-.cover, .back-cover, .divider { height: 210mm; }
-.back-block { left: 13mm; right: 13mm; bottom: 22mm; }
-/* the notes pages: the ruled lines fill A5's text block */
-@page notes { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
-              @top-left { width: 108mm; margin-top: 7mm; } }
-@page :blank { background: url(styles/notes-lines-a5.svg) no-repeat 0 12mm / 108mm 166mm;
-               @top-left { width: 108mm; margin-top: 7mm; } }
-/* a white frame round the navy covers: the office booklet is printed on bleedless A4 sheets,
-   where a full-bleed cover gets an uneven white rim */
-@page cover { margin: 5mm; background: #fff; }
-@page back { margin: 5mm; background: #fff; }
-.cover, .back-cover { height: 200mm; background: var(--navy); }
-/* inside the frame: the bands keep to the navy page, off the bleed */
-.cover-bands { left: 0; right: 0; top: 0; height: 7mm; }
-.back-cover .cover-bands.bottom { top: auto; bottom: 0; }
-"""
+def page_tokens(theme, a5: bool) -> dict:
+    """The design tokens as an edition of the page size sees them: the theme's, a5.css's on
+    A5, publication.yaml's last."""
+    values = tokens.design_tokens(theme)
+    if a5:
+        values |= resources.css_tokens(theme.file(f"styles/{resources.A5_STYLESHEET}"))
+    return values | dict(theme.tokens)
 
 
-def _css_file(name) -> str:
-    text = (resources.styles_folder() / name).read_text(encoding="utf-8")
-    text = re.sub(r"^@import .*$", "", text, flags=re.M)
-    return CSS_URL.sub(lambda m: f"url(styles/{m.group(1)})", text)
+def page_geometry(values: dict, size: str) -> dict:
+    """{"width", "height", "top", "outer", "bottom"} of the page size in mm, from the tokens
+    --page-a4 (width height) and --margin-a4 (top outer bottom inner, as CSS margin)."""
+    page = _lengths(values, f"page-{size.lower()}", 2)
+    margin = _lengths(values, f"margin-{size.lower()}", 4)
+    margin += {1: margin * 3, 2: margin, 3: margin[1:2]}.get(len(margin), [])
+    return {"width": page[0], "height": page[1], "top": margin[0], "outer": margin[1],
+            "bottom": margin[2]}
 
 
-def _network_css(pub, edition) -> str:
+def _lengths(values: dict, name: str, most: int) -> list:
+    text = values.get(name, "")
+    found = [float(n) * MM_PER[unit] for n, unit in LENGTH.findall(text)]
+    if not found or len(found) > most or LENGTH.sub("", text).strip():
+        raise ContentError("styles/tokens.css", 1, f"the design token --{name} must be up to "
+                           f"{most} lengths such as 20mm (it is {text or 'missing'!r}): the "
+                           f"pages are laid out from it")
+    return found
+
+
+def _css_file(theme, path: Path, values: dict) -> str:
+    """A stylesheet of the theme for the document: its imports inlined (through the theme),
+    url()s under styles/ (the fetcher serves them through the theme), the tokens written out
+    in @page rules (custom properties do not reach @page in WeasyPrint 70)."""
+    text = theme.css_text(path)
+    text = CSS_URL.sub(lambda m: f"url(styles/{m.group(1)})", text)
+    return _tokens_in_page_rules(text, values, path.name)
+
+
+def _tokens_in_page_rules(css: str, values: dict, name: str) -> str:
+    out, at, search = [], 0, 0
+    while (match := PAGE_RULE.search(css, search)) is not None:
+        if css.rfind("/*", 0, match.start()) > css.rfind("*/", 0, match.start()):
+            search = match.start() + 1            # in a comment
+            continue
+        end = _block_end(css, match.end())
+        out.append(css[at:match.start()])
+        out.append(TOKEN_USE.sub(lambda m: _token_value(m.group(1), values, name),
+                                 css[match.start():end]))
+        at = search = end
+    return "".join(out) + css[at:]
+
+
+def _token_value(token: str, values: dict, name: str, depth: int = 0) -> str:
+    if token not in values:
+        raise ContentError(f"styles/{name}", 1, f"an @page rule uses var(--{token}), which no "
+                           f"tokens.css of the theme defines")
+    value = values[token]
+    if depth < 5:
+        value = TOKEN_USE.sub(lambda m: _token_value(m.group(1), values, name, depth + 1), value)
+    return value
+
+
+def _block_end(css: str, start: int) -> int:
+    """The index after the "}" that closes the block opened just before `start` (comments
+    skipped)."""
+    depth, i = 1, start
+    while i < len(css) and depth:
+        if css.startswith("/*", i):
+            i = css.find("*/", i + 2)
+            i = len(css) if i < 0 else i + 2
+            continue
+        depth += {"{": 1, "}": -1}.get(css[i], 0)
+        i += 1
+    return i
+
+
+def _network_css(pub, edition, values) -> str:
     """Per-network colours and thumb-index tabs, from data.
 
     Each network's pages carry a colour tab on the outer edge, at a height of its own, stepping
@@ -375,9 +553,11 @@ def _network_css(pub, edition) -> str:
     gradient background in device-cmyk.
     """
     bleed = pub.print_options["bleed_mm"]
-    inset = MARGIN_MM[edition.size] - TAB_MM
+    page = page_geometry(values, edition.size)
+    inset = page["outer"] - _lengths(values, "tab-width", 1)[0]
     rules = []
-    slot = TAB_AREA_MM[edition.size] / max(3, len(pub.networks))   # one step per network
+    # one step per network down the text block's height
+    slot = (page["height"] - page["top"] - page["bottom"]) / max(3, len(pub.networks))
     for i, n in enumerate(pub.networks):
         colour, top = n.colour, f"{i * slot:.2f}mm"
         rules.append(f".net-{n.id} {{ --net: {colour}; }}\n"

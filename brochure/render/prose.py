@@ -6,10 +6,17 @@ on the last line of a paragraph, after a heading or right after a link or emphas
 `[[component]]` lines. The tokens carry their source lines, so every check names the line
 it is about: the raw-HTML policy (sanitize.py), the components, the attributes. The
 typography pass edits the text tokens of each paragraph together, then the HTML is written.
+
+Markup that markdown-it leaves as text is an error at its line, in the build and in `check`
+alike (markup_problems): an emphasis `**`, `*`, `__` or `_` that opens or closes nothing (it
+would print as asterisks), and a link or an image whose "](" is not closed. A word longer than
+source.MAX_WORD characters is an error too; a long URL is given break opportunities instead
+(typography.break_long_words).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Protocol
 
 from markdown_it import MarkdownIt
@@ -18,6 +25,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
 from . import sanitize, typography
+from ..content.source import check_words
 from ..errors import ContentError
 
 COMPONENT = re.compile(r"\[\[([a-z-]+)(?: ([a-z0-9-]+))?\]\]")
@@ -50,6 +58,7 @@ class _Markdown(MarkdownIt):
 def _parser() -> MarkdownIt:
     md = _Markdown("commonmark", {"xhtmlOut": False}).enable("table").use(admon_plugin)
     md.core.ruler.before("inline", "attr_lists", _block_attr_lists)
+    md.core.ruler.before("text_join", "unmatched_markup", _unmatched_markup)
     return md
 
 
@@ -63,7 +72,12 @@ def to_html(source: str, file: str, first_line: int, lang: str, root=None,
     them, such a line stays text); ids: a list that receives (id, line) of every element id the
     text writes; blocks: each top-level block says what it is (mark_blocks)."""
     page = _Page(file, first_line, lang, root, components)
-    tokens = _pictures(page.walk(_untitled_boxes(MD.parse(source))))
+    env: dict = {}
+    parsed = MD.parse(source, env)
+    if env.get("unmatched"):
+        line, message = env["unmatched"][0]
+        raise ContentError(file, first_line + line, message)
+    tokens = _pictures(page.walk(_untitled_boxes(parsed)))
     if ids is not None:
         ids += page.ids
     if blocks:
@@ -92,7 +106,86 @@ def mark_blocks(tokens: list[Token]) -> None:
 
 def tokens(source: str) -> list[Token]:
     """The tokens of a Markdown body as the build reads them, unchecked (check's lint)."""
-    return _untitled_boxes(MD.parse(source))
+    return _untitled_boxes(MD.parse(source, {}))
+
+
+def markup_problems(source: str) -> list:
+    """(line index in source, message) of every emphasis or link markup that markdown-it
+    leaves as text: what the build refuses, for `check` to list all at once."""
+    env: dict = {}
+    MD.parse(source, env)
+    return env.get("unmatched", [])
+
+
+# --- markup left as text ------------------------------------------------------------------
+
+_DELIMITERS = re.compile(r"\*+|_+")
+# "](" left as text: an address never closed, or one with a space (a link inside a link,
+# "[a [b](x)](y)", is left as text too, whole: that is no mistake of the address)
+_BROKEN_LINK = re.compile(r"\]\((?:[^)]*\s[^)]*\)|[^)]*$)")
+
+
+def _unmatched_markup(state) -> None:
+    """Before text_join (while escaped characters are tokens of their own): note each
+    emphasis delimiter run that could open or close emphasis but was left as text, and each
+    "](" of a link that was not read as one, in state.env["unmatched"]."""
+    found = state.env.setdefault("unmatched", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        line = token.map[0]
+        children = token.children
+        for i, child in enumerate(children):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            if child.type != "text":
+                continue
+            urls = [m.span() for m in typography.PROTECTED.finditer(child.content)]
+            for run in _DELIMITERS.finditer(child.content):
+                if any(start <= run.start() < end for start, end in urls):
+                    continue                       # a_b in an address is no emphasis
+                before = child.content[run.start() - 1] if run.start() else _edge(children, i - 1, -1)
+                after = (child.content[run.end()] if run.end() < len(child.content)
+                         else _edge(children, i + 1, 0))
+                opens, closes = _flanking(run.group()[0], before, after)
+                if opens or closes:
+                    mark = run.group()
+                    what = "opens an emphasis that is never closed" if opens and not closes \
+                        else "closes an emphasis that was never opened" if closes and not opens \
+                        else "opens or closes no emphasis"
+                    escaped = "".join("\\" + ch for ch in mark)
+                    found.append((line + child.content.count("\n", 0, run.start()),
+                                  f'"{mark}" {what}: add the other "{mark}", or write {escaped} '
+                                  f"to print {mark}"))
+            if _BROKEN_LINK.search(child.content):
+                found.append((line, 'a link or an image "[…](…" is not closed: end its address '
+                                    'with ")" (an address has no spaces)'))
+
+
+def _edge(children, i, end) -> str:
+    """The character next to a text token: of its neighbour's markup, or a space."""
+    if not 0 <= i < len(children):
+        return " "
+    child = children[i]
+    if child.type in ("text", "text_special") and child.content:
+        return child.content[end]
+    if child.type in ("softbreak", "hardbreak"):
+        return "\n"
+    return (child.markup or "[")[end] if child.type != "html_inline" else ">"
+
+
+def _flanking(mark: str, before: str, after: str) -> tuple:
+    """(can open, can close) of a run of `mark` between `before` and `after` (CommonMark)."""
+    def punctuation(ch):
+        return unicodedata.category(ch)[0] in "PS"
+    left = not after.isspace() and (not punctuation(after) or before.isspace()
+                                    or punctuation(before))
+    right = not before.isspace() and (not punctuation(before) or after.isspace()
+                                      or punctuation(after))
+    if mark == "_":
+        return (left and (not right or punctuation(before)),
+                right and (not left or punctuation(after)))
+    return left, right
 
 
 def source_line(token: Token) -> int:
@@ -174,6 +267,7 @@ class _Page:
         if token.type == "admonition_open":
             self._attributes("div", {"class": token.attrs["class"]}, source_line(token))
         elif token.type == "html_block":
+            check_words(token.content, self.file, self._line(source_line(token)))
             open_tags: list[str] = []
             token.content = (sanitize.raw_html(token.content, self.file,
                                                self._line(source_line(token)), self.root, open_tags,
@@ -245,6 +339,8 @@ class _Page:
                 child.attrs.update(self._attributes(child.tag, _own_attrs(child), line))
             if child.type == "image":
                 self._picture(child, line)
+            elif child.type in ("text", "code_inline"):
+                check_words(child.content, self.file, self._line(line))
             child.meta["line"] = line
             children.append(child)
         if open_tags:
@@ -265,6 +361,7 @@ class _Page:
                                f'screen readers read it to people who cannot see the picture')
         if image.attrs.get("title"):
             image.attrs["title"] = self._smarten([(str(image.attrs["title"]), False)])[0]
+        image.meta["source"] = f"{self.file}:{self._line(line)}"     # a picture's is measured
 
     def _inline_attr_lists(self, children) -> list[Token]:
         """`[x](url){: ... }`, `*x*{: ... }`: attributes of the element just closed."""
@@ -288,7 +385,7 @@ class _Page:
                 texts = self._smarten([(t.content, t.type == "code_inline") for t in run])
                 for t, text in zip(run, texts):
                     if t.type == "text":
-                        t.content = text
+                        t.content = typography.break_long_words(text)
                 run = []
             elif child.type in ("text", "code_inline"):
                 run.append(child)
@@ -333,6 +430,8 @@ def _figure(image: Token) -> str:
     size = next((c for c in classes if c in PICTURE_SIZES), "full")
     others = " ".join(c for c in classes if c not in PICTURE_SIZES)
     caption = image.attrs.pop("title", None)
+    if "source" in image.meta:          # where it is written: typeset/pictures.py measures it
+        image.attrs["data-source"] = image.meta["source"]
     img = MD.renderer.render([image], MD.options, {})    # as renderInline: no inline token
     figcaption = f"<figcaption>{escapeHtml(str(caption))}</figcaption>" if caption else ""
     return f'<figure class="picture {size}{" " + others if others else ""}">{img}{figcaption}</figure>'

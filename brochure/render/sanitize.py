@@ -67,6 +67,7 @@ from typing import NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
 from ..content import images
+from ..content.source import Refused, inside
 from ..errors import ContentError
 
 INLINE_RAW = ("br", "sup", "sub", "span")          # the raw tags an editor may type
@@ -332,33 +333,36 @@ class _Cleaner(HTMLParser):
         lexical = Path(os.path.normpath(folder / path))
         root = self.root
         shown_root = Path(root.name)
-        if not lexical.is_relative_to(root):
-            self._fail(f'the image "{_short(src)}" lies outside the content folder '
-                              f'("..", or an absolute path); copy the image into '
-                              f'{shown_root}/ and refer to it from there')
-        shown = (shown_root / lexical.relative_to(root)).as_posix()
+        shown = (shown_root / lexical.relative_to(root)).as_posix() \
+            if lexical.is_relative_to(root) else src
         try:
-            resolved = lexical.resolve()
-            exists, is_file = resolved.exists(), resolved.is_file()
-        except (OSError, ValueError, RuntimeError):
-            self._fail(f'the image "{_short(src)}" cannot be read ({shown})')
-        if not resolved.is_relative_to(root):
-            self._fail(f'the image {shown} is a link to {resolved}, outside the content '
-                              f'folder; copy the image itself into {shown_root}/')
-        if not exists:
-            self._fail(f"image not found: {shown} (an image's path is relative to the "
-                       f"folder of its Markdown file); check the name (letters' case counts) "
-                       f"or add the file")
-        if not is_file:
-            self._fail(f"the image {shown} is not a regular file")
+            resolved = inside(root, lexical, shown)
+        except Refused as refused:
+            self._fail(self._refusal(refused.reason, src, shown, lexical))
         if not resolved.name.lower().endswith(IMAGE_SUFFIXES):
             self._fail(f'the image {shown} is a link to {resolved.name}, not to a PNG, '
-                              f'JPEG, GIF or SVG file')
+                       f'JPEG, GIF or SVG file')
         unusable = images.problem(resolved)
         if unusable:
             self._fail(f"the image {shown} cannot be used: {unusable}")
         # relative to the documents' base URL (fetch.BASE_URL): the same wherever content lies
         return "content/" + quote(resolved.relative_to(root).as_posix())
+
+    def _refusal(self, reason, src, shown, lexical) -> str:
+        """What the sandbox's refusal of an image means to the editor."""
+        content = f"{self.root.name}/"
+        if reason == "outside":
+            return (f'the image "{_short(src)}" lies outside the content folder ("..", or an '
+                    f"absolute path); copy the image into {content} and refer to it from there")
+        if reason == "link":
+            return (f"the image {shown} is a link to {lexical.resolve()}, outside the content "
+                    f"folder; copy the image itself into {content}")
+        if reason == "missing":
+            return (f"image not found: {shown} (an image's path is relative to the folder of "
+                    f"its Markdown file); check the name (letters' case counts) or add the file")
+        if reason == "special":
+            return f"the image {shown} is not a regular file"
+        return f'the image "{_short(src)}" cannot be read ({shown})'
 
     def _markdown_folder(self) -> Path:
         """The folder of the Markdown file: file is "<root name>/<lang>/<name>.md"."""

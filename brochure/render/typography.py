@@ -4,6 +4,17 @@ smarten() fixes plain text, smarten_run() the text tokens of one Markdown paragr
 quotes, apostrophes, ellipses, en dashes in ranges, spaced dashes and
 non-breaking spaces that keep short words and numbers with the next word.
 
+Curly double quotes of another language, as text pasted from a word processor brings them
+(English “…” in Polish text, Polish „…” in English), become the language's own where their
+place says which they are: an opening quote before a word, a closing one after it. Where the
+place does not say (a quote between two spaces or inside a word) the quote is left, and
+`check` names it with its line and column (unclear_quotes).
+
+break_long_words() gives a long token break opportunities (a zero-width space): a URL after
+its slashes and dots, any other run without spaces every BREAK_EVERY characters, so that
+WeasyPrint never lays out a long unbreakable word (its time grows with the cube of the word's
+length).
+
 Each language has an ordered table of named rules. The text is cut into
 pieces: editable text, and frozen pieces (URLs, e-mail addresses, code) that are
 never changed. A rule edits one editable piece at a
@@ -168,6 +179,44 @@ _NUMBER_WORD = Rule("number-word", _sub(
     rf"(?<!\w) (\d{{1,4}}) {_GAP} (?=[^\W\d_]|%)", r"\1" + NBSP))
 
 
+# Curly double quotes as word processors type them; guillemets are not among them (Polish
+# nests «…» inside „…”, French quotes with them).
+CURLY_DOUBLE = "„“”‟"
+_CLOSING_NEXT = r"(?=[\s.,;:!?)\]}…–—/]|\Z)"   # a space, punctuation or the end after it
+
+
+def _foreign_quotes(opening: str, closing: str) -> Rule:
+    """Curly double quotes that are not the language's own: before a word at the place where
+    a straight quote opens (_OPENS) they become `opening`, after a word `closing`; the
+    language's own quotes are left as typed."""
+    others = re.escape("".join(q for q in CURLY_DOUBLE if q not in (opening, closing)))
+    pattern = (rf"(?P<open>{_OPENS}[{others}](?=\S))"
+               rf"|(?P<close>(?<=\S)[{others}]{_CLOSING_NEXT})")
+
+    def repl(m: re.Match) -> str:
+        return opening if m.group("open") else closing
+    return Rule("foreign-quotes", _sub(pattern, repl))
+
+
+def unclear_quotes(text: str, lang: str) -> list:
+    """Indexes of the curly double quotes in text that are not the language's own and whose
+    place does not say whether they open or close (the typography pass leaves them)."""
+    from ..languages import get
+
+    own = get(lang).quotes
+    found = []
+    for m in re.finditer(f"[{CURLY_DOUBLE}]", text):
+        if m.group() in own:
+            continue
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        opens = re.fullmatch(r"[\s(\[{„“«‘–—]", before) and not after.isspace()
+        closes = not before.isspace() and re.fullmatch(r"[\s.,;:!?)\]}…–—/]", after)
+        if not opens and not closes:
+            found.append(m.start())
+    return found
+
+
 def months(lang: str) -> str:
     """A pattern of the month names of `lang` (for another language than the reference ones,
     the CLDR names in their format and stand-alone forms)."""
@@ -196,10 +245,12 @@ def _one_letter(letters: str) -> Rule:
 # quotes), ranges before dashes (a spaced hyphen between numbers is a range),
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
-    "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
+    "pl": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["pl"].quotes),
+           *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
            _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR,
            _month_year("pl"), _NUMBER_WORD],
-    "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
+    "en": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["en"].quotes),
+           *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
            _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD],
 }
 
@@ -218,7 +269,8 @@ def _general_rules(language) -> list[Rule]:
     """The rules of a language listed in publication.yaml (languages.py) other than pl, en."""
     opening, closing = language.quotes
     one_letter = [_one_letter(language.one_letter_words)] if language.one_letter_words else []
-    return [_SPACES, _ELLIPSIS, Rule("open-quote", _sub(_OPENS + '"', opening)),
+    return [_SPACES, _ELLIPSIS, _foreign_quotes(opening, closing),
+            Rule("open-quote", _sub(_OPENS + '"', opening)),
             Rule("close-quote", _sub('"', closing)), Rule("apostrophe", _sub("'", "’")),
             _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD]
 
@@ -308,3 +360,26 @@ def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
               for text, frozen in parts]
     _run([piece for group in groups for piece in group], lang)
     return ["".join(piece.text for piece in group) for group in groups]
+
+
+# --- long tokens --------------------------------------------------------------------------
+
+ZWSP = "\u200b"
+LONG_TOKEN = 40          # a run without spaces longer than this gets break opportunities
+BREAK_EVERY = 20         # characters between two break opportunities at most
+_TOKEN = re.compile(r"\S{%d,}" % (LONG_TOKEN + 1))
+_URL_BREAK = re.compile(r"(?<=[/.?&=_#-])(?=[^/.?&=_#\s-])")
+
+
+def break_long_words(text: str) -> str:
+    """text with a zero-width space at the places a long token may break (see the module's
+    doc); words of ordinary length are left to hyphenation."""
+    return _TOKEN.sub(lambda m: _broken(m.group()), text) if len(text) > LONG_TOKEN else text
+
+
+def _broken(token: str) -> str:
+    pieces = _URL_BREAK.split(token) if PROTECTED.match(token) or "/" in token else [token]
+    out = []
+    for piece in pieces:
+        out += [piece[i:i + BREAK_EVERY] for i in range(0, len(piece), BREAK_EVERY)]
+    return ZWSP.join(out)

@@ -2,9 +2,11 @@
 
 One page per language (index.html in the publication's first language, en/index.html, ...),
 the sections rendered by render.render_part (the components and graphics of the PDFs, the SVG
-inline), styles/web.css with the network colours of the data, the fonts it names and copies of
-the PDFs this build writes, linked with their sizes. Every link is relative, so the folder works
-from file:// and from any web server, and nothing outside it is requested.
+inline), the pictures of the texts in img/, downsized, with srcset (webimages.py), the theme's
+styles/web.css (its imports inlined) and theme-web.css with the network colours of the data and
+the tokens the theme or publication.yaml changes, the fonts it names with their licences and
+copies of the PDFs this build writes, linked with their sizes. Every link is relative, so the
+folder works from file:// and from any web server, and nothing outside it is requested.
 """
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from markupsafe import Markup, escape
 
 from .. import resources
 from ..content.editions import WEB_FOLDER, Edition
-from . import html as render
+from . import html as render, webimages
 from .graphics import map as map_graphic, tokens
 
 FOLDER = WEB_FOLDER                               # under output/
-STYLESHEET = resources.styles_folder() / "web.css"
-FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/-]+\.(?:ttf|woff2))\)")
+STYLESHEET = "styles/web.css"
+FONT_URL = re.compile(r"url\((fonts/[A-Za-z0-9/_.-]+\.(?:ttf|otf|woff2?))\)")
+LICENCES = ("OFL.txt", "LICENSE.txt", "LICENCE.txt")      # beside a font, its licence
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -53,49 +56,83 @@ def site(pub, files, languages=None, env=None) -> list:
             for rel, data in pages(pub, downloads, languages, env)] + entries
 
 
-def fonts() -> list:
-    """(path under output/, bytes, None) for the fonts web.css names and their licence: the
-    same for every build, so read when written, not kept in the build cache."""
-    return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files()]
+def fonts(theme=None) -> list:
+    """(path under output/, bytes, None) for the fonts the web stylesheet names and their
+    licences: the same for every build of the theme, so read when written, not kept in the
+    build cache."""
+    return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files(theme)]
 
 
 def pages(pub, downloads, languages=None, env=None) -> list:
-    """(path under output/web/, bytes): the pages, the stylesheet and the icon."""
-    env = env or render.environment()
+    """(path under output/web/, bytes): the pages, their pictures, the stylesheet and the
+    icon."""
+    env = env or render.environment(pub.theme)
     languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    out = [(page_path(lang, languages), page(pub, lang, languages, downloads, env).encode())
+    pictures: dict[str, bytes] = {}
+    out = [(page_path(lang, languages),
+            page(pub, lang, languages, downloads, env, pictures).encode())
            for lang in languages]
+    out += sorted(pictures.items())
     out.append(("web.css", stylesheet(pub).encode()))
     out.append(("favicon.svg", favicon(pub).encode()))
     return out
 
 
-def font_files() -> list:
-    """(path under output/web/, bytes): the fonts styles/web.css names, and their licence."""
-    names = sorted(set(FONT_URL.findall(STYLESHEET.read_text(encoding="utf-8"))))
-    return [(name, (resources.styles_folder() / name).read_bytes()) for name in names] + \
-        [("fonts/OFL.txt", (resources.fonts_folder() / "OFL.txt").read_bytes())]
+def font_files(theme=None) -> list:
+    """(path under output/web/, bytes): the fonts the web stylesheet names, and the licence
+    beside each (fonts/OFL.txt)."""
+    theme = theme or resources.current()
+    names = sorted(set(FONT_URL.findall(_theme_css(theme))))
+    licences = sorted({f"{folder}/{licence}" for folder in {n.rsplit("/", 1)[0] for n in names}
+                       | {"fonts"} for licence in LICENCES
+                       if theme.find(f"styles/{folder}/{licence}")})
+    return [(name, theme.file(f"styles/{name}").read_bytes()) for name in names + licences]
+
+
+def font_licence(theme) -> str:
+    """The licence of the text font, as the web edition holds it: the licence file beside
+    the first face of the --font family (fonts/OFL.txt for Lato)."""
+    faces: list = next(iter(theme.text_fonts().values()), [])
+    for face in faces[:1]:
+        for folder in theme.folders:
+            styles = (folder.path / "styles").resolve()
+            if face.path.is_relative_to(styles):
+                for licence in LICENCES:
+                    if (face.path.parent / licence).is_file():
+                        return (face.path.parent / licence).relative_to(styles).as_posix()
+    return "fonts/OFL.txt"
+
+
+def _theme_css(theme) -> str:
+    """The web stylesheet of the theme: web.css (its imports inlined) and every theme-web.css."""
+    return "\n".join(theme.css_text(path) for path in
+                     [theme.file(STYLESHEET)] + theme.layers("styles/theme-web.css"))
 
 
 def page_path(lang, languages) -> str:
     return "index.html" if lang == languages[0] else f"{lang}/index.html"
 
 
-def page(pub, lang, languages, downloads, env) -> str:
-    """The HTML of one language's page."""
+def page(pub, lang, languages, downloads, env, pictures=None) -> str:
+    """The HTML of one language's page; pictures (path under output/web/ -> bytes) receives
+    the copies of the pictures it shows."""
     here = page_path(lang, languages)
     root = "../" * here.count("/")
     part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
     for section in part["sections"]:
-        section["html"] = scrollable_tables(section["html"], section["title"])
+        shown = webimages.with_pictures(str(section["html"]), pub.root, root,
+                                        {} if pictures is None else pictures)
+        section["html"] = scrollable_tables(Markup(shown), section["title"])
     switch = [{"lang": other, "code": render.html_lang(other), "current": other == lang,
                "name": pub.labels[other]["language"],
                "href": root + page_path(other, languages)} for other in languages]
-    return env.get_template("web/page.html").render(
-        pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
-        root=root, languages=switch,
-        downloads=download_groups(downloads, pub.labels[lang], pub.editions),
-        cover_map=Markup(map_graphic.render_cover_map(pub, lang)))
+    with render.rendering(pub.theme):
+        cover_map = Markup(map_graphic.render_cover_map(pub, lang)) if pub.outline else None
+        return env.get_template("web/page.html").render(
+            pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
+            root=root, languages=switch, cover_map=cover_map,
+            downloads=download_groups(downloads, pub.labels[lang], pub.editions),
+            font_licence=font_licence(pub.theme))
 
 
 def scrollable_tables(html: str, title: str) -> Markup:
@@ -110,20 +147,27 @@ def scrollable_tables(html: str, title: str) -> Markup:
 
 
 def stylesheet(pub) -> str:
-    """styles/web.css and the colour of each network, from the data."""
+    """The theme's web stylesheet, the colour of each network (the data) and the design tokens
+    that differ from the default theme's (another theme's tokens.css, publication.yaml's)."""
     rules = "\n".join(f".net-{n.id} {{ --net: {n.colour}; }}" for n in pub.networks)
-    return STYLESHEET.read_text(encoding="utf-8") + "\n/* network colours: content/data */\n" \
-        + rules + "\n"
+    css = _theme_css(pub.theme) + "\n/* network colours: content/data */\n" + rules + "\n"
+    base = resources.default_theme().design_tokens()
+    changed = [(n, v) for n, v in pub.theme.design_tokens().items() if base.get(n) != v]
+    if changed:
+        css += ("/* the design tokens of the theme */\n:root { "
+                + " ".join(f"--{n}: {v};" for n, v in changed) + " }\n")
+    return css
 
 
 def favicon(pub) -> str:
     """The networks' colours as bands on navy: the icon of the browser tab. Without an icon
     of its own a browser asks the server's root for /favicon.ico, outside the folder."""
-    width = 32 / len(pub.networks)
+    width = 32 / max(1, len(pub.networks))
     bands = "".join(f'<rect x="{i * width:g}" y="22" width="{width:g}" height="10" '
                     f'fill="{n.colour}"/>' for i, n in enumerate(pub.networks))
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-            f'<rect width="32" height="32" fill="{tokens.colours("navy")["navy"]}"/>{bands}</svg>\n')
+            f'<rect width="32" height="32" fill="{tokens.colours("navy", theme=pub.theme)["navy"]}"/>'
+            f'{bands}</svg>\n')
 
 
 # --------------------------------------------------------------------------- downloads

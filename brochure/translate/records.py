@@ -24,7 +24,8 @@ from pathlib import Path
 import yaml
 
 from .. import invocation
-from ..content.source import display_path, load_yaml, parse_yaml, read_text, split_front_matter
+from ..content.source import (display_path, load_yaml, parse_yaml, read_text,
+                              split_front_matter, write_inside)
 from ..content.translation import _as_given, record_path, source_hash
 from ..errors import ContentError
 from .segments import Segment, markdown_segments, yaml_pairs
@@ -268,11 +269,11 @@ def _entry(unit: Unit) -> Entry:
 def write_record(root: Path, lang: str, source: str, name: str, entries) -> bool:
     """Write the record if it changed; True when written."""
     path = record_path(root, lang, name)
+    shown = display_path(root, path)
     text = record_text(entries, lang, source, name)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    if path.exists() and not path.is_symlink() and read_text(path, shown, root) == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_inside(root, path, text.encode("utf-8"), shown)      # the sandbox of writing
     return True
 
 

@@ -474,9 +474,6 @@ YAML_NOTES = {
     "timeline.yaml place": "a meeting's place: a cell of the timeline table",
     "figures.yaml label": "a key-figure card: the words after the number",
     "figures.yaml note": "a key-figure card: the small line under it",
-    "ppp-stages.yaml name": "the PPP stage diagram: a stage's heading",
-    "ppp-stages.yaml steps": "the PPP stage diagram: one step (a box about 40 mm wide)",
-    "nbs-benefits.yaml": "the NBS benefits grid: one tile (about 35 mm wide)",
     "labels.yaml": "a word of the layouts (table headings, fixed phrases, the web edition); "
                    "keep the {fields} and %d",
     "publication.yaml": "the publication's metadata: cover, imprint, PDF properties",

@@ -109,6 +109,37 @@ def stream_tags(stream):
     return getattr(stream, "_tags", None)
 
 
+def raster_image(box):
+    """(width, height, bytes of the file) of the raster image a replaced box draws, or None
+    (WeasyPrint keeps a RasterImage's data private)."""
+    from weasyprint.images import RasterImage
+
+    image = getattr(box, "replacement", None)
+    if not isinstance(image, RasterImage):
+        return None
+    return image.width, image.height, len(image.image_data.data)
+
+
+@contextlib.contextmanager
+def image_resolution(cache: dict, ppi):
+    """While active, the raster images of the layout whose image cache is `cache` (the dict
+    given to HTML.render(cache=...)) are written at most at ppi, from the size each is drawn
+    at: WeasyPrint's `dpi` option, which it reads from each image (RasterImage._dpi) when the
+    PDF is written. Each image's data is restored afterwards: WeasyPrint replaces it with the
+    downsampled copy, which the next PDF of the same layout must not start from."""
+    from weasyprint.images import RasterImage
+
+    images = [image for image in cache.values() if isinstance(image, RasterImage)]
+    saved = [(image, image._dpi, image.image_data) for image in images]
+    for image in images:
+        image._dpi = ppi
+    try:
+        yield
+    finally:
+        for image, dpi, data in saved:
+            image._dpi, image.image_data = dpi, data
+
+
 # ------------------------------------------------------------------ pypdf's writer
 
 def add_object(writer, obj):

@@ -2,11 +2,16 @@
 
 WeasyPrint's own fetcher reads `file://` anywhere, `http(s)://` and `ftp://`. Ours serves:
 
-- files inside the content folder being built and the theme's `styles/` and `templates/`, judged after
-  resolving `..` and symbolic links (a link inside content/ pointing elsewhere is refused), and
-  only regular files (`Path.is_file()` is false for /dev/... devices, FIFOs and folders, which
-  could block or never end);
+- files inside the content folder being built and the theme's `styles/` and `templates/` (each
+  name looked up through the theme's folders in order: resources.Theme), judged after resolving
+  `..` and symbolic links (a link inside content/, or inside a theme folder of the publication,
+  pointing elsewhere is refused), and only regular files (`Path.is_file()` is false for
+  /dev/... devices, FIFOs and folders, which could block or never end);
 - `data:` URIs, decoded here (nothing is handed to urllib).
+
+Every image it serves, a file or a `data:` URI (an SVG's embedded images come through here
+too), is checked as the content's images are (content/images.py: the raster formats Pillow may
+decode, the pixel limit, an SVG's references, recursively) before WeasyPrint decodes it.
 
 Everything else is refused, with a message that names the URL: `http:`, `https:`, `ftp:` and
 any other scheme (no socket is ever opened: the build never waits on the network), `file:` URLs
@@ -20,21 +25,20 @@ Markdown images are checked earlier, with the file and line, by brochure/sanitiz
 Documents are typeset with the base URL `BASE_URL` (file:///__brochure__/), a fixed name that
 stands for the publication: `styles/x.css` and `content/pl/img/x.png` resolve under it, and
 the fetcher maps `content/` to the content folder being built and `styles/`, `templates/` to
-the theme's (brochure/themes/default/). Nothing absolute enters the HTML or the PDF (image names are digests of their
-URL), so a rebuild is identical wherever the project and the content folder lie.
+the first folder of the theme that has the file. Nothing absolute enters the HTML or the PDF
+(image names are digests of their URL), so a rebuild is identical wherever the project and the content folder lie.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import os
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .. import filedigest, resources
+from ..content import images
 
-THEME = resources.theme_folder()    # the folder of styles/ and templates/
+THEME = resources.theme_folder()    # the default theme's folder of styles/ and templates/
 SERVED = ("content", "styles", "templates")   # the only folders a document may read from
 IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 VIRTUAL = "/__brochure__/"
@@ -45,17 +49,31 @@ class NotServed(ValueError):
     """A URL the sandbox refuses; the message names the URL and says why."""
 
 
-def served_folders(project: Path = THEME, content=None) -> list:
-    """(name, folder as given, folder resolved) of each served folder: styles/ and templates/
-    of the theme folder `project`, and the content folder (`content`; without it, a content/
-    folder beside styles/, as the tests build)."""
-    folders = {folder: project / folder for folder in SERVED}
+def _theme(project) -> resources.Theme:
+    """The theme whose files are served: a Theme, or one folder with styles/ and templates/
+    (a project tree, as the tests build)."""
+    return project if isinstance(project, resources.Theme) else resources.single(project)
+
+
+def served_folders(project=THEME, content=None) -> list:
+    """(name, folder as given, folder resolved, its name as served) of each served folder:
+    styles/ and templates/ of each folder of the theme `project`, and the content folder
+    (`content`; without it, a content/ folder beside styles/, as the tests build)."""
+    theme = _theme(project)
+    found = []
     if content is not None:
-        folders["content"] = Path(content)
-    return [(name, Path(os.path.abspath(path)), path.resolve()) for name, path in folders.items()]
+        found.append(("content", Path(content), "content"))
+    else:
+        found.append(("content", theme.folders[0].path / "content", "content"))
+    for folder in theme.folders:
+        for name in SERVED[1:]:
+            shown = f"{folder.served}/{name}" if folder.served else name
+            found.append((name, folder.path / name, shown))
+    return [(name, Path(os.path.abspath(path)), path.resolve(), shown)
+            for name, path, shown in found]
 
 
-def resolve(url: str, project: Path = THEME, content=None) -> Path:
+def resolve(url: str, project=THEME, content=None) -> Path:
     """The file a file: URL names, if the sandbox serves it; NotServed otherwise.
 
     content: the content folder being built, when it is not the project's own content/.
@@ -63,7 +81,7 @@ def resolve(url: str, project: Path = THEME, content=None) -> Path:
     return locate(url, project, content)[0]
 
 
-def locate(url: str, project: Path = THEME, content=None) -> tuple:
+def locate(url: str, project=THEME, content=None) -> tuple:
     """(file, its name as served: "content/pl/img/x.png") of a file: URL; see resolve."""
     try:
         parts = urlsplit(url)
@@ -88,9 +106,9 @@ def locate(url: str, project: Path = THEME, content=None) -> tuple:
         path = lexical.resolve()
     except (OSError, RuntimeError) as err:
         raise NotServed(f'refused to load "{url}": {err}') from None
-    inside = next((folder for folder, written, root in roots
+    inside = next((folder for folder, written, root, _ in roots
                    if lexical.is_relative_to(root) or lexical.is_relative_to(written)), None)
-    served = next(((folder, root) for folder, _, root in roots if path.is_relative_to(root)),
+    served = next(((shown, root) for _, _, root, shown in roots if path.is_relative_to(root)),
                   None)
     if served is None:
         if inside:
@@ -114,8 +132,9 @@ def locate(url: str, project: Path = THEME, content=None) -> tuple:
     return path, shown
 
 
-def _real_path(raw: str, project: Path, content, url: str) -> str:
-    """A path under VIRTUAL (the base URL of every document) as a path on this computer."""
+def _real_path(raw: str, project, content, url: str) -> str:
+    """A path under VIRTUAL (the base URL of every document) as a path on this computer: a
+    name under styles/ or templates/ is the first theme folder's that has it."""
     normal = os.path.normpath(raw)
     if not (normal + "/").startswith(VIRTUAL):
         return raw
@@ -123,12 +142,16 @@ def _real_path(raw: str, project: Path, content, url: str) -> str:
     if folder not in SERVED:
         raise NotServed(f'refused to load "{url}": only files inside content/, styles/ and '
                         f'templates/ (and data: URIs) may be used')
-    if folder == "content" and content is not None:
-        return os.path.join(os.path.abspath(content), rest)
-    return os.path.join(os.path.abspath(project / folder), rest)
+    theme = _theme(project)
+    if folder == "content":
+        base = Path(content) if content is not None else theme.folders[0].path / "content"
+        return os.path.join(os.path.abspath(base), rest)
+    found = theme.find(f"{folder}/{rest}")
+    path = found[0] if found else theme.folders[-1].path / folder / rest
+    return os.path.abspath(path)
 
 
-def allowed_path(url: str, project: Path = THEME, content=None) -> Path | None:
+def allowed_path(url: str, project=THEME, content=None) -> Path | None:
     """The file a file: URL names, if it lies inside the served folders; else None."""
     try:
         return resolve(url, project, content)
@@ -138,25 +161,25 @@ def allowed_path(url: str, project: Path = THEME, content=None) -> Path | None:
 
 def decode_data_uri(url: str) -> tuple[bytes, str]:
     """A data: URI -> (bytes, media type); NotServed when it is malformed."""
-    header, comma, payload = url[len("data:"):].partition(",")
-    if not comma:
-        raise NotServed(f'refused to load "{_short(url)}": a data: URI needs a ","')
-    params = [p.strip() for p in header.split(";")]
-    is_base64 = params[-1].lower() == "base64"
-    if is_base64:
-        params.pop()
-    media = ";".join(params) or "text/plain;charset=US-ASCII"
-    data = unquote_to_bytes(payload)
-    if is_base64:
-        try:
-            data = base64.b64decode(b"".join(data.split()), validate=True)
-        except (binascii.Error, ValueError):
-            raise NotServed(f'refused to load "{_short(url)}": its base64 data is not valid'
-                            ) from None
-    return data, media
+    try:
+        return images.decode_data_uri(url)
+    except images.BadDataURI as err:
+        raise NotServed(f'refused to load "{_short(url)}": the data: URI {err}') from None
 
 
-def fetcher_class(project: Path = THEME, content=None):
+def checked_image(data: bytes, media: str, url: str) -> None:
+    """An image the document loads is checked as the content's images are (content/images.py:
+    PNG, JPEG, GIF, WebP or a self-contained SVG, within the pixel limit); NotServed if not."""
+    kind = media.split(";", 1)[0].strip().lower()
+    if not kind.startswith("image/"):
+        return
+    problem = (images.data_problem(data, kind) if kind in images.IMAGE_MEDIA
+               else f'its type "{kind[:40]}" is not PNG, JPEG, GIF, WebP or SVG')
+    if problem:
+        raise NotServed(f'refused to load "{_short(url)}": the image cannot be used: {problem}')
+
+
+def fetcher_class(project=THEME, content=None):
     """(SandboxedFetcher, Refused): the fetcher class for weasyprint.HTML and its error.
 
     content: the content folder being built (default: the project's content/); give it when
@@ -180,12 +203,13 @@ def fetcher_class(project: Path = THEME, content=None):
             try:
                 if url[:5].lower() == "data:":
                     data, media = decode_data_uri(url)
-                    return URLFetcherResponse(url, data, {"Content-Type": media})
-                path, shown = locate(url, project, content)
-                data = _read(path, url, shown)
-                if shown.startswith("content/"):
-                    self.read[shown] = hashlib.sha256(data).hexdigest()
-                return URLFetcherResponse(url, data, {"Content-Type": _mime(path)})
+                else:
+                    path, shown = locate(url, project, content)
+                    data, media = _read(path, url, shown), _mime(path)
+                    if shown.startswith("content/"):
+                        self.read[shown] = hashlib.sha256(data).hexdigest()
+                checked_image(data, media, url)
+                return URLFetcherResponse(url, data, {"Content-Type": media})
             except NotServed as err:
                 self.refusals.append(str(err))
                 raise Refused(str(err)) from None

@@ -148,8 +148,10 @@ PDFX3_ONLY = re.compile(rb"<pdfx:GTS_PDFX(?:Version|Conformance)>[^<]*</pdfx:GTS
 def press_ready(document, pdf):
     """A finisher for the PDF/X-4 print editions: no annotations (links mean nothing on paper,
     and preflight rejects annotations inside the bleed box), an output intent naming its
-    characterised printing condition, and XMP identification as PDF/X-4 only."""
+    characterised printing condition, XMP identification as PDF/X-4 only, and pictures in
+    an ICC-based sRGB (a device RGB picture is not allowed beside a CMYK output intent)."""
     _drop_annotations(pdf)
+    _rgb_pictures_in_srgb(pdf)
     for intent in _output_intents(pdf):
         _register_condition(pdf, intent)
     for obj in pdf.objects:
@@ -174,6 +176,29 @@ def _drop_annotations(pdf):
             target = _resolve(pdf, annotation)
             if target is not None:
                 target.clear()          # unreferenced now: written as an empty dictionary
+
+
+def _rgb_pictures_in_srgb(pdf):
+    """Tag every DeviceRGB image with an ICC-based sRGB colour space (one profile, shared):
+    the pixels stay as they are, the press's RIP converts them to its CMYK."""
+    images = [obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)
+              and obj.extra.get("Subtype") == "/Image" and obj.extra.get("ColorSpace") == "/DeviceRGB"]
+    if not images:
+        return
+    profile = pydyf.Stream([srgb_profile()], {"N": 3, "Alternate": "/DeviceRGB"}, compress=True)
+    pdf.add_object(profile)
+    for image in images:
+        image.extra["ColorSpace"] = pydyf.Array(["/ICCBased", profile.reference])
+
+
+def srgb_profile() -> bytes:
+    """LittleCMS's sRGB profile with a fixed creation date (else every PDF would differ)."""
+    import struct
+
+    from PIL import ImageCms
+
+    data = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return data[:24] + struct.pack(">6H", 2000, 1, 1, 0, 0, 0) + data[36:]
 
 
 def _output_intents(pdf):

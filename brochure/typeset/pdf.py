@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import TypesetError
-from . import adapters, finish, plan as page_plan, tagging
-from .fetch import BASE_URL, fetcher_class
+from . import adapters, finish, pictures, plan as page_plan, tagging
+from .fetch import BASE_URL, THEME, fetcher_class
 
 # WeasyPrint logs these (and goes on without the resource): each is an error for us.
 FAILED_FETCH = ("Failed to load", "Failed to render", "cannot be loaded",
@@ -28,6 +28,7 @@ class Output:
     identifier: str              # what the document ID is derived from
     multiple: int = 1            # the page count is made a multiple of it with filler pages
     finisher: object = None      # finisher(anchor pages) -> a WeasyPrint finisher, or None
+    ppi: int | None = None       # the highest resolution of its raster pictures (pictures.py)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Result:
     warnings: list = field(default_factory=list)
     headings: dict = field(default_factory=dict)   # element id -> 1-based page number
     padding: int = 0                               # "Notes" pages added to reach the multiple
+    pictures: list = field(default_factory=list)   # pictures.Placement of the layout
     finishing: float = 0.0                         # seconds spent in the finishers
     seconds: float = 0.0                           # seconds spent writing this PDF
     plan: object = None                            # page_plan.Plan of the shared layout
@@ -56,14 +58,14 @@ class _Collect(logging.Handler):
 
 
 def typeset(html: str, variant: str, identifier: str, multiple: int = 1, fillers=None,
-            finisher=None, content=None, cmyk=None) -> Result:
+            finisher=None, content=None, cmyk=None, theme=None) -> Result:
     """Lay out the HTML and write one PDF (see typeset_outputs)."""
     return typeset_outputs(html, [Output(variant, identifier, multiple, finisher)],
-                           fillers=fillers, content=content, cmyk=cmyk)[0]
+                           fillers=fillers, content=content, cmyk=cmyk, theme=theme)[0]
 
 
 def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, planned=(),
-                    tolerances=()) -> list:
+                    tolerances=(), theme=None) -> list:
     """Lay out the HTML once (more often when a section runs over its plan: see plan.py) and
     write one PDF per Output, in order.
 
@@ -72,9 +74,10 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
     content: the content folder whose files (images) the document may load.
     cmyk: screen colour '#rrggbb' -> designed CMYK percentages, for the print outputs.
     planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
+    theme: the publication's (resources.Theme): where styles/ and templates/ are found.
     """
     laid_out = LaidOut(html, fillers=fillers, content=content, cmyk=cmyk, planned=planned,
-                       tolerances=tolerances)
+                       tolerances=tolerances, theme=theme)
     # when every output is printed on both sides (the A5 edition), the plan is made on the
     # layout for print from the start: no screen layout is needed
     laid_out.plan(duplex=all(output.multiple > 1 for output in outputs))
@@ -88,14 +91,16 @@ class LaidOut:
     writing."""
 
     def __init__(self, html: str, fillers=None, content=None, cmyk=None, planned=(),
-                 tolerances=()):
+                 tolerances=(), theme=None):
         self.html, self.fillers, self.cmyk = html, fillers, cmyk
         self.planned, self.tolerances = planned, tolerances
-        fetcher_class_, self.refused = fetcher_class(content=content)
+        fetcher_class_, self.refused = fetcher_class(theme or THEME, content=content)
         self.fetcher = fetcher_class_()
         self.collect = _Collect()
+        self.images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
         self.fitted: str | None = None         # the HTML as the screen plan laid it out
         self.layouts: dict[bool, tuple] = {}   # duplex -> (document, plan)
+        self.pictures: list | None = None      # pictures.Placement, measured on the first layout
 
     @property
     def inputs(self) -> dict:
@@ -106,7 +111,8 @@ class LaidOut:
         import weasyprint
 
         document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=self.fetcher
-                                   ).render(font_config=adapters.font_configuration())
+                                   ).render(font_config=adapters.font_configuration(),
+                                            cache=self.images)
         _refuse_failed_fetches(self.fetcher, self.collect)
         return document
 
@@ -131,15 +137,20 @@ class LaidOut:
         if not duplex:
             self.fitted = fitted
         self.layouts[duplex] = tuple(laid_out)
+        if self.pictures is None:       # the same page size either way: the same drawn sizes
+            self.pictures = pictures.placements(laid_out[0])
         return self.layouts[duplex]
 
     def write(self, output: Output) -> Result:
         """The PDF of one Output (its layout made first if needed)."""
         with self._typesetting():
             document, its_plan = self._plan(output.multiple > 1)
-            result = _write(document, its_plan, output, self.lay_out, self.fillers, self.cmyk)
+            with adapters.image_resolution(self.images, output.ppi):
+                result = _write(document, its_plan, output, self.lay_out, self.fillers,
+                                self.cmyk)
             _refuse_failed_fetches(self.fetcher, self.collect)  # SVG images: drawn when written
         result.warnings, result.inputs = list(self.collect.messages), self.inputs
+        result.pictures = list(self.pictures or ())
         return result
 
     @contextlib.contextmanager
@@ -196,19 +207,19 @@ def _refuse_failed_fetches(fetcher, collect) -> None:
         raise TypesetError(f"a resource could not be loaded: {failed[0]}")
 
 
-def lay_out_planned(html: str, planned, tolerances=(), content=None) -> tuple:
+def lay_out_planned(html: str, planned, tolerances=(), content=None, theme=None) -> tuple:
     """(document, plan) of the HTML laid out as the build lays out a screen edition (its page
     plan: floats, tolerances, month labels), for inspection; no PDF is written."""
     _, document, plan = page_plan.lay_out_planned(
-        lambda source: lay_out(source, content), html, planned, tolerances)
+        lambda source: lay_out(source, content, theme), html, planned, tolerances)
     return document, plan
 
 
-def lay_out(html: str, content=None):
+def lay_out(html: str, content=None, theme=None):
     """The laid-out WeasyPrint document, for inspection (layout lint); no PDF is written."""
     import weasyprint
 
-    fetcher_class_, refused = fetcher_class(content=content)
+    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
     try:
         return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_class_()
                                ).render(font_config=adapters.font_configuration())

@@ -1,4 +1,5 @@
-"""The map of Poland with the participating cities, drawn as inline SVG from its layout.
+"""The map of the land of the publication's outline with the participating cities, drawn as
+inline SVG from its layout.
 
     render_map(pub, lang, width_mm=170) -> str        # <svg> element, no XML declaration
     render_cover_map(pub, lang, width_mm=120) -> str  # the cover's outline with markers, no labels
@@ -17,13 +18,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for, project,
-                          projected_rings)
+from .mapgeometry import (MARKER_R, MARKER_STROKE, Frame, marker_extent, outline_for,
+                          projected_rings, projection_of)
 from .maplabels import HALO, LABEL_SIZE, SEA_SIZE
 from .maplayout import KM, LEGEND_COUNT_SIZE, LEGEND_NAME_SIZE, layout_map, shown_cities
-from .tokens import colours
+from .tokens import colours, text_font
 
-FONT = "Lato"
 COLOURS = ("paper", "map-land", "map-land-shadow", "map-border", "map-ink", "map-ink-soft",
            "map-sea", "map-leader", "cover-map-land", "cover-map-border")
 SHADOW_OFFSET = (0.5, 0.6)  # the land's shadow, right and down
@@ -137,7 +137,7 @@ def _land(rings, ink) -> list:
 def _sea(sea, ink) -> list:
     if not sea:
         return []
-    return [f'<text class="sea" x="{number(sea["x"])}" y="{number(sea["baseline"])}" font-family="{FONT}" '
+    return [f'<text class="sea" x="{number(sea["x"])}" y="{number(sea["baseline"])}" font-family="{text_font()}" '
             f'font-style="italic" font-size="{number(SEA_SIZE)}" letter-spacing="{sea["spacing"]}" '
             f'fill="{ink["map-sea"]}">{escape(sea["text"])}</text>']
 
@@ -162,7 +162,7 @@ def _markers(markers, ink) -> list:
 
 def _labels(labels, ink) -> list:
     """The halo first (a stroked copy), then the ink: WeasyPrint 70 has no paint-order."""
-    text_attrs = f'font-family="{FONT}" font-size="{number(LABEL_SIZE)}"'
+    text_attrs = f'font-family="{text_font()}" font-size="{number(LABEL_SIZE)}"'
     halos = [f'<text x="{number(lb.x)}" y="{number(lb.baseline)}">{escape(lb.name)}</text>' for lb in labels]
     names = [f'<text x="{number(lb.x)}" y="{number(lb.baseline)}" data-city={quoteattr(lb.name)}>'
              f'{escape(lb.name)}</text>' for lb in labels]
@@ -172,7 +172,7 @@ def _labels(labels, ink) -> list:
 
 
 def _legend(entries, scale, ink) -> list:
-    out = [f'<g class="legend" font-family="{FONT}">']
+    out = [f'<g class="legend" font-family="{text_font()}">']
     for e in entries:
         out.append(marker_svg(e.shape, e.marker[0], e.marker[1], e.colour, ring=(ink["paper"], MARKER_STROKE),
                               data=f" data-network={quoteattr(e.network)}"))
@@ -200,11 +200,12 @@ def _scale_bar(scale, ink) -> list:
 
 
 def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
-    """The outline of Poland with the participating cities as network markers, no labels: the
-    cover's picture, made from the same data and projection as the map."""
+    """The outline of the land with the participating cities as network markers, no labels:
+    the cover's picture, made from the same data and projection as the map."""
     ink = _palette()
-    km_rings = projected_rings(outline_for(pub))
-    frame = Frame.fit(km_rings, width_mm)
+    project = projection_of(outline_for(pub))
+    km_rings = projected_rings(outline_for(pub).rings, project)
+    frame = Frame.fit(km_rings, width_mm, project=project)
     outline = _path([[frame.page(x, y) for x, y in ring] for ring in km_rings])
     networks = {n.id: n for n in pub.networks}
     markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),

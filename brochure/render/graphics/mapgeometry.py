@@ -1,23 +1,19 @@
-"""Geometry of the maps: the projection, the country outline fitted to the page, boxes and
+"""Geometry of the maps: the projection, the land's outline fitted to the page, boxes and
 segments, the extent of the city markers.
 
-The country outline is content/data/poland.json (Natural Earth, simplified once by
-tools/make_poland_outline.py); the build reads nothing else. `project` gives kilometres (x east,
-y north); a `Frame` turns them into millimetres on the page (x right, y down). A `Box` is
-(x0, y0, x1, y1) in page millimetres.
+The land is the publication's outline (publication.yaml's `map:`, loaded into pub.outline:
+PIM's is content/data/poland.json, Natural Earth simplified once by
+tools/make_poland_outline.py), with its projection; the build reads nothing else. A
+`Projection` gives kilometres (x east, y north); a `Frame` turns them into millimetres on the
+page (x right, y down). A `Box` is (x0, y0, x1, y1) in page millimetres.
 """
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-OUTLINE = "data/poland.json"      # the country's outline, in the publication's folder
-
-# Lambert conformal conic for Poland: standard parallels 49.5 and 54.5 N, origin 52 N 19 E.
-PHI1, PHI2, LAT0, LON0 = 49.5, 54.5, 52.0, 19.0
 EARTH_R_KM = 6371.0
 
 MARKER_R = 1.45             # radius of a circle marker (mm); other shapes have the same area
@@ -30,49 +26,50 @@ Point = tuple[float, float]   # (x, y): km east and north, or mm right and down 
 # --------------------------------------------------------------------------- the outline
 
 
+def outline_for(pub):
+    """The publication's outline (model.Outline); a ValueError if it has none."""
+    if pub.outline is None:
+        raise ValueError("the publication has no map: (an outline) to draw")
+    return pub.outline
+
+
 def load_outline(path: str) -> tuple:
-    """Rings of (lon, lat) from an outline file (GeoJSON Polygon or MultiPolygon, outer rings),
-    read again when the file changes (`watch` follows the content)."""
-    info = Path(path).stat()
-    return _outline(path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-
-
-@lru_cache(maxsize=4)
-def _outline(path: str, stamp) -> tuple:
+    """Rings of (lon, lat) of a GeoJSON outline file (tools and benchmarks; the build reads the
+    publication's own, checked, in content/publication.py)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    coords = data["coordinates"]
-    polys = [coords] if data["type"] == "Polygon" else coords
-    return tuple(tuple((float(x), float(y)) for x, y in poly[0]) for poly in polys)
-
-
-def outline_for(pub) -> tuple:
-    """The outline of the publication's own data/poland.json (a file inside its folder)."""
-    from ...content.source import inside
-
-    root = Path(getattr(pub, "root", "content") or "content")
-    return load_outline(str(inside(root, root / OUTLINE, f"{root.name}/{OUTLINE}")))
+    polygons = [data["coordinates"]] if data["type"] == "Polygon" else data["coordinates"]
+    return tuple(tuple((float(x), float(y)) for x, y, *_ in poly[0]) for poly in polygons)
 
 
 # --------------------------------------------------------------------------- projection
 
 
-def _lcc_constants():
-    p1, p2, p0 = (math.radians(v) for v in (PHI1, PHI2, LAT0))
-    t = lambda p: math.tan(math.pi / 4 + p / 2)  # noqa: E731
-    n = math.log(math.cos(p1) / math.cos(p2)) / math.log(t(p2) / t(p1))
-    f = math.cos(p1) * t(p1) ** n / n
-    rho0 = EARTH_R_KM * f / t(p0) ** n
-    return n, f, rho0
+@dataclass(frozen=True)
+class Projection:
+    """Lambert conformal conic: standard parallels and origin (lon, lat) in degrees; PIM's
+    Poland: 49.5 and 54.5 N, origin 52 N 19 E (its outline's data)."""
+    parallels: tuple[float, float]
+    origin: tuple[float, float]
+    constants: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        p1, p2, p0 = (math.radians(v) for v in (*self.parallels, self.origin[1]))
+        t = lambda p: math.tan(math.pi / 4 + p / 2)  # noqa: E731
+        n = math.sin(p1) if p1 == p2 else \
+            math.log(math.cos(p1) / math.cos(p2)) / math.log(t(p2) / t(p1))
+        f = math.cos(p1) * t(p1) ** n / n
+        object.__setattr__(self, "constants", (n, f, EARTH_R_KM * f / t(p0) ** n))
+
+    def __call__(self, lon: float, lat: float) -> Point:
+        """(lon, lat) in degrees -> (x east, y north) in km."""
+        n, f, rho0 = self.constants
+        rho = EARTH_R_KM * f / math.tan(math.pi / 4 + math.radians(lat) / 2) ** n
+        theta = n * math.radians(lon - self.origin[0])
+        return rho * math.sin(theta), rho0 - rho * math.cos(theta)
 
 
-_N, _F, _RHO0 = _lcc_constants()
-
-
-def project(lon: float, lat: float) -> Point:
-    """Lambert conformal conic: (lon, lat) in degrees -> (x east, y north) in km."""
-    rho = EARTH_R_KM * _F / math.tan(math.pi / 4 + math.radians(lat) / 2) ** _N
-    theta = _N * math.radians(lon - LON0)
-    return rho * math.sin(theta), _RHO0 - rho * math.cos(theta)
+def projection_of(outline) -> Projection:
+    return Projection(outline.parallels, outline.origin)
 
 
 @dataclass(frozen=True)
@@ -84,14 +81,16 @@ class Frame:
     margin: float
     width: float
     height: float
+    project: Projection | None      # lon/lat -> km (lonlat() needs it)
 
     @classmethod
-    def fit(cls, km_rings, width: float, margin: float = 0.0) -> Frame:
+    def fit(cls, km_rings, width: float, margin: float = 0.0, project: Projection | None = None
+            ) -> Frame:
         xs = [x for ring in km_rings for x, _ in ring]
         ys = [y for ring in km_rings for _, y in ring]
         mm_per_km = (width - 2 * margin) / (max(xs) - min(xs))
         height = (max(ys) - min(ys)) * mm_per_km + 2 * margin
-        return cls(min(xs), max(ys), mm_per_km, margin, width, height)
+        return cls(min(xs), max(ys), mm_per_km, margin, width, height, project)
 
     def page(self, x: float, y: float) -> Point:
         """Projected km -> page mm."""
@@ -100,10 +99,11 @@ class Frame:
 
     def lonlat(self, lon: float, lat: float) -> Point:
         """Degrees -> page mm."""
-        return self.page(*project(lon, lat))
+        assert self.project is not None, "a Frame fitted without its projection"
+        return self.page(*self.project(lon, lat))
 
 
-def projected_rings(lonlat_rings) -> list:
+def projected_rings(lonlat_rings, project: Projection) -> list:
     return [[project(lon, lat) for lon, lat in ring] for ring in lonlat_rings]
 
 

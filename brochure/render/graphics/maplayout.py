@@ -1,5 +1,5 @@
-"""The map of Poland laid out from the data: where the outline, every city marker, its label,
-the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
+"""The map laid out from the data (the land of the publication's outline): where the outline,
+every city marker, its label, the legend, the scale bar and the sea's name go. Pure: the same data give the same layout.
 
     layout_map(pub, lang, width_mm=170) -> MapLayout   # every position, in mm
     map_alt_text(pub, lang) -> str                      # the text equivalent of the map
@@ -11,13 +11,12 @@ from dataclasses import dataclass, field, replace
 
 from ...model import City
 from .mapgeometry import (MARKER_R, Box, Frame, box_hits_polygon, inflate, marker_box, outline_for,
-                          projected_rings, ring_edges)
+                          projected_rings, projection_of, ring_edges)
 from .maplabels import place_labels_or_leave_out, place_sea
 from .svgtext import cap_height, pt, text_width
 
 MARGIN = 1.5                # round the outline
 SEA_MIN_WIDTH = 80          # a smaller map has no room for the sea name
-SEA_TARGET = (16.2, 54.95)  # lon, lat: off the coast between Kołobrzeg and Łeba
 LEGEND_NAME_SIZE = pt(8.5)
 LEGEND_COUNT_SIZE = pt(7.5)
 LEGEND_PAD = 1.2            # empty space the legend needs round it in a corner
@@ -179,8 +178,10 @@ class MapLayout:
 
 def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     """Positions of everything on the map, in mm. Pure: the same data give the same layout."""
-    km_rings = projected_rings(outline_for(pub))
-    frame = Frame.fit(km_rings, width_mm, MARGIN)
+    outline = outline_for(pub)
+    project = projection_of(outline)
+    km_rings = projected_rings(outline.rings, project)
+    frame = Frame.fit(km_rings, width_mm, MARGIN, project)
     rings = [[frame.page(x, y) for x, y in r] for r in km_rings]
     shown = shown_cities(pub)
     legend, legend_box, height = _placed_legend(pub, lang, shown, frame, rings)
@@ -190,18 +191,20 @@ def layout_map(pub, lang: str, width_mm: float = 170) -> MapLayout:
     labels, unlabelled = place_labels_or_leave_out(
         [(m.city, m.x, m.y, m.box) for m in markers], bounds,
         obstacles=[inflate(legend_box, LEGEND_CLEARANCE)], soft_lines=ring_edges(rings))
-    sea = _sea(pub.labels[lang]["sea"], frame, bounds, [legend_box] + [m.box for m in markers], labels, rings)
+    sea = _sea(pub.labels[lang]["sea"], outline.sea, frame, bounds,
+               [legend_box] + [m.box for m in markers], labels, rings)
     return MapLayout(width_mm, height, lang, rings, markers, labels, legend.entries, legend_box,
                      legend.scale, sea, pub.labels[lang]["map_title"], map_alt_text(pub, lang),
                      frame.lonlat, unlabelled)
 
 
-def _sea(text, frame: Frame, bounds, taken, labels, rings) -> dict | None:
-    """The sea's name in open water north-west of the coast, if it fits once the cities are
-    labelled (never on a small map)."""
-    if frame.width < SEA_MIN_WIDTH:
+def _sea(text, target, frame: Frame, bounds, taken, labels, rings) -> dict | None:
+    """The sea's name in open water near `target` (lon, lat: the outline's "sea"; PIM's is off
+    the coast between Kołobrzeg and Łeba), if it fits once the cities are labelled (never on
+    a small map, nor without a target)."""
+    if frame.width < SEA_MIN_WIDTH or target is None:
         return None
-    return place_sea(text, frame.lonlat(*SEA_TARGET), bounds, taken + [lb.box for lb in labels],
+    return place_sea(text, frame.lonlat(*target), bounds, taken + [lb.box for lb in labels],
                      [lb.leader for lb in labels if lb.leader], rings)
 
 

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from ...model import UNKNOWN
 from .map import marker_svg
 from .svgtext import cap_height, pt
-from .tokens import colours
+from .tokens import colours, text_font
 
 MARKER_R = 1.55              # mm
 STEP = 3.9                   # vertical pitch of stacked markers, mm
@@ -84,7 +84,7 @@ def render_strip(pub, lang: str, width_mm: float = 174, count_text: str = "",
         first=f"{names[months[0].month - 1]} {months[0].year}",
         last=f"{names[months[-1].month - 1]} {months[-1].year}", count=count_text or len(events))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="strip" width="{width_mm:.2f}mm" '
-           f'height="{grid.height:.2f}mm" viewBox="0 0 {width_mm:.2f} {grid.height:.2f}" font-family="Lato">',
+           f'height="{grid.height:.2f}mm" viewBox="0 0 {width_mm:.2f} {grid.height:.2f}" font-family="{text_font()}">',
            f"<title>{escape(title)}</title>"]
     for i, m in enumerate(months):
         out += _month(pub, i, m, per_month[m], names, grid, ink)

@@ -1,4 +1,4 @@
-"""Measure text for SVG layout with the project's own fonts (styles/fonts/Lato-*.ttf).
+"""Measure text for SVG layout with the theme's own fonts (the faces of its --font family).
 
 WeasyPrint 70 lays out SVG <text> one letter at a time (no kerning), so the sum of the hmtx
 advance widths is exactly the width it draws. Sizes are in any unit (mm, pt, px): the result
@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
 from ... import resources
 
-FONT_DIR = resources.fonts_folder()
 PT_MM = 25.4 / 72          # one point in millimetres
+STYLES = {"Regular": (400, False), "Italic": (400, True), "Bold": (700, False),
+          "BoldItalic": (700, True), "Semibold": (600, False), "Light": (300, False),
+          "Black": (900, False)}     # style -> (font-weight, italic)
 
 
 @dataclass
@@ -49,12 +53,27 @@ class FontMetrics:
         return self._bounds[cp]
 
 
-@lru_cache(maxsize=None)
 def font_metrics(style: str = "Regular") -> FontMetrics:
-    """Metrics of styles/fonts/Lato-<style>.ttf (Regular, Bold, Italic, Semibold, ...)."""
+    """Metrics of the theme's face of its --font family for a style (Regular, Bold, Italic,
+    Semibold, ...): the face of that weight and slant, else the nearest weight."""
+    theme = resources.current()
+    return _metrics(_face(theme, style, theme.design_tokens().get("font")))
+
+
+@lru_cache(maxsize=64)
+def _face(theme, style: str, font) -> Path:
+    weight, italic = STYLES[style]
+    faces: list = next(iter(theme.text_fonts().values()), [])
+    if not faces:
+        raise ValueError(f"the theme has no @font-face for its --font ({font})")
+    best = min(faces, key=lambda f: (f.italic != italic, abs(f.weight - weight)))
+    return best.path
+
+
+@lru_cache(maxsize=None)
+def _metrics(path: Path) -> FontMetrics:
     from fontTools.ttLib import TTFont
 
-    path = FONT_DIR / f"Lato-{style}.ttf"
     font = TTFont(str(path), lazy=True)
     # Lato's head.created is 0; fontTools logs a harmless warning about it: keep it quiet.
     head_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
