@@ -61,7 +61,7 @@ def record(pub, editions, folder: Path) -> list:
     from brochure.build import pipeline
     from brochure.render import html as render
 
-    env = render.environment()
+    env = render.environment(pub.theme)
     rendered: dict = {}
     manifest = []
     for group in pipeline._layout_groups(editions):

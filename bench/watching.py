@@ -142,12 +142,12 @@ def proof_loop(watch: Watch, rounds: int) -> dict:
             made, built = events.made("pl"), watch.builds()
             start = time.monotonic()
             toggle(watch.content / "pl" / "01-pim.md", WORDS, n % 2 == 0)
-            event = events.wait(lambda e: e[1] == "proof" and e[2].split()[0] == "pl"
-                                and int(e[2].split()[2]) > made)
+            event = events.wait(lambda e, made=made: e[1] == "proof"
+                                and e[2].split()[0] == "pl" and int(e[2].split()[2]) > made)
             if event is None:
                 raise RuntimeError(f"no new proof of pl:\n{watch.log()}")
             times.append(event[0] - start)
-            watch.until(lambda: watch.builds() > built)
+            watch.until(lambda built=built: watch.builds() > built)
             builds.append(time.monotonic() - start)
             time.sleep(0.5)
     finally:
@@ -175,7 +175,7 @@ def preview(watch: Watch, rounds: int) -> dict | None:
             node.stdin.flush()
             answer = json.loads(node.stdout.readline())
             times.append(answer["seconds"])
-            watch.until(lambda: watch.builds() > built)
+            watch.until(lambda built=built: watch.builds() > built)
             time.sleep(0.5)
         return {"preview": times}
     finally:

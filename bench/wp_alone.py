@@ -1,7 +1,7 @@
 """WeasyPrint alone, on the layouts a build made (bench/layouts.py recorded them).
 
     python bench/wp_alone.py sequential DIR ROOT
-    python bench/wp_alone.py warm FILE ROOT VARIANT N
+    python bench/wp_alone.py warm DIR ROOT N
 
 ROOT is a folder where the HTML's relative URLs resolve as in the build (styles/, content/):
 the bench links the theme's and the content's folders there. Run in a fresh process, so that
@@ -13,8 +13,9 @@ sequential: for each group of DIR/manifest.json, in order, HTML(string).render()
             layouts, then .write_pdf(pdf_variant=...) of each PDF the build wrote, from the
             layout it wrote it from: the seconds of each group (its layouts depend on each other:
             one worker does them in a row, in the build as in a schedule).
-warm:       one layout and PDF of FILE first (imports, fonts), then N more, each timed: what a
-            warm worker of `watch` would take at best for that edition.
+warm:       the first group of DIR/manifest.json (one edition's layouts and its PDF) once
+            (imports, fonts), then N more times, each timed: what a warm worker of `watch`
+            would take at best for that edition.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 
 def typeset_group(directory: Path, root: Path, group: dict, fonts) -> dict:
-    import weasyprint
+    import weasyprint  # noqa: F401  (its import is timed)
 
     start = time.perf_counter()
     laid_out, seconds = [], []
@@ -44,7 +45,7 @@ def typeset_group(directory: Path, root: Path, group: dict, fonts) -> dict:
 def main() -> int:
     mode = sys.argv[1]
     t = time.perf_counter()
-    import weasyprint
+    import weasyprint  # noqa: F401  (its import is timed)
     from weasyprint.text.fonts import FontConfiguration
     result: dict = {"import_seconds": time.perf_counter() - t}
     fonts = FontConfiguration()
@@ -55,15 +56,10 @@ def main() -> int:
         result["runs"] = [typeset_group(directory, root, group, fonts) for group in manifest]
         result["wall_seconds"] = time.perf_counter() - t
     else:
-        source, root, variant, rounds = (Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4],
-                                         int(sys.argv[5]))
-        html = source.read_text(encoding="utf-8")
-        times = []
-        for _ in range(rounds + 1):
-            t = time.perf_counter()
-            weasyprint.HTML(string=html, base_url=f"{root}/").render(
-                font_config=fonts).write_pdf(pdf_variant=variant)
-            times.append(time.perf_counter() - t)
+        directory, root, rounds = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+        group = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))[0]
+        times = [typeset_group(directory, root, group, fonts)["seconds"]
+                 for _ in range(rounds + 1)]
         result["first"], result["seconds"] = times[0], times[1:]
     print(json.dumps(result))
     return 0
