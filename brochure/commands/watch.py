@@ -46,7 +46,7 @@ from ..content.editions import select
 from ..diagnostics import DATA_GAP, Diagnostic
 from ..errors import BrochureError, ContentError
 from ..model import Publication
-from ..render import html as render, web
+from ..render import html as render, web, webimages
 
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
@@ -236,6 +236,8 @@ class Preview:
             return web.favicon(pub).encode()
         if name.startswith("fonts/"):
             return dict(web.font_files(pub.theme)).get(name)
+        if not name.startswith(f"{webimages.FOLDER}/"):
+            return None
         if name not in state.pictures:     # a picture's copy: made as its page is rendered
             for page_name in pages:
                 self.page("/" + page_name.removesuffix("index.html"))
