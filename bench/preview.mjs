@@ -4,6 +4,7 @@
 // Then, for each line read on stdin, `FILE<TAB>FROM<TAB>TO<TAB>SHOWN`: it replaces the first FROM
 // in FILE with TO (the save) and waits until the text of the element SELECTOR is SHOWN; it
 // prints one JSON line {"seconds": save -> shown, "reloaded": whether the page reloaded}.
+// A line `reload` reloads the page unchanged and prints {"seconds": until its load event}.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
@@ -20,6 +21,12 @@ try {
   await page.goto(url, { waitUntil: "load" });
   console.log(JSON.stringify({ ready: true }));
   for await (const line of createInterface({ input: process.stdin })) {
+    if (line === "reload") {        // the page as it is, loaded again: what showing it costs
+      const start = performance.now();
+      await page.reload({ waitUntil: "load" });
+      console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000 }));
+      continue;
+    }
     const [file, from, to, shown] = line.split("\t");
     const navigations = await page.evaluate(() => performance.now());
     const text = readFileSync(file, "utf8");

@@ -9,8 +9,9 @@ proof loop: an open proof view of the Polish edition (an /events connection, as 
   each round changes one word of a paragraph of content/pl/01-pim.md and times the save -> the
   `proof` event of a new PDF of that edition (written, and served at /proof/pl.pdf), then waits
   for the whole build to follow before the next round.
-preview: Chromium (playwright-core, tests/web/node_modules) shows the web edition /; each round
-  changes the Polish title of the first section and times the save -> the new title on screen
+preview: Chromium (playwright-core, tests/web/node_modules) shows the web edition /; first the
+  page is reloaded unchanged (what showing it costs the browser), then each round changes the
+  Polish title of the first section and times the save -> the new title on screen
   (bench/preview.mjs), the PDFs left to finish before the next round.
 """
 from __future__ import annotations
@@ -165,6 +166,11 @@ def preview(watch: Watch, rounds: int) -> dict | None:
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert json.loads(node.stdout.readline()).get("ready")
+        reloads = []
+        for _ in range(rounds):
+            node.stdin.write("reload\n")
+            node.stdin.flush()
+            reloads.append(json.loads(node.stdout.readline())["seconds"])
         times = []
         path = watch.content / "pl" / "01-pim.md"
         for n in range(rounds):
@@ -177,7 +183,7 @@ def preview(watch: Watch, rounds: int) -> dict | None:
             times.append(answer["seconds"])
             watch.until(lambda built=built: watch.builds() > built)
             time.sleep(0.5)
-        return {"preview": times}
+        return {"preview": times, "reload": reloads}
     finally:
         node.stdin.close()
         node.wait(30)
