@@ -200,18 +200,19 @@ def judged(path: Path, folder: ThemeFolder) -> Path:
     try:
         real = Path(path).resolve(strict=True)
     except FileNotFoundError:
-        raise ThemeError(_shown(path, folder), "file not found") from None
+        raise ThemeError(shown(path, folder), "file not found") from None
     except (OSError, RuntimeError) as err:
-        raise ThemeError(_shown(path, folder), f"cannot be read ({err})") from None
+        raise ThemeError(shown(path, folder), f"cannot be read ({err})") from None
     if not real.is_relative_to(folder.bound):
-        raise ThemeError(_shown(path, folder), f"it is a link to {real}, outside "
+        raise ThemeError(shown(path, folder), f"it is a link to {real}, outside "
                                                f"{folder.shown}; copy the file itself into the theme")
     if not real.is_file():
-        raise ThemeError(_shown(path, folder), "not a regular file")
+        raise ThemeError(shown(path, folder), "not a regular file")
     return real
 
 
-def _shown(path: Path, folder: ThemeFolder) -> str:
+def shown(path: Path, folder: ThemeFolder) -> str:
+    """A theme file as messages name it: under its theme folder as shown."""
     try:
         rel = Path(os.path.abspath(path)).relative_to(folder.path).as_posix()
     except ValueError:

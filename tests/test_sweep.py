@@ -109,8 +109,8 @@ def schema_sites(root: Path) -> list:
         checked.append((record.file, record.data, allowed))
         return real_only(record, *allowed)
 
-    def load_yaml(folder, name):
-        data, display = real_load_yaml(folder, name)
+    def load_yaml(folder, name, **options):
+        data, display = real_load_yaml(folder, name, **options)
         trees[display] = data
         return data, display
 

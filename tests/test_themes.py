@@ -177,6 +177,35 @@ def test_components_of_the_theme_are_macros_fed_by_their_data_file(tree):
     assert err.file == "content/data/partners.yaml" and "has no en text" in err.message
 
 
+def test_a_component_s_data_is_checked_against_the_shape_the_theme_declares(tree):
+    """templates/components.yaml declares each component's data: a wrong value is an error at
+    its line in the data file, not a template error inside the theme."""
+    theme = own_theme(tree)
+    (theme / "templates" / "components.yaml").write_text(
+        "partners:\n  - name: text\n    seats?: number\n", encoding="utf-8")
+    data = tree / "data" / "partners.yaml"
+    data.write_text('- name: {pl: "Biblioteka", en: "Library"}\n  seats: 12\n'
+                    '- name: {pl: "Szkoła", en: "School"}\n', encoding="utf-8")
+    assert content.load(tree).data["partners"] == [
+        {"name": {"pl": "Biblioteka", "en": "Library"}, "seats": 12},
+        {"name": {"pl": "Szkoła", "en": "School"}}]
+    for text, line, words in [
+            ('- name: {pl: "B", en: "L"}\n- name: {pl: "S", en: "S"}\n  seats: many\n', 3,
+             '"seats" of item 2 of the data of [[partners]] must be a number, not \'many\''),
+            ('- name: {pl: "B", en: "L"}\n- 7\n', 2, "item 2 of the data of [[partners]] must be "
+             'a mapping with "name", "seats" (may be left out)'),
+            ('- name: {pl: "B", en: "L"}\n  colour: red\n', 2, 'has "colour", which the theme'),
+            ('- seats: 3\n', 1, 'has no "name"'),
+            ('name: x\n', 1, "must be a list")]:
+        data.write_text(text, encoding="utf-8")
+        err = load_error(tree)
+        assert (err.file, err.line) == ("content/data/partners.yaml", line), err
+        assert words in err.message, err
+    (theme / "templates" / "components.yaml").write_text("partners: [colour]\n", encoding="utf-8")
+    err = load_error(tree)
+    assert err.file.endswith("theme/templates/components.yaml") and "unknown shape" in err.message
+
+
 def test_the_engine_names_no_component_of_pim():
     """No PIM component, file or place in the engine's code (its docstrings may cite PIM)."""
     import ast

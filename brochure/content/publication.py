@@ -14,7 +14,7 @@ from ..errors import ContentError
 from ..languages import define as define_language
 from ..model import (PRINT_DEFAULTS, UNKNOWN, City, Event, Evidence, Figure, Network, Outline,
                      Publication, Section, Source, text_file)
-from . import editions, labels
+from . import componentdata, editions, labels
 from .gaps import missing_data
 from .schema import Record, positive_count, records, shown
 from .source import Map, Refused, Seq, check_glyphs, check_nesting, display_path, inside, \
@@ -86,7 +86,7 @@ def _publication(root, pub_rec, theme) -> Publication:
         sections=_sections(root, pub_rec, languages),
         networks=networks, cities=cities, candidates=candidates,
         events=_events(root, languages, ids), figures=[],
-        data=_component_data(root, languages),
+        data=_component_data(root, languages, theme),
         print_options=_print_options(root, pub_rec, theme), root=str(root),
         imprint=_imprint(pub_rec), logos=_logos(root, pub_rec),
         labels=labels.load(root, languages), name=name,
@@ -316,13 +316,16 @@ def _outline(root, pub_rec) -> Outline | None:
     name = pub_rec.get("map", str, False)
     if name is None:
         return None
+    if not name.strip() or name.strip().endswith("/"):
+        pub_rec.fail("map", "map: names the outline's file in the publication's folder, "
+                            "e.g. map: data/outline.json")
     path = root / name
     display = display_path(root, path)
     text = read_text(path, display, root)
     try:
         data = json.loads(text)
     except ValueError as err:
-        raise ContentError(display, getattr(err, "lineno", 1), f"not valid JSON ({err}); "
+        raise ContentError(display, getattr(err, "lineno", 1), f"the outline is not valid JSON ({err}); "
                                                               f"the map needs a GeoJSON outline") from None
     except RecursionError:
         raise ContentError(display, 1, "the outline nests too deeply to be GeoJSON") from None
@@ -356,9 +359,10 @@ def _rings(data, display) -> tuple:
         rings = ()
     if not rings or any(len(r) < 4 or not all(-180 <= lon <= 180 and -90 <= lat <= 90
                                                for lon, lat in r) for r in rings):
-        raise ContentError(display, 1, 'the map\'s outline must be a GeoJSON geometry: '
+        raise ContentError(display, 1, 'the outline must be a GeoJSON object: '
                                        '{"type": "Polygon", "coordinates": [[[lon, lat], ...]]} '
-                                       '(or a MultiPolygon), in degrees')
+                                       '(or a MultiPolygon), in degrees, each ring at least three '
+                                       'points and closed')
     return rings
 
 
@@ -482,31 +486,22 @@ def _computed(rec, pub) -> int:
     return sum(max(n.cities_expected, len(pub.cities_of(n.id))) for n in pub.networks)
 
 
-def _component_data(root, languages) -> dict:
+def _component_data(root, languages, theme) -> dict:
     """NAME -> the data of data/NAME.yaml, for each data file the engine does not read itself:
-    the data of the theme's component [[NAME]]. Its texts ({pl: ..., en: ...}) are checked
-    to have every language, and come stripped; the rest is passed on as written."""
+    the data of the theme's component [[NAME]], checked against the shape the theme declares
+    for it (componentdata)."""
     folder = root / "data"
+    shapes, _ = componentdata.declared_shapes(theme)
     found = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         if path.name not in ENGINE_DATA:
             data, file = load_yaml(root, f"data/{path.name}")
-            found[path.stem] = _texts_checked(data, file, languages)
+            if path.stem in shapes:
+                found[path.stem] = componentdata.checked(data, shapes[path.stem], file, languages,
+                                                         f"the data of [[{path.stem}]]")
+            else:
+                found[path.stem] = componentdata.texts_checked(data, file, languages)
     return found
-
-
-def _texts_checked(node, file, languages):
-    """The YAML as plain lists and dicts; a mapping with a key that is a language is a text,
-    which must give every language."""
-    if isinstance(node, dict):
-        if set(node) & set(languages):
-            rec = Record(Map(text=node), file, "a text", languages)
-            rec.data.line, rec.data.key_lines = getattr(node, "line", 1), {}
-            return rec.text("text")
-        return {key: _texts_checked(value, file, languages) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_texts_checked(item, file, languages) for item in node]
-    return node
 
 
 # --- sections -----------------------------------------------------------------------------

@@ -63,6 +63,7 @@ class Map(dict):
 
 class Seq(list):
     line = 1
+    item_lines: list
 
 
 class _Loader(yaml.SafeLoader):
@@ -127,6 +128,7 @@ def _construct_map(loader, node):
 def _construct_seq(loader, node):
     result = Seq(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
