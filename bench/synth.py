@@ -187,7 +187,7 @@ def _sections(root: Path, count: int, repeat: int) -> None:
         en_meta["source-hash"] = source_hash(texts["pl"][0], texts["pl"][1])
         for lang, (meta, body) in texts.items():
             _write(root / lang / f"{name}.md", meta, body)
-        kept.append({"file": name, "pages": max(item.get("pages", 2) * repeat * 2, 4)})
+        kept.append({"file": name, "pages": _pages(item.get("pages", 2), repeat)})
     # files of sections no longer listed would be orphans (an error): remove them
     listed = {f"{s['file']}.md" for s in kept}
     for lang in ("pl", "en"):
@@ -202,3 +202,10 @@ if __name__ == "__main__":      # python bench/synth.py DST SECTIONS REPEAT CITI
     dst, *numbers = sys.argv[1:]
     make(PROJECT / "content", dst, *map(int, numbers))
     print(dst)
+
+
+def _pages(planned, repeat: int):
+    """The plan of a section `repeat` times longer: its pages per page size, or all sizes."""
+    if isinstance(planned, dict):
+        return {size: max(pages * repeat * 2, 4) for size, pages in planned.items()}
+    return max(planned * repeat * 2, 4)

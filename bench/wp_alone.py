@@ -1,67 +1,66 @@
-"""WeasyPrint alone: time HTML(string=html, base_url=<project>/).render() once per layout, then
-.write_pdf(pdf_variant=...) for each edition of that layout (as the build does).
+"""WeasyPrint alone, on the layouts a build made (bench/layouts.py recorded them).
 
-    python bench/wp_alone.py DIR sequential
-    python bench/wp_alone.py DIR parallel ID,ID/ID,ID      # one group per worker
+    python bench/wp_alone.py sequential DIR ROOT
+    python bench/wp_alone.py warm DIR ROOT N
 
-DIR holds manifest.json ([[layout id, [pdf variant, ...]], ...]) and <id>.html for each layout:
-the final HTML the build typesets. Run in a fresh process, so that importing WeasyPrint and its
-first-use costs (fonts, ...) are paid here as they are in a build. Prints one JSON object.
+ROOT is a folder where the HTML's relative URLs resolve as in the build (styles/, content/):
+the bench links the theme's and the content's folders there. Run in a fresh process, so that
+importing WeasyPrint and its first-use costs are paid here as they are in a build. Prints one
+JSON object. Every layout shares one FontConfiguration, as WeasyPrint's docs advise for
+several documents (the build does the same).
 
-sequential: every document in manifest order, one after the other.
-parallel:   WeasyPrint is imported once, then one forked process per group (as the build's
-            worker pool does) typesets its group in order; the makespan is the wall time from
-            the fork to the end of the last worker.
+sequential: for each group of DIR/manifest.json, in order, HTML(string).render() of each of its
+            layouts, then .write_pdf(pdf_variant=...) of each PDF the build wrote, from the
+            layout it wrote it from: the seconds of each group (its layouts depend on each other:
+            one worker does them in a row, in the build as in a schedule).
+warm:       the first group of DIR/manifest.json (one edition's layouts and its PDF) once
+            (imports, fonts), then N more times, each timed: what a warm worker of `watch`
+            would take at best for that edition.
 """
 from __future__ import annotations
 
 import json
-import multiprocessing
 import sys
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
 
+def typeset_group(directory: Path, root: Path, group: dict, fonts) -> dict:
+    import weasyprint  # noqa: F401  (its import is timed)
 
-def typeset(directory: Path, ident: str, variants: list) -> dict:
-    import weasyprint
-    html = (directory / f"{ident}.html").read_text(encoding="utf-8")
-    t = time.perf_counter()
-    document = weasyprint.HTML(string=html, base_url=str(PROJECT) + "/").render()
-    sizes = [len(document.write_pdf(pdf_variant=variant)) for variant in variants]
-    return {"id": ident, "seconds": time.perf_counter() - t, "bytes": sizes}
-
-
-def _group(directory, jobs, queue):
-    queue.put([typeset(directory, ident, variants) for ident, variants in jobs])
+    start = time.perf_counter()
+    laid_out, seconds = [], []
+    for name in group["layouts"]:
+        t = time.perf_counter()
+        html = (directory / name).read_text(encoding="utf-8")
+        laid_out.append(weasyprint.HTML(string=html, base_url=f"{root}/").render(
+            font_config=fonts))
+        seconds.append(time.perf_counter() - t)
+    for index, variant in group["writes"]:
+        laid_out[index].write_pdf(pdf_variant=variant)
+    return {"group": group["group"], "seconds": time.perf_counter() - start,
+            "layouts": seconds}
 
 
 def main() -> int:
-    directory, mode = Path(sys.argv[1]), sys.argv[2]
-    manifest = dict(json.loads((directory / "manifest.json").read_text()))
+    mode = sys.argv[1]
     t = time.perf_counter()
-    import weasyprint  # noqa: F401
-    result = {"import_seconds": time.perf_counter() - t}
+    import weasyprint  # noqa: F401  (its import is timed)
+    from weasyprint.text.fonts import FontConfiguration
+    result: dict = {"import_seconds": time.perf_counter() - t}
+    fonts = FontConfiguration()
     if mode == "sequential":
+        directory, root = Path(sys.argv[2]), Path(sys.argv[3])
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         t = time.perf_counter()
-        result["runs"] = [typeset(directory, ident, variants)
-                          for ident, variants in manifest.items()]
+        result["runs"] = [typeset_group(directory, root, group, fonts) for group in manifest]
         result["wall_seconds"] = time.perf_counter() - t
     else:
-        groups = [[(i, manifest[i]) for i in g.split(",") if i] for g in sys.argv[3].split("/")]
-        context = multiprocessing.get_context("fork")
-        queue = context.Queue()
-        t = time.perf_counter()
-        workers = [context.Process(target=_group, args=(directory, g, queue)) for g in groups]
-        for w in workers:
-            w.start()
-        runs = [r for _ in workers for r in queue.get()]
-        for w in workers:
-            w.join()
-        result["wall_seconds"] = time.perf_counter() - t
-        result["runs"] = runs
-        result["groups"] = [[i for i, _ in g] for g in groups]
+        directory, root, rounds = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+        group = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))[0]
+        times = [typeset_group(directory, root, group, fonts)["seconds"]
+                 for _ in range(rounds + 1)]
+        result["first"], result["seconds"] = times[0], times[1:]
     print(json.dumps(result))
     return 0
 

@@ -6,8 +6,10 @@ standard library has none), and measures the time from saving a file to the new 
 open page.
 """
 import base64
+import contextlib
 import html
 import http.client
+import io
 import json
 import os
 import re
@@ -71,11 +73,15 @@ def edit(path: Path, old: str, new: str) -> str:
 
 
 class Server:
-    def __init__(self, tmp_path: Path, source: Path = PROJECT / "content"):
+    def __init__(self, tmp_path: Path, source: Path = PROJECT / "content", seed=None):
+        """watch on a copy of `source`; seed: an output folder of the same content whose cache
+        it starts from (the editions need no typesetting at start)."""
         self.content = tmp_path / "content"
         shutil.copytree(source, self.content)
         self.port = None
         self.output = tmp_path / "output"
+        if seed:
+            shutil.copytree(seed / ".cache", self.output / ".cache")
         port = self.port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
         self.log_path = tmp_path / "watch.log"
@@ -120,8 +126,8 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path):
-    running = Server(tmp_path)
+def server(tmp_path, built):
+    running = Server(tmp_path, seed=built["dir"])
     try:
         running.wait_ready()
         yield running
@@ -133,7 +139,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
     page = server.get()                     # the web edition
     assert "<title>Partnerska Inicjatywa Miast 2021–2023</title>" in page
     assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in page
-    assert 'href="web.css"' in page and 'EventSource("/events")' in page
+    assert 'href="web.css"' in page and 'EventSource("/events?view="' in page
     # the web edition follows --lang pl as the build does (the A4 view has every edition)
     assert 'href="en/index.html"' not in page and server.get("en/") == ""
     css = server.get("web.css")
@@ -142,7 +148,7 @@ def test_preview_follows_the_content_and_shows_errors(server):
         assert font.headers["Content-Type"] == "font/ttf"
         assert font.read() == (PROJECT / "brochure/themes/default/styles/fonts/Lato-Regular.ttf").read_bytes()
     a4 = server.get("a4")                   # the HTML of the PDFs, as A4 sheets
-    assert 'href="/preview.css"' in a4 and 'EventSource("/events")' in a4
+    assert 'href="/preview.css"' in a4 and 'EventSource("/events?view="' in a4
     assert '<h2 class="section-title">Partnerska Inicjatywa Miast</h2>' in a4
     assert "Cities’ Partnership Initiative 2021–2023" in server.get("a4-en")
     assert 'id="part-pl"' in server.get("a4-pl-en") and 'id="part-en"' in server.get("a4-pl-en")
@@ -176,8 +182,9 @@ def test_preview_follows_the_content_and_shows_errors(server):
     page = server.page_with("section-title")
     assert page and HEADING in page and "watch-error" not in page, server.log()
 
-    # the PDFs follow in the background (a build that read the broken file failed and said so)
-    assert until(lambda: "PDFs rebuilt in" in server.log(), timeout=90, every=0.2), server.log()
+    # the PDFs follow in the background: a build of the fixed content names the change
+    assert until(lambda: re.search(r"PDFs rebuilt in .* after .*publication\.yaml",
+                                   server.log()), timeout=90, every=0.2), server.log()
     assert HEADING in pdf_text(server.output / "pim-pl.pdf")
     # then the preview lists them with their sizes: the very page the build wrote to web/
     written = (server.output / "web" / "index.html").read_text(encoding="utf-8")
@@ -281,7 +288,7 @@ def test_watch_refuses_an_output_folder_inside_the_content(tmp_path):
     assert not (content / "output").exists()
 
 
-# --- the PDF rebuilds: one at a time, later changes queued -------------------------------------
+# --- the PDF rebuilds: one at a time, a change drops the work in hand -----------------------
 
 class Lines:
     def __init__(self):
@@ -293,58 +300,89 @@ class Lines:
     warn = info
 
 
-def test_rebuilds_never_overlap_and_changes_during_a_build_queue_one(tmp_path):
-    runs = tmp_path / "runs.txt"
-    script = ("import sys, time; f = open(sys.argv[1], 'a'); f.write(f'{time.time()} ');"
-              "f.flush(); time.sleep(0.6); f.write(f'{time.time()}\\n')")
-    lines = Lines()
-    builder = watch.Builder([sys.executable, "-c", script, str(runs)], "out", lines)
+def test_rebuilds_never_overlap_and_a_change_during_one_drops_it_for_one_more(tmp_path):
+    runs, cancels = [], []
+
+    def work(changes, stale):
+        """A run of 0.6 s that ends early (dropped) when a newer change comes."""
+        start = time.monotonic()
+        while time.monotonic() - start < 0.6:
+            if stale():
+                runs.append((start, time.monotonic(), changes, "dropped"))
+                raise watch.CancelledError()
+            time.sleep(0.01)
+        runs.append((start, time.monotonic(), changes, "done"))
+
+    builder = watch.Builder(work, Lines(), cancel=lambda: cancels.append(time.monotonic()))
     try:
-        builder.request()
-        until(lambda: runs.exists(), timeout=5)
-        for _ in range(5):                      # five changes during the first build
-            builder.request()
+        builder.request("a.md")
+        assert until(lambda: builder.running, timeout=5)
+        for name in ("b.md", "c.md", "d.md", "e.md", "f.md"):   # five changes during the run
+            builder.request(name)
             time.sleep(0.02)
-        assert until(lambda: len(lines.lines) == 2, timeout=10), lines.lines
+        assert until(lambda: runs and runs[-1][3] == "done", timeout=10), runs
         time.sleep(0.8)
     finally:
         builder.stop()
-    spans = [tuple(map(float, line.split())) for line in runs.read_text().splitlines()]
-    assert len(spans) == 2 and spans[0][1] <= spans[1][0], spans
-    assert all("PDFs rebuilt in" in line and "into out/" in line for line in lines.lines)
+    spans = [(start, end) for start, end, _, _ in runs]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), runs       # never overlap
+    assert runs[0][3] == "dropped" and cancels and runs[-1][3] == "done", runs
+    # the run that finished names every change since the last finished one, once each
+    assert runs[-1][2] == ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md"], runs
+    assert [r[3] for r in runs].count("done") == 1, runs
 
 
-def test_watch_prints_the_rebuild_warnings_and_the_change_they_follow():
+class Args:
+    content, output, lang, timeout = "content", "out", None, 300
+
+
+class NoPool:
+    remember = 0
+
+
+def test_watch_prints_the_rebuild_warnings_and_the_change_they_follow(tmp_path):
+    from brochure.build import run
+
     warning = Diagnostic("content/pl/01.md", 4, "warning", 'unknown word "Kraków"')
-    script = f"print({warning.as_json()!r})"
     lines = Lines()
-    builder = watch.Builder([sys.executable, "-c", script], "out", lines)
-    try:
-        builder.request("content/pl/01.md")
-        assert until(lambda: len(lines.lines) >= 2, timeout=10), lines.lines
-    finally:
-        builder.stop()
+    pdfs = watch.Pdfs(watch.Preview(tmp_path, lines), NoPool(), Args(), lines,
+                      build=lambda pool, known: run.Built([warning], [], []))
+    pdfs(["content/pl/01.md"], lambda: False)
     assert "PDFs rebuilt" in lines.lines[0] and "after content/pl/01.md" in lines.lines[0]
-    assert "(1 warning)" in lines.lines[0]
+    assert "into out/" in lines.lines[0] and "(1 warning)" in lines.lines[0]
     assert lines.lines[1].strip() == str(warning)
 
 
 def test_a_failed_rebuild_says_why_and_stop_ends_a_running_build(tmp_path):
+    from brochure.build import workers
+    from brochure.errors import ContentErrors
+
     lines = Lines()
-    failing = watch.Builder([sys.executable, "-c", "print('content/x.yaml:3: broken'); "
-                             "raise SystemExit(2)"], "out", lines)
+    broken = Diagnostic("content/x.yaml", 3, "error", "broken")
+
+    def fails(pool, known):
+        raise ContentErrors([broken])
+
+    pdfs = watch.Pdfs(watch.Preview(tmp_path, lines), NoPool(), Args(), lines, build=fails)
+    failing = watch.Builder(pdfs, lines)
     failing.request()
     assert until(lambda: lines.lines, timeout=10)
     failing.stop()
     assert "PDF rebuild failed" in lines.lines[0] and "(exit 2)" in lines.lines[0]
-    assert "content/x.yaml:3: broken" in lines.lines[0]
+    assert "content/x.yaml:3: error: broken" in lines.lines[0]
 
-    slow = watch.Builder([sys.executable, "-c", "import time; time.sleep(60)"], "out", Lines())
-    slow.request()
-    assert until(lambda: slow.process is not None, timeout=5)
-    started = time.monotonic()
-    slow.stop()
-    assert slow.process.poll() is not None and time.monotonic() - started < 12
+    with workers.Pool(1, "forkserver") as pool:      # a typesetting that would take a minute
+        def slow(changes, stale):
+            pool.submit(time.sleep, 60).result()
+
+        builder = watch.Builder(slow, Lines(), cancel=pool.cancel)
+        builder.request()
+        assert until(lambda: pool.workers and pool.workers[0].task, timeout=15)
+        process = pool.workers[0].process
+        started = time.monotonic()
+        builder.stop()
+        assert not builder.thread.is_alive() and time.monotonic() - started < 5
+        assert until(lambda: not process.is_alive(), timeout=5)      # the worker was ended
 
 
 # --- a real browser -------------------------------------------------------------------------
@@ -414,16 +452,16 @@ class DevTools:
         self.sock.close()
 
 
-@pytest.fixture
-def browser(server, tmp_path):
-    """Headless Chromium showing the preview, and a DevTools connection to its page."""
+@contextlib.contextmanager
+def chromium(url: str, tmp_path: Path):
+    """Headless Chromium showing url, and a DevTools connection to its page."""
     port = free_port()
     with (tmp_path / "chromium.log").open("w") as log:
         process = subprocess.Popen(
             [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'chromium-profile'}",
-             f"--remote-debugging-port={port}", server.url],
+             f"--remote-debugging-port={port}", url],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     devtools = None
     try:
@@ -434,7 +472,7 @@ def browser(server, tmp_path):
             except OSError:
                 return None
             return next((t for t in targets if t["type"] == "page"
-                         and t["url"].startswith(server.url)), None)
+                         and t["url"].startswith(url)), None)
 
         target = until(page_target, timeout=15, every=0.1)
         assert target, f"no preview in Chromium:\n{(tmp_path / 'chromium.log').read_text()}"
@@ -449,6 +487,12 @@ def browser(server, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)     # its own process group: its helpers too
             process.wait()
+
+
+@pytest.fixture
+def browser(server, tmp_path):
+    with chromium(server.url, tmp_path) as devtools:
+        yield devtools
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no browser: /usr/bin/chromium is not "
@@ -513,3 +557,102 @@ def test_the_preview_is_the_web_edition_of_every_language(tmp_path):
     assert preview.count == 1
     assert preview.refresh(only_if_changed=True) and preview.count == 1   # nothing changed
     assert preview.refresh() and preview.count == 2
+
+
+# --- the proof view: the typeset pages of the edition looked at, first -----------------------
+
+PROOF_IMAGES = ("[...document.querySelectorAll('.proof-pages img')].map(i => [i.src, i.complete "
+                "&& i.naturalWidth, i.naturalHeight])")
+PROOF_LINKS = ("[...document.querySelectorAll('.proof-warnings a[href^=\"/source/\"]')]"
+               ".map(a => [a.getAttribute('href'), a.textContent])")
+STATUS = "document.querySelector('.proof-status').textContent"
+
+
+def shown_images(devtools):
+    """The page images of the proof view, once every one has loaded: [(src, width, height)]."""
+    devtools.evaluate("document.querySelectorAll('.proof-pages img')"
+                      ".forEach(i => i.loading = 'eager')")
+    images = devtools.evaluate(PROOF_IMAGES) or []
+    return images if images and all(width for _, width, _ in images) else None
+
+
+def rebuilt_after(log: str, name: str):
+    return re.search(rf"PDFs rebuilt in .* after [^\n]*{re.escape(name)}", log)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no browser: /usr/bin/chromium is not "
+                    "installed (Debian: apt-get install chromium)")
+def test_the_proof_view_shows_the_typeset_pages_and_the_warnings_at_their_lines(server,
+                                                                                  tmp_path):
+    from pypdf import PdfReader
+
+    with chromium(server.url + "proof/pl", tmp_path) as page:
+        images = until(lambda: shown_images(page), timeout=90, every=0.2)
+        assert images, page.evaluate("document.documentElement.outerHTML")
+        with urlopen(server.url + "proof/pl.pdf", timeout=5) as response:
+            pdf = response.read()
+        assert until(lambda: "PDFs rebuilt" in server.log(), timeout=90), server.log()
+        assert pdf == (server.output / "pim-pl.pdf").read_bytes()     # the edition as built
+        assert len(images) == len(PdfReader(io.BytesIO(pdf)).pages) == 12
+        assert all(abs(width - 596) <= 2 and abs(height - 842) <= 2      # A4 at 72 dpi
+                   for _, width, height in images), images
+        # each warning with a file and line links to that line of the content folder
+        links = page.evaluate(PROOF_LINKS)
+        assert links, page.evaluate("document.querySelector('.proof-warnings').outerHTML")
+        for href, text in links:
+            file, line = text.rsplit(":", 1)
+            assert href == f"/source/{file.removeprefix('content/')}#L{line}", (href, text)
+            source = server.get(href.split("#")[0].lstrip("/"))
+            wanted = (server.content / file.removeprefix("content/")).read_text(
+                encoding="utf-8").split("\n")[int(line) - 1]
+            assert f'<li id="L{line}">{html.escape(wanted) or " "}</li>' in source, href
+
+        edit(server.content / "pl" / "01-pim.md", OLD_TITLE, f"title: {HEADING}\n")
+        # the page reloads by itself with the new proof: other images, its status
+        changed = until(lambda: (shown_images(page) or [["", 0, 0]])[0][0] != images[0][0]
+                        and "01-pim.md" in (page.evaluate(STATUS) or ""), timeout=90, every=0.2)
+        assert changed, (page.evaluate(STATUS), server.log())
+        with urlopen(server.url + "proof/pl.pdf", timeout=5) as response:
+            assert HEADING in pdf_text(io.BytesIO(response.read()))
+    # the viewed edition came first, the whole build after it
+    assert until(lambda: rebuilt_after(server.log(), "01-pim.md"), timeout=90), server.log()
+    log = server.log()
+    proof = re.search(r"pim-pl\.pdf typeset in [\d.]+ s after [^\n]*01-pim\.md", log)
+    assert proof and proof.start() < rebuilt_after(log, "01-pim.md").start(), log
+
+
+def listen(server, view: str):
+    """An open page showing `view` (its /events connection), until closed."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", "/events?view=" + view)
+    response = connection.getresponse()
+    assert response.status == 200
+    response.readline()                  # the stream has begun: the page is counted
+    connection.stream = response         # kept open (a response collected closes it)
+    return connection
+
+
+def test_the_edition_looked_at_comes_first_and_a_new_change_drops_stale_work(server):
+    """The A5 proof open: after a change its PDF is typeset before the other editions; a
+    change during that run drops it, and the run after names both changes."""
+    connection = listen(server, "/proof/pl-a5")
+    try:
+        assert until(lambda: "PDFs rebuilt" in server.log(), timeout=60), server.log()
+        edit(server.content / "pl" / "01-pim.md", OLD_TITLE, f"title: {HEADING}\n")
+        first = r"a5/pim-pl-a5\.pdf typeset in [\d.]+ s after [^\n]*01-pim\.md, first: " \
+                r"the proof of pl-a5"
+        assert until(lambda: re.search(first, server.log()), timeout=90), server.log()
+        edit(server.content / "pl" / "02-miasta.md", "Miasta", "Miasta i gminy")
+        assert until(lambda: rebuilt_after(server.log(), "02-miasta.md"), timeout=120), \
+            server.log()
+        with urlopen(server.url + "proof/pl-a5.pdf", timeout=5) as response:
+            text = pdf_text(io.BytesIO(response.read()))
+    finally:
+        connection.close()
+    log = server.log()
+    rebuilt = [line for line in log.splitlines() if "PDFs rebuilt in" in line]
+    assert all("02-miasta.md" in line for line in rebuilt if "01-pim.md" in line), log
+    both = rebuilt_after(log, "02-miasta.md").group(0)
+    assert "01-pim.md" in both and "02-miasta.md" in both, both
+    assert HEADING in text and "Miasta i gminy" in text
+    assert HEADING in pdf_text(server.output / "a5" / "pim-pl-a5.pdf")

@@ -1,26 +1,17 @@
 """Run the stages for each edition: render -> typeset -> finish (-> impose), all in memory.
 
 HTML is rendered in this process (it is cheap); editions whose HTML the cache does not know are
-typeset in separate processes, up to one per core. One time limit covers both.
-
-The workers write their temporary files (WeasyPrint's font folders) into a folder of this
-build, removed when it ends, and each watches this process: if it dies, even by SIGKILL, the
-workers end too (PR_SET_PDEATHSIG, and a check of the parent's pid as a fallback), and the
-next build removes the folders that dead builds left behind.
+typeset in worker processes (workers.py), up to one per core. One time limit covers both.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
-import ctypes
+import hashlib
 import io
-import multiprocessing
 import os
-import shutil
-import signal
-import tempfile
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,12 +23,10 @@ from ..errors import ContentError, ContentErrors, EditionTimeout
 from ..press import impose
 from ..render import html as render, prose, sanitize
 from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
-from . import cache
+from . import cache, workers
 from .results import EditionResult, time_limit
 
 SADDLE_STITCH = 4     # pages of a saddle-stitched print edition come in fours
-BUILD_TMP = "pim-build-"        # prefix of a build's temporary folder: pim-build-<pid>-xxxx
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -59,30 +48,35 @@ class Job:
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
-                   deadline=None) -> list:
+                   deadline=None, pool=None, known=None) -> list:
     """The EditionResult of each edition, in order. Editions of the same languages and page
     size share their HTML and one layout (a language's screen and print editions); each such
     group is sent to a worker as soon as its HTML is rendered, the longest first, so that
     rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
-    whole build must end (by default, timeout seconds from now)."""
+    whole build must end (by default, timeout seconds from now). pool: worker processes
+    started already (start_workers), else the build starts its own. known: cache key ->
+    EditionResult typeset already (watch's proofs)."""
     deadline = deadline or time.monotonic() + timeout
     env = render.environment(pub.theme)
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
-    with _Workers(progress, deadline, timeout, jobs, len(groups)) as workers:
+    with _Workers(progress, deadline, timeout, jobs, len(groups), pool) as typesetting:
         for group in groups:
             pending = []
             for edition in group:
                 key, job = _render_job(pub, edition, env, deadline, timeout, progress, rendered)
-                hit = _cached(store, key, edition, pub.root)
+                hit = (known or {}).get(key)
+                if hit is not None and store:
+                    store.put(key, hit.plain())
+                hit = hit or _cached(store, key, edition, pub.root)
                 if hit is not None:
                     progress.detail(f"[{edition.id}] unchanged: taken from the cache")
                     results[edition.id] = hit
                 else:
                     pending.append((key, job))
-            workers.submit(pending)
-        for key, result in workers.results():
+            typesetting.submit(pending)
+        for key, result in typesetting.results():
             results[result.edition.id] = result
             if store:
                 store.put(key, result.plain())
@@ -133,9 +127,13 @@ def _render_job(pub, edition, env, deadline, timeout, progress, rendered):
                                f"than {timeout:g} s and was stopped (is a section huge?)"):
         job = edition_job(pub, edition, env, rendered)
     progress.stage(f"render HTML          [{edition.id}]", t)
-    key = cache.key(job.html, edition, sorted(job.fillers.items()), job.crop_marks, job.bleed_mm,
-                    job.planned, job.tolerances)
-    return key, job
+    return job_key(job), job
+
+
+def job_key(job) -> str:
+    """The cache key of an edition's job: its HTML and every option of its typesetting."""
+    return cache.key(job.html, job.edition, sorted(job.fillers.items()), job.crop_marks,
+                     job.bleed_mm, job.planned, job.tolerances)
 
 
 def edition_job(pub, edition, env, rendered=None) -> Job:
@@ -143,11 +141,7 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
     is the same for (the HTML depends on nothing else)."""
     rendered = {} if rendered is None else rendered
     layout = edition.layout
-    if layout not in rendered:
-        rendered[layout, "warnings"] = []
-        rendered[layout] = render.render(pub, edition, env, rendered[layout, "warnings"])
-        _check_unique_ids(pub, edition, rendered[layout])
-    html = rendered[layout]
+    html = edition_html(pub, edition, env, rendered)
     fillers = {}
     if edition.print or edition.booklets:
         if (layout, "fillers") not in rendered:
@@ -169,6 +163,18 @@ def edition_job(pub, edition, env, rendered=None) -> Job:
                pub.print_options["bleed_mm"], pub.root, titles, render.known_colours(pub),
                pub.labels[edition.languages[0]]["notes"], planned, render.tolerances(pub.theme),
                tuple(rendered[layout, "warnings"]), pub.theme)
+
+
+def edition_html(pub, edition, env, rendered) -> str:
+    """The edition's HTML, rendered once for the editions it is the same for (rendered:
+    (languages, page size) -> HTML, and the warnings of its components)."""
+    layout = edition.layout
+    if layout not in rendered:
+        warnings: list = []
+        html = render.render(pub, edition, env, warnings)
+        _check_unique_ids(pub, edition, html)
+        rendered[layout, "warnings"], rendered[layout] = warnings, html
+    return rendered[layout]
 
 
 def _check_unique_ids(pub, edition, html: str) -> None:
@@ -194,14 +200,17 @@ def _check_unique_ids(pub, edition, html: str) -> None:
 
 
 class _Workers:
-    """The worker processes of one build, started when the first group is submitted (after
-    WeasyPrint is imported here, so that the forked workers share it). Leaving the block with
-    an exception stops them: a worker may be busy for minutes."""
+    """The typesetting of one build: its groups handed to worker processes as they come, their
+    results in the order submitted, within the time limit. The pool is the one given (started
+    before the content was loaded, kept by its owner) or one of this build's own, started with
+    the first group. Leaving the block with an exception drops the build's work: a worker may
+    be busy for minutes."""
 
-    def __init__(self, progress, deadline, timeout, jobs, groups):
+    def __init__(self, progress, deadline, timeout, jobs, groups, pool=None):
         self.progress, self.deadline, self.timeout = progress, deadline, timeout
-        self.workers = max(1, min(jobs or os.cpu_count() or 1, groups))
-        self.pool, self.folder, self.submitted = None, None, []
+        self.size = max(1, min(jobs or os.cpu_count() or 1, groups))
+        self.pool, self.own = pool, pool is None
+        self.submitted: list = []
 
     def __enter__(self):
         return self
@@ -211,14 +220,11 @@ class _Workers:
         if not group:
             return
         if self.pool is None:
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-
-            prune_build_folders()
-            self.folder = tempfile.mkdtemp(prefix=f"{BUILD_TMP}{os.getpid()}-")
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_start, initargs=(self.folder, os.getpid()))
-        self.submitted.append((group, self.pool.submit(run_jobs, [job for _, job in group])))
+            self.pool = workers.Pool(self.size)
+        remember = getattr(self.pool, "remember", 0)
+        future = self.pool.submit(run_jobs, [job for _, job in group], remember, tag=self,
+                                  affinity=layout_key(group[0][1]) if remember else None)
+        self.submitted.append((group, future))
 
     def results(self):
         """(key, EditionResult) for each submitted job, in the order submitted."""
@@ -238,56 +244,28 @@ class _Workers:
     def __exit__(self, kind, error, traceback):
         if self.pool is None:
             return
-        if kind is not None:
-            for process in multiprocessing.active_children():   # the pool's workers
-                process.terminate()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.own:
+            self.pool.close()
+        elif kind is not None:
+            self.pool.cancel(lambda tag: tag is self)
 
 
-def _worker_start(folder: str, parent: int) -> None:
-    """In each worker: temporary files in the build's folder; end when the parent ends."""
-    tempfile.tempdir = folder
-    os.environ["TMPDIR"] = folder
-    # Stopped: end now. (sys.exit would only fail the job in hand: the pool's worker loop catches
-    # it and takes the next queued edition.) The build's temporary folder is removed by the parent.
-    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(1))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)         # Ctrl-C is the parent's to handle
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:                            # died before prctl took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def start_workers(jobs=None):
+    """The worker processes of a build, started before its content is loaded (their imports
+    meanwhile): one per core, or `jobs`."""
+    return workers.Pool(max(1, jobs or os.cpu_count() or 1))
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+prune_build_folders = workers.prune_build_folders
 
 
-def prune_build_folders(base=None) -> None:
-    """Remove the temporary folders of builds whose process no longer runs."""
-    base = Path(base or tempfile.gettempdir())
-    for folder in base.glob(f"{BUILD_TMP}*-*"):
-        pid = folder.name[len(BUILD_TMP):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
+_MEMORY: collections.OrderedDict = collections.OrderedDict()   # layout_key -> typeset.LaidOut
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def run_jobs(jobs) -> list:
+def run_jobs(jobs, remember: int = 0) -> list:
     """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
-    its PDF, finished (and imposed): an EditionResult each."""
+    its PDF, finished (and imposed): an EditionResult each. remember: how many layouts this
+    worker keeps (watch), so that another edition of the same HTML is only written."""
     t = time.perf_counter()
     first = jobs[0]
     outputs = [typeset.Output(
@@ -298,10 +276,21 @@ def run_jobs(jobs) -> list:
         ppi=pictures.ppi_for(job.edition))
         for job in jobs]
     fillers: dict[int, str] = next((job.fillers for job in jobs if job.fillers), {})
-    typeset_results = typeset.typeset_outputs(first.html, outputs, fillers=fillers,
-                                              content=first.content, cmyk=first.cmyk,
-                                              planned=first.planned, tolerances=first.tolerances,
-                                              theme=first.theme)
+    key = layout_key(first) if remember else None
+    laid_out = _MEMORY.pop(key, None)
+    fresh = laid_out is None or not cache.unchanged(laid_out.inputs, first.content)
+    if fresh:
+        laid_out = typeset.LaidOut(first.html, fillers=fillers, content=first.content,
+                                   cmyk=first.cmyk, planned=first.planned,
+                                   tolerances=first.tolerances, theme=first.theme)
+        # every output printed on both sides (A5): its plan made on the print layout at once
+        laid_out.plan(duplex=all(output.multiple > 1 for output in outputs))
+    laid_out.fillers = fillers or laid_out.fillers
+    typeset_results = [laid_out.write(output) for output in outputs]
+    if key:
+        _MEMORY[key] = laid_out
+        while len(_MEMORY) > remember:
+            _MEMORY.popitem(last=False)
     blurred, oversized = pictures.problems(typeset_results[0].pictures, first.edition.size)
     if blurred:
         raise ContentErrors(blurred)
@@ -311,7 +300,7 @@ def run_jobs(jobs) -> list:
         result = _finish_job(job, typeset_result)
         result.plan = [plan_row(placed) for placed in typeset_result.plan.placed]
         result.pictures = oversized
-        if job is first:                # the layout's: told once
+        if job is first and fresh:      # the layout's: told once
             result.warnings += list(job.render_warnings)
         # the shared layout is counted once, with the first edition
         result.timings["typeset (WeasyPrint)"] = (typeset_result.seconds
@@ -319,6 +308,25 @@ def run_jobs(jobs) -> list:
                                                   + (layout if job is first else 0.0))
         results.append(result)
     return results
+
+
+def layout_key(job) -> str:
+    """What a layout depends on: the HTML, the plan, the content folder (and the files it
+    read, checked apart), the theme and its files."""
+    return hashlib.sha256(repr((job.html, job.planned, job.tolerances, job.content, job.theme,
+                                theme_stamp(job.theme))).encode()).hexdigest()
+
+
+def theme_stamp(theme) -> tuple:
+    """The size and modification time of each file of the theme's folders (templates and
+    styles): what watch's Jinja2 environment and remembered layouts depend on."""
+    found = []
+    for folder in theme.folders if theme else ():
+        for path in sorted(Path(folder.path).rglob("*")):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def plan_row(placed) -> dict:

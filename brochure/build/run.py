@@ -7,6 +7,7 @@ of files switched in at once. A failure raises a BrochureError before any output
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -53,11 +54,13 @@ class Built:
 
 
 def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
-          final=False, draft=False) -> Built:
-    """Build every edition (of `langs`) into the output folder. final: the sign-off before
-    printing, where an overrun, a short page, an added "Notes" page or a gap the content marks
-    required is an error (and nothing is written). draft: also a draft of each one-language A4
-    screen edition (output/draft/), the content's gaps marked in its pages."""
+          final=False, draft=False, editions=None, pool=None, known=None) -> Built:
+    """Build every edition (of `langs`; of the ids in `editions`) into the output folder.
+    final: the sign-off before printing, where an overrun, a short page, an added "Notes" page
+    or a gap the content marks required is an error (and nothing is written). draft: also a
+    draft of each one-language A4 screen edition (output/draft/), the content's gaps marked in
+    its pages. pool: warm worker processes to typeset in (watch); known: cache key ->
+    EditionResult typeset already (watch's proofs)."""
     deadline = time.monotonic() + timeout
     publication_file(content_dir)         # the content folder first: is it a publication?
     with output.Folder(output_dir, content_dir) as folder:
@@ -65,13 +68,14 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
         with time_limit(deadline, f"reading the content took longer than {timeout:g} s and "
                                   f"was stopped (is a file or a data list huge?)"):
             t = time.perf_counter()
-            digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or []))
-                                                    + (" draft" if draft else ""))
+            digest = "build-" + cache.inputs_digest(content_dir, repr(sorted(langs or [])),
+                                                    repr(sorted(editions or [])),
+                                                    " draft" if draft else "")
             built = _previous(store, digest)
             progress.stage("look for an unchanged build", t)
         if built is None:
-            built = _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder,
-                           draft)
+            choice = Choice(langs, editions, jobs, pool, known, draft)
+            built = _build(content_dir, progress, store, choice, deadline, timeout, folder)
             store.put(digest, built.plain())
         if final:
             _sign_off(built)
@@ -79,7 +83,7 @@ def build(content_dir, output_dir, progress, langs=None, timeout=300, jobs=None,
         folder.expect(built.expected)
         files = [f for r in built.results for f in r.files] + built.site + web.fonts(content.theme_of(content_dir))
         keep = store.kept(folder.owned)
-        if langs:     # the other languages' files stay as they are
+        if langs or editions:     # the other languages' (editions') files stay as they are
             keep += [rel for rel in folder.owned if not rel.startswith(f"{cache.FOLDER}/")]
         built.written = folder.publish(files, store.entries(), keep, set(built.expected))
         progress.stage("write output (all at once)", t)
@@ -126,28 +130,40 @@ def _sign_off(built) -> None:
             f"without --final to look at the editions"))])
 
 
-def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder,
-           draft=False) -> Built:
+@dataclass
+class Choice:
+    """What to build and with what: the languages and edition ids asked for (None: all),
+    --jobs, warm worker processes (None: the build starts its own), results known already,
+    and whether drafts are built too."""
+    langs: list | None = None
+    editions: list | None = None
+    jobs: int | None = None
+    pool: object = None
+    known: dict | None = None
+    draft: bool = False
+
+
+def _build(content_dir, progress, store, choice, deadline, timeout, folder) -> Built:
     """A build that the cache did not know (folder: the output folder, checked against what
     the publication writes before anything is typeset)."""
     from ..translate import staleness
     from . import pipeline
 
-    t = time.perf_counter()
-    with time_limit(deadline, f"loading and checking the content took longer than "
-                              f"{timeout:g} s and was stopped (is a data list huge?)"):
-        pub = content.load(content_dir)
-        findings = translation.problems(pub) + staleness.problems(pub)
-    progress.stage("load and validate content", t)
-    folder.expect(_expected(pub, draft))
-    if errors(findings):
-        raise ContentErrors(errors(findings))
-    editions = select(with_drafts(pub.editions) if draft else pub.editions, langs)
-    if not editions:
-        raise BrochureError(f"the publication has no edition in {', '.join(langs)} (its "
-                            f"languages: {', '.join(pub.languages)})")
-    results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout, jobs=jobs,
-                                      deadline=deadline)
+    with contextlib.ExitStack() as stack:
+        pool = choice.pool or stack.enter_context(pipeline.start_workers(choice.jobs))
+        t = time.perf_counter()       # the workers import WeasyPrint while the content loads
+        with time_limit(deadline, f"loading and checking the content took longer than "
+                                  f"{timeout:g} s and was stopped (is a data list huge?)"):
+            pub = content.load(content_dir)
+            findings = translation.problems(pub) + staleness.problems(pub)
+        progress.stage("load and validate content", t)
+        folder.expect(_expected(pub, choice.draft))
+        if errors(findings):
+            raise ContentErrors(errors(findings))
+        editions = chosen(pub, choice.langs, choice.editions, choice.draft)
+        results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout,
+                                          jobs=choice.jobs, deadline=deadline, pool=pool,
+                                          known=choice.known)
     t = time.perf_counter()
     with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
                               f"was stopped"):
@@ -155,7 +171,21 @@ def _build(content_dir, progress, store, langs, deadline, timeout, jobs, folder,
                         languages={lang for e in editions for lang in e.languages})
     progress.stage("web edition (output/web)", t)
     return Built(pub.warnings + findings + plan_report(results), results, site,
-                 _expected(pub, draft))
+                 _expected(pub, choice.draft))
+
+
+def chosen(pub, langs=None, ids=None, draft=False) -> list:
+    """The editions of the languages and ids asked for; a BrochureError when none is."""
+    unknown = sorted(set(ids or ()) - {e.id for e in pub.editions})
+    if unknown:
+        raise BrochureError(f"the publication has no edition {', '.join(unknown)} (its "
+                            f"editions: {', '.join(e.id for e in pub.editions)})")
+    editions = select(with_drafts(pub.editions) if draft else pub.editions, langs, ids)
+    if not editions:
+        raise BrochureError(f"the publication has no edition in {', '.join(langs or ())} "
+                            f"(its languages: {', '.join(pub.languages)})"
+                            + (f" among {', '.join(ids)}" if ids else ""))
+    return editions
 
 
 def _expected(pub, draft=False) -> list:

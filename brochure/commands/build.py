@@ -13,7 +13,7 @@ from ..render import web
 def run(args, progress) -> int:
     started = time.perf_counter()
     built = build(args.content, args.output, progress, langs=args.lang, timeout=args.timeout,
-                  jobs=args.jobs, final=args.final, draft=args.draft)
+                  jobs=args.jobs, final=args.final, draft=args.draft, editions=args.edition)
     if built.cached:
         progress.info(f"nothing changed since the last build: outputs taken from "
                       f"{args.output}/.cache")

@@ -98,6 +98,9 @@ def parse_args(argv):
     build_.add_argument("--draft", action="store_true",
                         help="also a draft of each one-language A4 screen edition (in "
                              "output/draft/), every gap of the content marked in its pages")
+    build_.add_argument("--edition", action="append", metavar="ID",
+                        help="build only this edition (repeatable; an id of the publication's "
+                             "editions, e.g. pl-a5); default: all")
     commands.add_parser("check", parents=[shared, final],
                                 help="check the content: errors, translations, missing facts, "
                                      "spelling, typography, and the page plan of each edition")
@@ -113,7 +116,7 @@ def parse_args(argv):
     translation.add_parsers(commands, shared)
     args = parser.parse_args(argv)
     for name, default in (("output", "output"), ("lang", None), ("jobs", None), ("files", []),
-                          ("final", False), ("draft", False),
+                          ("final", False), ("draft", False), ("edition", None),
                           ("timeout", 300), ("port", 8000)):
         if not hasattr(args, name):
             setattr(args, name, default)

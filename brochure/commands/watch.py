@@ -1,39 +1,53 @@
-"""`watch`: a live preview in the browser; the PDFs rebuilt after each change.
+"""`watch`: a live preview in the browser, and the typeset pages moments after each save.
 
-The server (stdlib http.server, a thread per request) keeps the rendered pages in memory: the
-web edition as output/web/ will have it (/ Polish, /en/ English, its stylesheet and fonts; its
-PDF links answered from OUTPUT/web/pdf/), and the HTML of the screen PDFs as A4 sheets (/a4,
-/a4-en, /a4-pl-en, with a preview-only stylesheet /preview.css, never in the PDF). A thread
-watches content/, templates/ and styles/ with watchfiles; after a change it renders again
-(Jinja2 and Markdown, no typesetting: a fraction of a second), bumps the version and tells the
-open pages over server-sent events (/events), and they reload. A content error shows a box with
-file:line: message instead of the page until a change fixes it. After each change that renders,
-the normal build runs in a subprocess into the output folder: one at a time; changes during a
-build queue one more; when it is done the web pages are rendered again with the new PDF sizes.
+The server (stdlib http.server, a thread per request) keeps what it shows in memory: the web
+edition as output/web/ will have it (/ Polish, /en/ English, its stylesheet and fonts; its PDF
+links answered from OUTPUT/web/pdf/), the HTML of the screen PDFs as A4 sheets (/a4, /a4-en,
+/a4-pl-en, with a preview-only stylesheet /preview.css, never in the PDF), and the proof view of
+each edition (/proof/pl, /proof/pl-a5, ...): its typeset pages as images (pdftoppm; without it,
+the browser's PDF viewer), with the build's warnings for that edition beside them, each linking
+to its file and line (/source/...). A thread watches content/, templates/ and styles/ with
+watchfiles; after a change it loads the content again and renders the page the browser shows
+first (Jinja2 and Markdown, no typesetting: a fraction of a second; the other pages when asked
+for), bumps the version and tells the open pages over server-sent events (/events), and they
+reload. A content error shows a box with file:line: message instead of the page until a change
+fixes it.
+
+The PDFs follow in worker processes kept warm across changes (WeasyPrint imported, fonts
+configured, their last layouts remembered): first the edition the browser shows, whose proof is
+served as soon as its PDF is written, then every edition, built into the output folder as
+`build` does (the edition typeset already is not typeset again). A change meanwhile drops that
+work, queued and running, and starts again; its report names every change since the last one.
 """
 from __future__ import annotations
 
 import html
 import mimetypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import CancelledError
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 import watchfiles
 
 from .. import content, filedigest, resources, invocation
-from ..build import output
-from ..diagnostics import Diagnostic
+from ..build import output, pipeline, run, workers
+from ..content import translation
+from ..content.editions import select
+from ..diagnostics import DATA_GAP, Diagnostic
 from ..errors import BrochureError, ContentError
 from ..model import Publication
-from ..render import html as render, web
+from ..render import html as render, web, webimages
+
 GREY = "#7d848c"
 PREVIEW_CSS = f"""\
 /* python build.py watch only (never in the PDF): the document as A4 sheets on a grey desk.
@@ -62,8 +76,12 @@ PREVIEW_CSS = f"""\
 .watch-error h1 {{ margin: 0 0 4mm; color: #c62828; font-size: 22px; }}
 .watch-error pre {{ margin: 0 0 4mm; white-space: pre-wrap; font: 15px/1.45 monospace; }}
 """
-RELOAD = ('<script>new EventSource("/events").onmessage = function (e) {{ '
-          'if (e.data !== "{version}") location.reload(); }};</script>')
+REMEMBER = 2        # layouts each worker keeps (the edition viewed and its print edition)
+
+
+RELOAD = ('<script>new EventSource("/events?view=" + encodeURIComponent(location.pathname))'
+          '.onmessage = function (e) {{ if (e.data !== "{version}") location.reload(); }};'
+          '</script>')
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Error: {title}</title>
 <link rel="stylesheet" href="/preview.css">{reload}</head>
@@ -73,53 +91,75 @@ ERROR_PAGE = """<!DOCTYPE html>
 """
 
 
-class Preview:
-    """The rendered pages (or the error page) and their version, shared by the threads."""
-    pages: dict[str, bytes]        # edition id -> its A4 view, rendered on the first request
-    site: dict[str, bytes]         # path -> the web edition's file, pages with the reload script
-    raw_site: dict[str, bytes]     # the same as rendered, to tell whether a refresh changed it
-    error_page: bytes | None
-    pub: Publication | None        # None until the content first loads, or after an error
+@dataclass
+class Rendering:
+    """The content as one change left it, and its pages as far as they were asked for."""
+    pub: Publication | None        # None after an error
     env: jinja2.Environment | None
+    downloads: list                # the PDFs in OUTPUT/web/pdf/ (the web pages list them)
+    version: str
+    pages: dict = field(default_factory=dict)     # URL path -> bytes (with the reload script)
+    rendered: dict = field(default_factory=dict)  # the PDFs' HTML (pipeline.edition_job)
+    pictures: dict = field(default_factory=dict)  # path -> the copy the web pages show
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class Preview:
+    """The rendered pages (or the error page), their version, the open pages (viewers) and
+    the proofs of the editions, shared by the threads."""
 
     def __init__(self, root: Path, progress, output: Path = Path("output"), languages=None):
         self.root, self.progress, self.output, self.languages = root, progress, output, languages
         self.started = f"{time.time_ns():x}"
-        self.count, self.pages, self.site, self.raw_site, self.error_page = 0, {}, {}, {}, None
-        self.pub = self.env = None
+        self.count = 0
+        self.error_page: bytes | None = None
+        self.state = Rendering(None, None, [], self.version)
         self.page_names = {"index.html"}
         self.closed = False
         self.changed = threading.Condition()
+        self.viewers: dict[int, tuple[float, str]] = {}   # an open page -> (since, its path)
+        self.proofs = Proofs(self.changed)
+        self.theme_stamp: tuple | None = None
 
     @property
     def version(self) -> str:
         return f"{self.started}.{self.count}"
 
+    @property
+    def pub(self) -> Publication | None:
+        return self.state.pub
+
     def refresh(self, what="", only_if_changed=False) -> bool:
-        """Render the web edition again; False (and the error page) on an error. The A4 view
-        is rendered when asked for (see page). only_if_changed: the open pages reload only if
-        a page changed."""
+        """Load the content again and render the page the browser shows (the others when asked
+        for); False (and the error page) on an error. only_if_changed: the open pages reload
+        only if the PDFs they list changed."""
         t = time.perf_counter()
-        pub, env, site, error = None, None, {}, None
+        error = None
         try:
             pub = content.load(self.root)
-            env = render.environment(pub.theme)
-            site = dict(web.pages(pub, web.existing_downloads(self.output, pub.editions), self.languages, env)
-                        + web.font_files(pub.theme))
+            env = self._environment(pub)
+            downloads = web.existing_downloads(self.output, pub.editions)
         except Exception as err:    # the content, a template or a builder bug: show it
-            error = _problem(err)
+            pub, env, downloads, error = None, None, [], _problem(err)
         with self.changed:
             if only_if_changed and error is None and self.error_page is None \
-                    and site == self.raw_site:
+                    and downloads == self.state.downloads:
                 return True
             self.count += 1
-            reload = RELOAD.format(version=self.version)
-            self.pub, self.env, self.raw_site, self.pages = pub, env, site, {}
+            self.state = Rendering(pub, env, downloads, self.version)
             if error is None:      # while there is an error, these pages show it
-                self.page_names = {name for name in site if name.endswith(".html")}
-            self.site = {path: _with_reload(data, reload) if path.endswith(".html") else data
-                         for path, data in site.items()}
+                self.page_names = {web.page_path(lang, self._web_languages(pub))
+                                   for lang in self._web_languages(pub)}
             self.error_page = None if error is None else self._error_page(error)
+            first = self._viewed_path()
+        if error is None:
+            try:
+                self.page(first, errors=True)       # the page the browser shows: at once
+            except Exception as err:    # a template error: every page shows it
+                error = _problem(err)
+                with self.changed:
+                    self.error_page = self._error_page(error)
+        with self.changed:
             self.changed.notify_all()
         if error:
             self.progress.warn(f"  {time.strftime('%H:%M:%S')}  {error}")
@@ -127,6 +167,19 @@ class Preview:
             self.progress.info(f"  {time.strftime('%H:%M:%S')}  {what}preview rendered in "
                                f"{time.perf_counter() - t:.2f} s")
         return error is None
+
+    def _environment(self, pub: Publication) -> jinja2.Environment:
+        """The Jinja2 environment of the publication's theme, kept while the theme and its
+        files are unchanged (it compiles each template once; its loader reloads a template
+        changed on disk)."""
+        stamp = (pub.theme, pipeline.theme_stamp(pub.theme))
+        if stamp != self.theme_stamp or self.state.env is None:
+            self.theme_stamp, env = stamp, render.environment(pub.theme)
+            return env
+        return self.state.env
+
+    def _web_languages(self, pub) -> list:
+        return [lang for lang in pub.languages if lang in (self.languages or pub.languages)]
 
     def _error_page(self, error: Diagnostic) -> bytes:
         return ERROR_PAGE.format(title=html.escape(error.file or "the build"),
@@ -136,55 +189,570 @@ class Preview:
     def routes(self) -> dict:
         """URL path -> id of a screen edition with an HTML preview: /a4 for the first,
         /a4-<id> for the others (/a4-en, /a4-pl-en)."""
-        with self.changed:
-            pub = self.pub
+        pub = self.state.pub
         screen = [e.id for e in (pub.editions if pub else ()) if e.html]
         return {("/a4" if i == 0 else f"/a4-{ident}"): ident for i, ident in enumerate(screen)}
 
-    def page(self, path: str):
-        """The bytes at a URL path (a page or a file of the web edition), or None."""
+    def page(self, path: str, errors=False):
+        """The bytes at a URL path (a page or a file of the web edition), or None; rendered on
+        the first request after a change. A page that cannot be rendered is the error page
+        (errors: its exception is raised)."""
+        with self.changed:
+            state, error_page = self.state, self.error_page
         routes = self.routes()
         if path in routes:
-            return self._a4(routes[path])
-        if self.error_page and (path == "/a4" or path.startswith("/a4-")):
-            return self.error_page          # the content cannot be read: no edition is known
-        with self.changed:
-            name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
-            if self.error_page and name in self.page_names:
-                return self.error_page
-            return self.site.get(name)
-
-    def _a4(self, edition_id: str):
-        """The HTML of a screen PDF as A4 sheets, rendered on the first request after a change."""
-        with self.changed:
-            if self.error_page or edition_id in self.pages:
-                return self.error_page or self.pages[edition_id]
-            pub, env, version = self.pub, self.env, self.version
-        if pub is None:             # nothing rendered yet: routes() offers no A4 view
+            return error_page or self._a4(state, routes[path])
+        if error_page and (path == "/a4" or path.startswith("/a4-")):
+            return error_page          # the content cannot be read: no edition is known
+        name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+        if error_page and name in self.page_names:
+            return error_page
+        if state.pub is None:
             return None
-        editions = {e.id: e for e in pub.editions if e.html}
+        with state.lock:
+            if name not in state.pages:
+                try:
+                    state.pages[name] = self._site_file(state, name)
+                except Exception as err:    # a template of the web edition, or a bug
+                    if errors:
+                        raise
+                    return self._error_page(_problem(err))
+            return state.pages[name]
+
+    def _site_file(self, state: Rendering, name: str):
+        """A file of the web edition: a page (with the reload script), its stylesheet, icon,
+        fonts or pictures; None for any other name."""
+        pub = state.pub
+        assert pub is not None
+        languages = self._web_languages(pub)
+        pages = {web.page_path(lang, languages): lang for lang in languages}
+        if name in pages:
+            page = web.page(pub, pages[name], languages, state.downloads, state.env,
+                            state.pictures).encode()
+            return _with_reload(page, RELOAD.format(version=state.version))
+        if name == "web.css":
+            return web.stylesheet(pub).encode()
+        if name == "favicon.svg":
+            return web.favicon(pub).encode()
+        if name.startswith("fonts/"):
+            return dict(web.font_files(pub.theme)).get(name)
+        if not name.startswith(f"{webimages.FOLDER}/"):
+            return None
+        if name not in state.pictures:     # a picture's copy: made as its page is rendered
+            for page_name in pages:
+                self.page("/" + page_name.removesuffix("index.html"))
+        return state.pictures.get(name)
+
+    def _a4(self, state: Rendering, edition_id: str):
+        """The HTML of a screen PDF as A4 sheets."""
+        name = f"/a4:{edition_id}"
+        editions = {e.id: e for e in state.pub.editions if e.html} if state.pub else {}
         if edition_id not in editions:
             return None
-        reload = RELOAD.format(version=version)
-        try:
-            page = _decorate(render.render(pub, editions[edition_id], env), edition_id,
-                             editions, reload)
-        except Exception as err:    # a template of the PDFs only, or a builder bug
-            page = self._error_page(_problem(err))
-        with self.changed:
-            if self.version == version:
-                self.pages[edition_id] = page
-        return page
+        with state.lock:
+            if name not in state.pages:
+                try:
+                    html_ = pipeline.edition_html(state.pub, editions[edition_id], state.env,
+                                                  state.rendered)
+                    state.pages[name] = _decorate(html_, edition_id, editions,
+                                                  RELOAD.format(version=state.version))
+                except Exception as err:    # a template of the PDFs only, or a builder bug
+                    state.pages[name] = self._error_page(_problem(err))
+            return state.pages[name]
 
-    def wait(self, seen: str, timeout: float) -> str:
+    # --- the open pages, and what they are waiting for ----------------------------------
+
+    def viewing(self, viewer: int, path: str | None) -> None:
+        """An open page (an /events connection) shows path; None: it closed."""
         with self.changed:
-            self.changed.wait_for(lambda: self.version != seen or self.closed, timeout)
-            return self.version
+            if path is None:
+                self.viewers.pop(viewer, None)
+            else:
+                self.viewers[viewer] = (time.monotonic(), path)
+
+    def _viewed_path(self) -> str:
+        return max(self.viewers.values())[1] if self.viewers else "/"
+
+    def viewed_edition(self, editions) -> str | None:
+        """The id of the edition the page opened last shows (of `editions`, the ones built);
+        the first screen edition when no page is open or it shows none of them."""
+        with self.changed:
+            path = self._viewed_path()
+        ids = [e.id for e in editions]
+        screen = [e for e in editions if e.html]
+        wanted = None
+        if path.startswith("/proof/"):
+            wanted = path.removeprefix("/proof/").strip("/")
+        elif path == "/a4" or path.startswith("/a4-"):
+            wanted = self.routes().get(path)
+        else:
+            lang = path.strip("/").split("/")[0]
+            wanted = next((e.id for e in screen if e.languages == (lang,)), None)
+        if wanted in ids:
+            return wanted
+        return screen[0].id if screen else (ids[0] if ids else None)
+
+    def wait(self, seen: tuple, timeout: float) -> tuple:
+        """(version, proofs' stamp) once either differs from `seen` (or after timeout)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self._seen() != seen or self.closed, timeout)
+            return self._seen()
+
+    def _seen(self) -> tuple:
+        return self.version, self.proofs.stamp
 
     def close(self):
         with self.changed:
             self.closed = True
             self.changed.notify_all()
+
+
+@dataclass
+class Proof:
+    """The last PDF of one edition, as the proof view shows it."""
+    pdf: bytes | None = None
+    pages: int = 0
+    made: int = 0                  # which PDF: its images' URLs change with it
+    warnings: list = field(default_factory=list)    # Diagnostics for this edition
+    status: str = ""               # when and after what it was typeset, or what it waits for
+    error: str = ""                # why the last attempt made no PDF
+    images: dict = field(default_factory=dict)      # page number -> PNG bytes
+
+
+class Proofs:
+    """The proof of each edition, and a stamp that changes with any of them (the open proof
+    pages wait for it, with the preview's condition)."""
+
+    def __init__(self, changed: threading.Condition):
+        self.changed = changed
+        self.by_edition: dict[str, Proof] = {}
+        self.stamp = 0
+        self.stamps: dict[str, int] = {}     # edition id -> the stamp of its last change
+        self.made = 0
+
+    def get(self, edition_id: str) -> Proof:
+        with self.changed:
+            return self.by_edition.setdefault(edition_id, Proof())
+
+    def update(self, edition_id: str, pdf=None, pages=0, warnings=None, status=None,
+               error=None) -> None:
+        """A new PDF (its pages, the warnings for it), or a new status or error alone."""
+        with self.changed:
+            proof = self.by_edition.setdefault(edition_id, Proof())
+            if pdf is not None and pdf != proof.pdf:
+                self.made += 1
+                proof.pdf, proof.pages, proof.made, proof.images = pdf, pages, self.made, {}
+            if warnings is not None:
+                proof.warnings = list(warnings)
+            if status is not None:
+                proof.status = status
+            if error is not None:
+                proof.error = error
+            self.stamp += 1
+            self.stamps[edition_id] = self.stamp
+            self.changed.notify_all()
+
+    def image(self, edition_id: str, made: int, number: int):
+        """PNG bytes of a page of the edition's PDF number `made` (pdftoppm at 72 dpi, once),
+        or None."""
+        with self.changed:
+            proof = self.by_edition.get(edition_id)
+            if proof is None or proof.made != made or not 1 <= number <= proof.pages:
+                return None
+            if number in proof.images:
+                return proof.images[number]
+            pdf = proof.pdf
+        png = page_image(pdf, number) if pdf else None
+        with self.changed:
+            if proof.made == made and png:
+                proof.images[number] = png
+        return png
+
+
+PDFTOPPM = "pdftoppm"
+IMAGE_DPI = 72
+
+
+def page_image(pdf: bytes, number: int) -> bytes | None:
+    """One page of a PDF as PNG bytes (poppler's pdftoppm); None without pdftoppm."""
+    if shutil.which(PDFTOPPM) is None:
+        return None
+    done = subprocess.run([PDFTOPPM, "-r", str(IMAGE_DPI), "-png", "-f", str(number), "-l",
+                           str(number), "-"], input=pdf, capture_output=True, timeout=60)
+    return done.stdout if done.returncode == 0 and done.stdout else None
+
+
+PROOF_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Proof: {title}</title>
+<link rel="stylesheet" href="/preview.css"><link rel="stylesheet" href="/proof.css">
+<script>new EventSource("/events?view=" + encodeURIComponent(location.pathname))
+.addEventListener("proof", function (e) {{
+  var seen = e.data.split(" "); if (seen[0] === "{edition}" && seen[1] !== "{stamp}") location.reload(); }});
+</script></head>
+<body class="proof">
+<header><h1>{title}</h1><p class="proof-status" role="status">{status}</p></header>
+<main>
+<section class="proof-pages" aria-label="Typeset pages">
+{pages}
+</section>
+<aside class="proof-warnings" aria-label="Warnings for this edition">
+<h2>{count}</h2>
+<ul>
+{warnings}
+</ul>
+</aside>
+</main>
+<nav class="watch-nav" aria-label="Editions">{links}</nav>
+</body></html>
+"""
+PROOF_CSS = """\
+body.proof { margin: 0; padding: 8mm 8mm 1px; font: 15px/1.45 system-ui, sans-serif; }
+.proof header { color: #fff; margin: 0 0 4mm; }
+.proof header h1 { font-size: 18px; margin: 0; }
+.proof-status { margin: 1mm 0 0; }
+.proof main { display: flex; gap: 8mm; align-items: flex-start; }
+.proof-pages { display: flex; flex-wrap: wrap; gap: 6mm; flex: 1 1 auto; }
+.proof-pages img { display: block; background: #fff; box-shadow: 0 1mm 4mm rgba(0, 0, 0, .45); }
+.proof-pages iframe { width: 100%; height: 90vh; border: 0; background: #fff; }
+.proof-warnings { flex: 0 0 26em; position: sticky; top: 8mm; max-height: 90vh; overflow: auto;
+  padding: 4mm 5mm; background: #fff; box-shadow: 0 1mm 4mm rgba(0, 0, 0, .45); }
+.proof-warnings h2 { font-size: 16px; margin: 0 0 2mm; }
+.proof-warnings ul { margin: 0; padding: 0 0 0 1.2em; }
+.proof-warnings li { margin: 0 0 2mm; }
+.proof-warnings li.error { color: #8e1b1b; }
+.proof-warnings a { color: #0b4f8a; }
+"""
+SOURCE_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body {{ margin: 0; font: 14px/1.5 monospace; }} h1 {{ font: 700 15px system-ui; margin: 4mm; }}
+ol {{ margin: 0; padding: 0 0 0 5em; }} li {{ white-space: pre-wrap; padding: 0 4mm; }}
+li:target {{ background: #fff3b0; outline: 2px solid #c9a400; }}</style></head>
+<body><h1>{title}</h1><ol>
+{lines}
+</ol></body></html>
+"""
+
+
+def proof_page(preview, edition_id: str) -> bytes | None:
+    """The proof view of an edition: its typeset pages, its warnings, the other editions."""
+    pub = preview.pub
+    editions = {e.id: e for e in pub.editions} if pub else {}
+    if edition_id not in editions:
+        return None
+    proof = preview.proofs.get(edition_id)
+    with preview.changed:
+        stamp = preview.proofs.stamps.get(edition_id, 0)
+        pdf, pages, made = proof.pdf, proof.pages, proof.made
+        status, error, warnings = proof.status, proof.error, list(proof.warnings)
+    edition = editions[edition_id]
+    name = edition.pdf.rsplit("/", 1)[-1]
+    if pdf is None:
+        shown = '<p class="proof-empty">Not typeset yet.</p>'
+    elif shutil.which(PDFTOPPM) is None:
+        shown = (f'<iframe src="/proof/{edition_id}.pdf?v={made}" title="{name}"></iframe>'
+                 f'<p>(install poppler-utils for the pages as images)</p>')
+    else:
+        width, height = (420, 595) if edition.size == "A5" else (595, 842)
+        shown = "\n".join(
+            f'<img src="/proof/{edition_id}/{made}/{n}.png" width="{width}" height="{height}" '
+            f'alt="Page {n} of {pages}" loading="{"eager" if n <= 4 else "lazy"}">'
+            for n in range(1, pages + 1))
+    items = [f'<li class="error">{html.escape(error)}</li>'] if error else []
+    items += [f'<li class="{d.level}">{_linked(preview.root, d)}</li>' for d in warnings
+              if d.code != DATA_GAP]
+    gaps = [f'<li class="{d.level}">{_linked(preview.root, d)}</li>' for d in warnings
+            if d.code == DATA_GAP]
+    if gaps:        # they stand on every build: folded, so that a new warning stands out
+        items.append(f'<li class="gaps"><details><summary>{len(gaps)} known gaps in the data '
+                     f'(facts the sources do not give yet)</summary><ul>\n'
+                     + "\n".join(gaps) + "\n</ul></details></li>")
+    links = " ".join(f'<a href="/proof/{ident}"' + (' aria-current="page"' if ident == edition_id
+                                                    else "") + f">{ident}</a>"
+                     for ident in editions)
+    count = len(warnings) + bool(error)
+    return PROOF_PAGE.format(
+        title=html.escape(f"{name} ({edition_id})"), edition=edition_id, stamp=stamp,
+        status=html.escape(status or "waiting for the first build")
+        + (f' · <a href="/proof/{edition_id}.pdf?v={made}">the PDF</a>' if pdf else ""),
+        pages=shown, count=f"{count} warning{'s' * (count != 1)}" if count else "No warnings",
+        warnings="\n".join(items), links=links).encode("utf-8")
+
+
+def _linked(root: Path, diagnostic: Diagnostic) -> str:
+    """A diagnostic as the proof view lists it: its file:line a link to that line."""
+    text = html.escape(str(diagnostic))
+    where = source_path(root, diagnostic.file)
+    if where is None:
+        return text
+    shown = html.escape(f"{diagnostic.file}" + (f":{diagnostic.line}" if diagnostic.line else ""))
+    anchor = f"#L{diagnostic.line}" if diagnostic.line else ""
+    rest = text[len(shown):]
+    return f'<a href="/source/{html.escape(where)}{anchor}">{shown}</a>{rest}'
+
+
+def source_path(root: Path, file: str | None) -> str | None:
+    """The path inside the content folder of a file as messages name it (`content/pl/01.md`:
+    the folder's name, then the path), or None when it is not one of its files."""
+    prefix = f"{Path(root).name}/"
+    if not file or not file.startswith(prefix):
+        return None
+    return file.removeprefix(prefix)
+
+
+def source_page(root: Path, rel: str) -> bytes | None:
+    """A text file of the content folder with its lines numbered (/source/...#L12 marks one);
+    None outside the folder or for anything but a text file of it."""
+    base = Path(root).resolve()
+    target = (base / rel).resolve()
+    if not target.is_relative_to(base) or not target.is_file() \
+            or filedigest.size_problem(target.stat()) or target.stat().st_size > 4_000_000:
+        return None
+    try:
+        text = target.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return None
+    lines = "\n".join(f'<li id="L{n}">{html.escape(line) or " "}</li>'
+                      for n, line in enumerate(text.split("\n"), start=1))
+    return SOURCE_PAGE.format(title=html.escape(f"{Path(root).name}/{rel}"),
+                              lines=lines).encode("utf-8")
+
+
+class Builder:
+    """The PDFs after each change, one run at a time: work(changes, stale) does a run, where
+    changes names the changes since the last run that finished and stale() tells whether a
+    newer change came. A change during a run drops its work (cancel: the queued and running
+    typesetting) and starts another run."""
+
+    def __init__(self, work, progress, cancel=None):
+        self.work, self.progress = work, progress
+        self.cancel = cancel or (lambda: None)
+        self.wanted, self.lock = threading.Event(), threading.Lock()
+        self.stopping, self.generation, self.running = False, 0, False
+        self.pending: list[str] = []
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def request(self, what=""):
+        """Build again for a change (`what` names it, for the line that says it is built)."""
+        with self.lock:
+            if what and what not in self.pending:
+                self.pending.append(what)
+            self.generation += 1
+            running = self.running
+        if running:
+            self.cancel()           # the run in hand is stale: its work is dropped now
+        self.wanted.set()
+
+    def _loop(self):
+        while True:
+            self.wanted.wait()
+            with self.lock:
+                if self.stopping:
+                    return
+                self.wanted.clear()
+                changes, generation, self.running = list(self.pending), self.generation, True
+            try:
+                self.work(changes, lambda run=generation: self.stopping or self.generation != run)
+            except CancelledError:      # a newer change: the next run names these ones too
+                continue
+            except Exception as err:    # a bug of the builder: say it, keep watching
+                self.progress.warn(f"  {time.strftime('%H:%M:%S')}  PDF rebuild failed: "
+                                   f"internal error: {type(err).__name__}: {err}")
+            finally:
+                with self.lock:
+                    self.running = False
+            with self.lock:
+                self.pending = [c for c in self.pending if c not in changes]
+
+    def stop(self, timeout=30):
+        """Drop the work in hand and end."""
+        with self.lock:
+            self.stopping = True
+            running = self.running
+        if running:
+            self.cancel()
+        self.wanted.set()
+        self.thread.join(timeout)
+
+
+class _RunPool:
+    """The worker pool as one run sees it: its calls tagged with the run, refused once a newer
+    change made the run stale."""
+
+    def __init__(self, pool, stale, tag):
+        self.pool, self.stale, self.tag = pool, stale, tag
+        self.remember = pool.remember
+
+    def submit(self, function, *args, priority=0, tag=None, affinity=None):
+        if self.stale():
+            raise CancelledError()
+        return self.pool.submit(function, *args, priority=priority, tag=self.tag,
+                                affinity=affinity)
+
+    def cancel(self, which=None):
+        self.pool.cancel(lambda tag: tag is self.tag)
+
+
+class _Quiet:
+    """The progress of a build that `watch` runs: its stage lines are not shown."""
+
+    def stage(self, label, start):
+        pass
+
+    def took(self, label, seconds):
+        pass
+
+    def info(self, text):
+        pass
+
+    detail = warn = error = info
+
+    def report(self, diagnostic):
+        pass
+
+
+class Pdfs:
+    """A run of the PDFs after a change: the proof of the edition the browser shows, then every
+    edition built into the output folder, in the warm worker processes of `pool`."""
+
+    def __init__(self, preview: Preview, pool, args, progress, on_built=None, build=None):
+        self.preview, self.pool, self.progress = preview, pool, progress
+        self.content, self.output, self.langs = args.content, args.output, args.lang
+        self.timeout = args.timeout
+        self.on_built = on_built           # after a build that succeeded (the new PDF sizes)
+        self.build = build or self._build  # build(pool, known) -> run.Built
+        self.proof_keys: dict[str, str] = {}   # edition id -> cache key of its last proof
+
+    def __call__(self, changes, stale):
+        started = time.perf_counter()
+        after = f" after {'; '.join(changes)}" if changes else ""
+        tag = object()
+        pool = _RunPool(self.pool, lambda: stale(), tag)
+        known: dict = {}
+        try:
+            self.proof(pool, known, after, started)
+            built = self.build(pool, known)
+        except BrochureError as err:
+            if stale():
+                raise CancelledError() from None
+            self._failed(err, after, time.perf_counter() - started)
+            return
+        except CancelledError:
+            raise
+        except Exception:
+            if stale():
+                raise CancelledError() from None
+            raise
+        self._built(built, after, time.perf_counter() - started)
+
+    def _build(self, pool, known):
+        return run.build(self.content, self.output, _Quiet(), langs=self.langs,
+                         timeout=self.timeout, pool=pool, known=known)
+
+    def proof(self, pool, known, after, started) -> None:
+        """The viewed edition's PDF, typeset first (its warnings meanwhile), served at once."""
+        state = self.preview.state
+        if state.pub is None:
+            return                      # the content cannot be read: the build says why
+        editions = select(state.pub.editions, self.langs)
+        edition_id = self.preview.viewed_edition(editions)
+        if edition_id is None:
+            return
+        edition = next(e for e in editions if e.id == edition_id)
+        with state.lock:
+            job = pipeline.edition_job(state.pub, edition, state.env, state.rendered)
+        key = pipeline.job_key(job)
+        if self.proof_keys.get(edition_id) == key:
+            return                      # the change left this edition as it was
+        self.preview.proofs.update(edition_id, status=f"typesetting{after}…", error="")
+        future = pool.submit(pipeline.run_jobs, [job], pool.remember, priority=-1,
+                             affinity=pipeline.layout_key(job))
+        found = _content_findings(state.pub)
+        (result,) = future.result()
+        known[key] = result
+        self.proof_keys[edition_id] = key
+        took = time.perf_counter() - started
+        warnings = _for_edition(state.pub, edition, found + run.plan_report([result])
+                                + result.warnings)
+        pdf = next(f for f in result.files if f[0] == edition.pdf)
+        self.preview.proofs.update(
+            edition_id, pdf=pdf[1], pages=pdf[2], warnings=warnings,
+            status=f"typeset {time.strftime('%H:%M:%S')} in {took:.1f} s{after}")
+        self.progress.info(f"  {time.strftime('%H:%M:%S')}  {edition.pdf} typeset in "
+                           f"{took:.1f} s{after}, first: the proof of {edition_id}")
+
+    def _built(self, built, after, took):
+        clock = time.strftime("%H:%M:%S")
+        warnings = _as_build_reports(built.warnings + [w for r in built.results
+                                                       for w in r.warnings])
+        self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
+                           f"{after}" + (f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})"
+                                         if warnings else ""))
+        for diagnostic in warnings:
+            self.progress.warn(f"            {diagnostic}")
+        for result in built.results:
+            edition = result.edition
+            pdf = next((f for f in result.files if f[0] == edition.pdf), None)
+            if pdf is None:
+                continue
+            mine = built.warnings + run.plan_report([result]) + result.warnings
+            if self.preview.pub:
+                mine = _for_edition(self.preview.pub, edition, mine)
+            same = self.preview.proofs.get(edition.id).pdf == pdf[1]
+            self.preview.proofs.update(edition.id, pdf=pdf[1], pages=pdf[2] or 0, warnings=mine,
+                                       error="", status=None if same else f"built {clock}{after}")
+        if self.on_built:
+            self.on_built()
+
+    def _failed(self, err, after, took):
+        clock = time.strftime("%H:%M:%S")
+        diagnostics = getattr(err, "diagnostics", None) or [err.diagnostic]
+        shown = "\n".join(str(d) for d in diagnostics)
+        self.progress.warn(f"  {clock}  PDF rebuild{after} failed after {took:.1f} s "
+                           f"(exit {err.exit_code}):\n{shown}")
+        for edition_id in list(self.preview.proofs.by_edition):
+            self.preview.proofs.update(edition_id, error=f"the build failed{after}: {shown}",
+                                       status=f"not built {clock}{after}")
+
+
+class _Reported:
+    def __init__(self):
+        self.found: list = []
+
+    def report(self, diagnostic):
+        self.found.append(diagnostic)
+
+
+def _as_build_reports(diagnostics) -> list:
+    """The warnings and errors as `build` tells them (the known data gaps in one line, the
+    short pages left to `check`)."""
+    from . import build as build_command
+    reported = _Reported()
+    build_command.report(diagnostics, reported)
+    return [d for d in reported.found if d.level != "info"]
+
+
+def _content_findings(pub) -> list:
+    """What the build says of the content: missing data, translations, stale texts."""
+    from ..translate import staleness
+    return list(pub.warnings) + translation.problems(pub) + staleness.problems(pub)
+
+
+def _for_edition(pub, edition, diagnostics) -> list:
+    """The diagnostics an edition's proof lists: not those about a text file of a language it
+    does not hold, nor about another edition's PDF; each once, in order."""
+    name = Path(pub.root).name
+    others = {f"{name}/{lang}/" for lang in pub.languages} - {
+        f"{name}/{lang}/" for lang in edition.languages}
+    files = {e.pdf for e in pub.editions} - {edition.pdf}
+    seen, found = set(), []
+    for d in diagnostics:
+        if d.file and (d.file in files or any(d.file.startswith(o) for o in others)):
+            continue
+        if str(d) not in seen and d.level != "info":
+            seen.add(str(d))
+            found.append(d)
+    return found
 
 
 def _problem(err: Exception) -> Diagnostic:
@@ -194,18 +762,6 @@ def _problem(err: Exception) -> Diagnostic:
     if isinstance(err, jinja2.TemplateSyntaxError):
         return Diagnostic(_display(err.filename or err.name), err.lineno, "error", err.message or str(err))
     return Diagnostic(None, None, "error", f"internal error: {type(err).__name__}: {err}")
-
-
-def _diagnostics(out: str):
-    """The build's --json output: (its diagnostics, the lines that are not one)."""
-    found, other = [], []
-    for line in out.splitlines():
-        try:
-            found.append(Diagnostic.from_json(line))
-        except (ValueError, TypeError):
-            if line.strip():
-                other.append(line)
-    return found, other
 
 
 def _with_reload(page: bytes, reload: str) -> bytes:
@@ -281,9 +837,18 @@ def _handler(preview: Preview):
 
         def answer(self, path):
             if path == "/events":
-                return self.events()
+                return self.events(_view(self.path))
             if path == "/preview.css":
                 return self.send(200, PREVIEW_CSS.encode(), "text/css; charset=utf-8")
+            if path == "/proof.css":
+                return self.send(200, PROOF_CSS.encode(), "text/css; charset=utf-8")
+            if path == "/proof" or path.startswith("/proof/"):
+                return self.proof(path)
+            if path.startswith("/source/"):
+                page = source_page(preview.root, path.removeprefix("/source/"))
+                return (self.send(200, page, "text/html; charset=utf-8") if page else
+                        self.send(404, b"not found: only the content folder's text files",
+                                  "text/plain"))
             if path.startswith("/styles/"):      # as the theme finds it (the A4 views' CSS)
                 return self.theme_file(path.removeprefix("/"))
             if path.startswith("/pdf/"):       # the web edition's links: the last build's PDFs
@@ -295,14 +860,40 @@ def _handler(preview: Preview):
                 return self.end_headers()
             page = preview.page(path)
             if page is None:
-                return self.send(404, b"not found: try / (Polish), /en/ (English), or /a4, "
-                                      b"/a4-en, /a4-pl-en (the PDFs' HTML as A4 sheets)",
-                                 "text/plain")
+                return self.send(404, b"not found: try / (Polish), /en/ (English), /a4, "
+                                      b"/a4-en, /a4-pl-en (the PDFs' HTML as A4 sheets), or "
+                                      b"/proof (the typeset pages)", "text/plain")
             name = path + "index.html" if path.endswith("/") else path
             kind = ("text/html" if path == "/a4" or path.startswith("/a4-")
                     else mimetypes.guess_type(name)[0])
             charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
             return self.send(200, page, (kind or "application/octet-stream") + charset)
+
+        def proof(self, path):
+            """/proof/ID: the proof view; /proof/ID.pdf its PDF; /proof/ID/MADE/N.png a page."""
+            parts = path.removeprefix("/proof").strip("/").split("/")
+            pub = preview.pub
+            if parts == [""]:
+                if pub is None:
+                    return self.send(200, preview.error_page or b"", "text/html; charset=utf-8")
+                self.send_response(302)
+                self.send_header("Location", f"/proof/{pub.editions[0].id}")
+                return self.end_headers()
+            if len(parts) == 1 and parts[0].endswith(".pdf"):
+                pdf = preview.proofs.get(parts[0].removesuffix(".pdf")).pdf
+                return (self.send(200, pdf, "application/pdf") if pdf else
+                        self.send(404, b"not typeset yet", "text/plain"))
+            if len(parts) == 3 and parts[1].isdigit() and parts[2].removesuffix(".png").isdigit():
+                png = preview.proofs.image(parts[0], int(parts[1]),
+                                           int(parts[2].removesuffix(".png")))
+                return (self.send(200, png, "image/png", **{"Cache-Control": "max-age=3600"})
+                        if png else self.send(404, b"no such page", "text/plain"))
+            if len(parts) == 1:
+                page = proof_page(preview, parts[0]) if pub else preview.error_page
+                if page:
+                    return self.send(200, page, "text/html; charset=utf-8")
+            return self.send(404, b"not found: /proof/ID, ID an edition of "
+                                  b"publication.yaml", "text/plain")
 
         def theme_file(self, rel: str):
             with preview.changed:
@@ -329,30 +920,45 @@ def _handler(preview: Preview):
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             return self.send(200, target.read_bytes(), kind, ETag=tag)
 
-        def events(self):
-            """Server-sent events: the current version now, then each new one."""
+        def events(self, view):
+            """Server-sent events: the current version now, then each new one; `proof`
+            events when a proof changes: its edition id, stamp (any change) and which PDF
+            it shows (a new one when it was typeset). The page that listens is the one the
+            browser shows (view: its path)."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
             self.end_headers()
-            seen = None
+            viewer = id(self)
+            if view:
+                preview.viewing(viewer, view)
+            seen, stamps = None, {}
             try:
                 self.wfile.write(b"retry: 500\n\n")
                 while not preview.closed:
-                    version = preview.wait(seen, timeout=15)
-                    self.wfile.write(f"data: {version}\n\n".encode() if version != seen
-                                     else b": still here\n\n")
+                    now = preview.wait(seen, timeout=15)
+                    message = f"data: {now[0]}\n\n" if seen is None or now[0] != seen[0] else ""
+                    with preview.changed:
+                        current = {ident: (stamp, preview.proofs.by_edition[ident].made)
+                                   for ident, stamp in preview.proofs.stamps.items()}
+                    message += "".join(f"event: proof\ndata: {ident} {stamp} {made}\n\n"
+                                       for ident, (stamp, made) in current.items()
+                                       if stamps.get(ident) != (stamp, made))
+                    self.wfile.write((message or ": still here\n\n").encode())
                     self.wfile.flush()
-                    seen = version
+                    seen, stamps = now, current
             except OSError:     # the page went away
                 pass
+            finally:
+                preview.viewing(viewer, None)
 
         def send(self, status, body: bytes, kind, **headers):
             self.send_response(status)
             if kind:
                 self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-cache")
+            if "Cache-Control" not in headers:
+                self.send_header("Cache-Control", "no-cache")
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -364,71 +970,16 @@ def _handler(preview: Preview):
     return Handler
 
 
-class Builder:
-    """The normal build in a subprocess, one at a time: a request during a build queues one.
-    The build runs with --json, so its diagnostics arrive as objects, not lines to parse."""
-
-    def __init__(self, command, output, progress, on_built=None):
-        self.command, self.output, self.progress = command, output, progress
-        self.on_built = on_built       # after a build that succeeded (the new PDF sizes)
-        self.wanted, self.lock = threading.Event(), threading.Lock()
-        self.stopping, self.process, self.pending = False, None, []
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def request(self, what=""):
-        """Build again for a change (`what` names it, for the line that says it is built)."""
-        with self.lock:
-            if what and what not in self.pending:
-                self.pending.append(what)
-        self.wanted.set()
-
-    def _loop(self):
-        while True:
-            self.wanted.wait()
-            with self.lock:
-                if self.stopping:
-                    return
-                self.wanted.clear()
-                changes, self.pending = self.pending, []
-                started = time.perf_counter()
-                self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                                stderr=subprocess.STDOUT, text=True,
-                                                start_new_session=True)
-            out, _ = self.process.communicate()
-            if self.stopping:
-                return
-            self._report(out, changes, time.perf_counter() - started)
-
-    def _report(self, out: str, changes: list, took: float):
-        clock = time.strftime("%H:%M:%S")
-        after = f" after {'; '.join(changes)}" if changes else ""
-        diagnostics, other = _diagnostics(out)
-        if self.process.returncode == 0:
-            warnings = [d for d in diagnostics if d.level == "warning"]
-            self.progress.info(f"  {clock}  PDFs rebuilt in {took:.1f} s into {self.output}/"
-                               f"{after}" + (f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})"
-                                  if warnings else ""))
-            for diagnostic in warnings:
-                self.progress.warn(f"            {diagnostic}")
-            if self.on_built:
-                self.on_built()
-        else:
-            shown = "\n".join([str(d) for d in diagnostics] + other)
-            self.progress.warn(f"  {clock}  PDF rebuild{after} failed after {took:.1f} s "
-                               f"(exit {self.process.returncode}):\n{shown}")
-
-    def stop(self):
-        with self.lock:
-            self.stopping = True
-            process = self.process
-        self.wanted.set()
-        if process and process.poll() is None:
-            process.send_signal(signal.SIGINT)     # the build stops its workers, writes nothing
-            self.thread.join(10)
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)   # its own process group: see Popen
-        self.thread.join(5)
+def _view(target: str) -> str | None:
+    """The path of the page an /events request listens for (?view=PATH), if well-formed."""
+    try:
+        views = parse_qs(urlsplit(target).query, errors="strict").get("view", [])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    view = views[0] if views else None
+    if view and view.startswith("/") and len(view) < 300 and view.isprintable():
+        return view
+    return None
 
 
 def serve(args, progress) -> int:
@@ -437,19 +988,22 @@ def serve(args, progress) -> int:
         progress.warn(f"{args.content}: no such folder; give the content folder with --content")
         return 2
     output.Folder(args.output, root)    # never / or the content folder: its builds go there
+    # the workers first: they import WeasyPrint (once, in a fork server) while the preview
+    # renders; they keep their last layouts (pipeline.run_jobs)
+    pool = workers.Pool(max(1, os.cpu_count() or 1), "forkserver", remember=REMEMBER)
     preview = Preview(root, progress, Path(args.output), args.lang)
-    preview.refresh()
     try:
+        preview.refresh()
         server = Server(("127.0.0.1", args.port), _handler(preview))
     except OSError as err:
+        pool.close()
         progress.warn(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror}; "
                       f"choose another port with --port N")
         return 1
-    command = [sys.executable, "-m", "brochure", "build", "--json",
-               "--content", str(args.content), "--output", str(args.output)]
-    command += [arg for lang in args.lang or () for arg in ("--lang", lang)]
-    builder = Builder(command, args.output, progress,
-                      on_built=lambda: preview.refresh("PDFs rebuilt: ", only_if_changed=True))
+    pdfs = Pdfs(preview, pool, args, progress,
+                on_built=lambda: preview.refresh("PDFs rebuilt: ", only_if_changed=True))
+    builder = Builder(pdfs, progress, cancel=lambda: pool.cancel())
+    builder.request()                   # the PDFs of the content as it is (or the cache's)
     stop = threading.Event()
 
     def changed(changes):
@@ -478,9 +1032,10 @@ def serve(args, progress) -> int:
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:            # from here on, Ctrl-C stops the preview cleanly, whenever it comes
         print(f"preview: {url}  (English: {url}en/; the PDFs' pages: {url}a4, {url}a4-en, "
-              f"{url}a4-pl-en)\nwatching "
-              f"{root}/ and the theme's templates and styles; the PDFs are rebuilt into {args.output}/ after "
-              f"each change. Ctrl-C stops.", flush=True)
+              f"{url}a4-pl-en; typeset: {url}proof)\nwatching "
+              f"{root}/ and the theme's templates and styles; the PDFs are rebuilt into "
+              f"{args.output}/ after each change, the edition you look at first. Ctrl-C stops.",
+              flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
@@ -491,6 +1046,7 @@ def serve(args, progress) -> int:
         preview.close()
         server.server_close()
         builder.stop()
+        pool.close()
         watcher.join(2)
     progress.info("stopped")
     return 0

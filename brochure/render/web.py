@@ -234,7 +234,20 @@ def existing_downloads(output: Path, editions) -> list:
             found.append(d)
         elif d:
             try:
-                found.append(replace(d, pages=len(pypdf.PdfReader(path).pages)))
+                found.append(replace(d, pages=_page_count(path)))
             except (OSError, pypdf.errors.PyPdfError):     # being written: listed without pages
                 found.append(d)
     return found
+
+
+_PAGE_COUNTS: dict = {}      # (path, size, mtime) -> pages: watch lists the same PDFs often
+
+
+def _page_count(path: Path) -> int:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _PAGE_COUNTS:
+        if len(_PAGE_COUNTS) > 1000:
+            _PAGE_COUNTS.clear()
+        _PAGE_COUNTS[key] = len(pypdf.PdfReader(path).pages)
+    return _PAGE_COUNTS[key]

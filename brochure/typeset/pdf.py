@@ -6,6 +6,7 @@ language share one layout. The HTML is always laid out with the bleed of the pri
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -75,44 +76,93 @@ def typeset_outputs(html: str, outputs, fillers=None, content=None, cmyk=None, p
     planned: the sections as planned (plan.Planned); tolerances: the design's, in order.
     theme: the publication's (resources.Theme): where styles/ and templates/ are found.
     """
-    import weasyprint
+    laid_out = LaidOut(html, fillers=fillers, content=content, cmyk=cmyk, planned=planned,
+                       tolerances=tolerances, theme=theme)
+    # when every output is printed on both sides (the A5 edition), the plan is made on the
+    # layout for print from the start: no screen layout is needed
+    laid_out.plan(duplex=all(output.multiple > 1 for output in outputs))
+    return [laid_out.write(output) for output in outputs]
 
-    fetcher_class_, refused = fetcher_class(theme or THEME, content=content)
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    fetcher = fetcher_class_()
-    font_config = adapters.font_configuration()
-    images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
 
-    def lay_out(source):
-        document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher
-                                   ).render(font_config=font_config, cache=images)
-        _refuse_failed_fetches(fetcher, collect)
+class LaidOut:
+    """An HTML laid out by its page plan, from which PDFs are written; the layout for print
+    (where sides matter) is made when a print output first needs it. A worker of `watch` keeps
+    it, so that the print edition of a layout made for the screen edition costs only its
+    writing."""
+
+    def __init__(self, html: str, fillers=None, content=None, cmyk=None, planned=(),
+                 tolerances=(), theme=None):
+        self.html, self.fillers, self.cmyk = html, fillers, cmyk
+        self.planned, self.tolerances = planned, tolerances
+        fetcher_class_, self.refused = fetcher_class(theme or THEME, content=content)
+        self.fetcher = fetcher_class_()
+        self.collect = _Collect()
+        self.images: dict = {}    # WeasyPrint's image cache: each image of the layout, loaded once
+        self.fitted: str | None = None         # the HTML as the screen plan laid it out
+        self.layouts: dict[bool, tuple] = {}   # duplex -> (document, plan)
+        self.pictures: list | None = None      # pictures.Placement, measured on the first layout
+
+    @property
+    def inputs(self) -> dict:
+        """Content file read -> its SHA-256 (hex)."""
+        return dict(self.fetcher.read)
+
+    def lay_out(self, source: str):
+        import weasyprint
+
+        document = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=self.fetcher
+                                   ).render(font_config=adapters.font_configuration(),
+                                            cache=self.images)
+        _refuse_failed_fetches(self.fetcher, self.collect)
         return document
 
-    try:
-        fitted, *screen = page_plan.lay_out_planned(lay_out, html, planned, tolerances)
-        layouts: dict[bool, tuple] = {False: tuple(screen)}
-        placed = pictures.placements(layouts[False][0])
-        results = []
-        for output in outputs:
-            duplex = output.multiple > 1 and not layouts[False][1].sides_kept()
-            if duplex and True not in layouts:      # print: its sides kept, a layout of its own
-                layouts[True] = page_plan.printed(lay_out, fitted, layouts[False][1])
-            laid_out, its_plan = layouts[duplex]
-            with adapters.image_resolution(images, output.ppi):
-                results.append(_write(laid_out, its_plan, output, lay_out, fillers, cmyk))
-        _refuse_failed_fetches(fetcher, collect)     # SVG images are drawn only when written
-    except refused as err:
-        raise TypesetError(str(err)) from None
-    finally:
-        logger.removeHandler(collect)
-    for result in results:
-        result.warnings = list(collect.messages)
-        result.pictures = placed
-        result.inputs = dict(fetcher.read)
-    return results
+    def plan(self, duplex: bool = False) -> tuple:
+        """(document, plan) for the screen, or for print (duplex: a spread opens on a left-hand
+        page); print takes the screen layout when it keeps the sides already."""
+        with self._typesetting():
+            return self._plan(duplex)
+
+    def _plan(self, duplex: bool) -> tuple:
+        if duplex in self.layouts:
+            return self.layouts[duplex]
+        if duplex and False in self.layouts:
+            screen = self.layouts[False][1]
+            assert self.fitted is not None
+            self.layouts[True] = (self.layouts[False] if screen.sides_kept() else
+                                  page_plan.printed(self.lay_out, self.fitted, screen))
+            return self.layouts[True]
+        fitted, *laid_out = page_plan.lay_out_planned(
+            self.lay_out, page_plan.duplex(self.html) if duplex else self.html, self.planned,
+            self.tolerances)
+        if not duplex:
+            self.fitted = fitted
+        self.layouts[duplex] = tuple(laid_out)
+        if self.pictures is None:       # the same page size either way: the same drawn sizes
+            self.pictures = pictures.placements(laid_out[0])
+        return self.layouts[duplex]
+
+    def write(self, output: Output) -> Result:
+        """The PDF of one Output (its layout made first if needed)."""
+        with self._typesetting():
+            document, its_plan = self._plan(output.multiple > 1)
+            with adapters.image_resolution(self.images, output.ppi):
+                result = _write(document, its_plan, output, self.lay_out, self.fillers,
+                                self.cmyk)
+            _refuse_failed_fetches(self.fetcher, self.collect)  # SVG images: drawn when written
+        result.warnings, result.inputs = list(self.collect.messages), self.inputs
+        result.pictures = list(self.pictures or ())
+        return result
+
+    @contextlib.contextmanager
+    def _typesetting(self):
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(self.collect)
+        try:
+            yield
+        except self.refused as err:
+            raise TypesetError(str(err)) from None
+        finally:
+            logger.removeHandler(self.collect)
 
 
 def _write(document, plan, output, lay_out, fillers, cmyk) -> Result:

@@ -220,11 +220,17 @@ def printed(lay_out, html: str, plan) -> tuple:
     """(document, plan) of the layout for print, where the sides matter: a section opens on the
     side it should (a spread on a left-hand page), a further language on a right-hand page,
     a page left blank before them is a "Notes" page. `html` holds the plan's tolerances."""
-    html = html.replace('<body class="', '<body class="duplex ', 1)
+    html = duplex(html)
     document = lay_out(html)
     again = place(document, [p.planned for p in plan.placed])
     _keep_fits(plan, again)
     return label_continuations(lay_out, html, document, again)
+
+
+def duplex(html: str) -> str:
+    """The HTML as print lays it out: sections and languages open on their sides."""
+    return html if '<body class="duplex ' in html else html.replace(
+        '<body class="', '<body class="duplex ', 1)
 
 
 def _keep_fits(before, after) -> None:
