@@ -3,7 +3,7 @@ PY := .venv/bin/python
 STAMP := .venv/.installed
 NODE_STAMP := tests/web/node_modules/.installed
 
-.PHONY: all build test check watch bench clean reviewed
+.PHONY: all build test check watch bench matrix clean reviewed
 all: build
 
 $(STAMP): pyproject.toml constraints.txt tools/system-deps.sh
@@ -36,6 +36,10 @@ watch: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# every case of the editor-change matrix with every edition (10-40 min); its report: editor-matrix.md
+matrix: $(STAMP)
+	$(PY) tools/editor_matrix.py
 
 clean:
 	rm -rf output
