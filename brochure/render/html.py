@@ -46,7 +46,7 @@ def environment(theme: resources.Theme | None = None) -> jinja2.Environment:
     env.filters["dates"] = dates.format_dates
     env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
-                       shape_unknown=shapes.unknown_marker, identity=identity,
+                       shape_unknown=shapes.unknown_marker, shape_one=shapes.one_network_marker, identity=identity,
                        funding=funding, names_list=names_list)
     return env
 
