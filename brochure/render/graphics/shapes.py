@@ -29,6 +29,6 @@ def unknown_marker() -> Markup:
 
 
 def one_network_marker() -> Markup:
-    """A meeting of one network whose name the source does not give: the month strip's small
+    """A meeting of a single network the source does not name: the month strip's small
     neutral dot (a reader's edition)."""
     return _span("one")
