@@ -393,7 +393,7 @@ def _alt_with_description(svg: str) -> str:
 
 
 def _map(context, network=None, side=False) -> str:
-    """The map of all cities, or (network given) of one network's cities only, drawn at the
+    """The map of all cities, or (network given) of a single network's cities only, drawn at the
     width it is printed (its labels keep their size): side, the small one of the side column.
     A city whose name finds no room keeps its marker without a label, and the build says so
     (context["notes"])."""

@@ -4,7 +4,7 @@ inline SVG from its layout.
     render_map(pub, lang, width_mm=170) -> str        # <svg> element, no XML declaration
     render_cover_map(pub, lang, width_mm=120) -> str  # the cover's outline with markers, no labels
     render_locator(pub, lang, width_mm=32) -> str    # a small inset: outline and markers, no names
-    marker_svg(shape, x, y, colour) -> str             # one network marker (also the month strip's)
+    marker_svg(shape, x, y, colour) -> str             # a network's marker (also the month strip's)
 
 Where things go is brochure/graphics/maplayout.py (labels: maplabels.py, projection and boxes:
 mapgeometry.py); the colours are the design tokens of styles/tokens.css and the network
