@@ -454,7 +454,8 @@ COMPONENTS = {
     "city-list": Component("networks", lambda c, _: _macro(c, "city_list", draft=c["draft"])),
     "mid-table": Component("network", _mid_table),
     "timeline": Component("events", lambda c, _: _macro(
-        c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN, draft=c["draft"],
+        c, "timeline", months=_months(c["pub"], c["lang"]), numbered=_complete_series(c["pub"].events),
+        unknown=UNKNOWN, draft=c["draft"],
         svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
                                              draft=c["draft"], **STRIP_LOOK[c["edition"].size])))),
 }
@@ -467,6 +468,17 @@ def _months(pub, lang) -> list:
         groups.setdefault((event.start.year, event.start.month), []).append(event)
     return [(f"{pub.labels[lang].month(month)} {year}", events)
             for (year, month), events in groups.items()]
+
+
+def _complete_series(events) -> set:
+    """(network, kind) of each series of meetings whose numbers the table can print: those of a
+    known network numbered 1, 2, ... without a gap (a "#6" after "#3", the others' network not
+    known, would read as meetings missing)."""
+    numbers: dict[tuple[str, str], list[int]] = {}
+    for e in events:
+        if e.number and e.network != UNKNOWN:
+            numbers.setdefault((e.network, e.kind), []).append(e.number)
+    return {series for series, found in numbers.items() if sorted(found) == list(range(1, len(found) + 1))}
 
 
 MAP_MM = {"A4": 150, "A5": 82}   # the map's width on the page
