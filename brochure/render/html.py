@@ -244,7 +244,7 @@ def _section(pub, section, lang, env, edition, contents, notes) -> dict:
                "notes": notes, "edition": edition, "draft": edition.draft}
     body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                          section.body_lines[lang], lang, pub.root, _Components(context),
-                         blocks=True)
+                         blocks=True, names=(pub.publisher.get(lang, ""), pub.partner.get(lang, "")))
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
