@@ -331,6 +331,16 @@ def test_legend_count_wording():
     assert legend_count(11, 10, LABELS["pl"]) == "11 miast"
 
 
+def test_legend_count_in_a_readers_edition():
+    """Review 23 item 8: the key agrees with the network's count and says which are shown."""
+    assert legend_count(1, 10, LABELS["pl"], draft=False, names=["Pieszyce"]) == "10 miast (na mapie: Pieszyce)"
+    assert legend_count(1, 10, LABELS["en"], draft=False, names=["Pieszyce"]) == "10 cities (on the map: Pieszyce)"
+    assert legend_count(2, 10, LABELS["pl"], draft=False, names=["A", "B"]) == "10 miast (na mapie: A, B)"
+    assert legend_count(3, 10, LABELS["pl"], draft=False, names=["A", "B", "C"]) == "10 miast (na mapie: 3 miasta)"
+    assert legend_count(0, 10, LABELS["pl"], draft=False) == ""
+    assert legend_count(10, 10, LABELS["pl"], draft=False, names=["A"] * 10) == "10 miast"
+
+
 def test_legend_matches_the_data(pub):
     assert legend_counts(parse(render_map(pub, "pl"))) == {
         "zielona": "10 miast", "ppp": "0 z 10 miast na mapie", "cyfrowa": "10 miast"}
@@ -429,6 +439,19 @@ def test_cover_map_shows_every_city_without_labels(pub):
     assert len(shapes) == len(with_coordinates)
     assert not [e for e in root.iter() if e.tag.split("}")[-1] == "text"]
     assert root.find("{http://www.w3.org/2000/svg}title").text
+
+
+def test_cover_map_leaves_out_a_network_whose_cities_are_mostly_unknown(pub):
+    """One marker of a network of ten reads as a network of one (review 23 item 8): the cover
+    draws a network only when at least half its cities are known."""
+    def drawn(p):
+        root = ET.fromstring(render_cover_map(p, "pl"))
+        return [e.tag.split("}")[-1] for e in root.iter() if e.tag.split("}")[-1] in ("circle", "rect", "polygon")]
+    ppp = [City(name, "ppp", {"pl": "", "en": ""}, 50.71 + i / 10, 16.58 + i / 5)
+           for i, name in enumerate(["Pieszyce", "B", "C", "D", "E"])]
+    assert "rect" not in drawn(make_pub(pub.cities + ppp[:1]))          # 1 of 10: left out
+    assert len(drawn(make_pub(pub.cities + ppp[:1]))) == len(pub.cities)
+    assert drawn(make_pub(pub.cities + ppp)).count("rect") == 5          # 5 of 10: drawn
 
 
 # --------------------------------------------------------------------------- the real maps

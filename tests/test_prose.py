@@ -106,3 +106,13 @@ def test_the_text_of_a_raw_html_block_is_typeset_line_by_line():
         f'<div>\n„cytat” w{NB}domu <code>"x"</code>\n</div>')
     assert NB not in html("<div><p>w</p>\n<p>domu</p></div>")
     assert html("<div>\na < b\n</div>") == f"<div>\na{NB}{WJ}&lt; b\n</div>"
+
+
+def test_the_names_given_are_held_in_a_span_that_is_never_hyphenated_in_any_case():
+    names = ("Ministerstwo Funduszy i Polityki Regionalnej", "Bank Światowy")
+    html = prose.to_html("Przez Ministerstwa Funduszy i Polityki Regionalnej i Banku Światowego, "
+                         "nie przez Bank Pekao.\n", "x.md", 1, "pl", names=names)
+    assert html.count('<span class="name">') == 2
+    assert '<span class="name">Banku Światowego</span>' in html
+    assert "Ministerstwa Funduszy" in html and "Bank\xa0Pekao</span>" not in html
+    assert '<span class="name">' not in prose.to_html("Przez Ministerstwo Funduszy.\n", "x.md", 1, "pl")

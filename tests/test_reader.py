@@ -68,16 +68,32 @@ def test_no_editorial_note_in_a_readers_edition(built, name):
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
-def test_a_meeting_of_no_known_network_has_no_mark_and_the_key_lists_the_marks_used(built, pub,
-                                                                                   lang):
-    page = (built["dir"] / "html" / f"pim-{lang}.html").read_text("utf-8")
+def test_a_meeting_of_no_known_network_is_one_networks_without_its_number(built, pub, lang):
+    """Review 23 item 4: no empty network cell and no "#2" that looks like a duplicate: such a
+    meeting is "jedna z Sieci" with the strip's neutral dot, in its row and in the key (which
+    lists only the marks used); a number, which counts within its network's series, is printed
+    only where the table shows that series whole (#1, #2, ... of a known network)."""
+    series: dict = {}
+    for e in pub.events:
+        if e.number and e.network != "unknown":
+            series.setdefault((e.network, e.kind), []).append(e.number)
+    whole = {k for k, v in series.items() if sorted(v) == list(range(1, len(v) + 1))}
+    assert whole and len(whole) < len(series)                # some series printed, some not
+    page = (built["dir"] / "html" / f"pim-{lang}.html").read_text("utf-8").replace("\xa0", " ")
     used = {e.network for e in pub.events}
     assert "unknown" in used and "ppp" not in used          # what the test is about
+    one = pub.labels[lang]["one_network"]
     legend = re.search(r'<p class="legend".*?</p>', page, re.S).group(0)
-    assert set(re.findall(r'class="chip (?:net-)?([a-z]+)"', legend)) == used - {"unknown"}
-    cells = re.findall(r'<td class="meeting-network">(.*?)</td>', page, re.S)
-    assert len(cells) == len(pub.events)
-    assert [bool(c.strip()) for c in cells] == [e.network != "unknown" for e in pub.events]
+    assert set(re.findall(r'class="chip (?:net-)?([a-z]+)"', legend)) == used - {"unknown"} | {"one"}
+    assert one in legend and "shape-one" in legend
+    rows = re.findall(r'<tr data-row[^>]*>(.*?)</tr>', page, re.S)
+    assert len(rows) == len(pub.events)
+    for row, event in zip(rows, pub.events):
+        cell = re.search(r'<td class="meeting-network">(.*?)</td>', row, re.S).group(1)
+        assert cell.strip(), event.start                   # never an empty cell
+        assert (one in cell) == (event.network == "unknown"), event.start
+        numbered = event.number and (event.network, event.kind) in whole
+        assert (f"&nbsp;#{event.number}<" in row or f"&nbsp;#{event.number}&" in row) == bool(numbered), event.start
     strip = re.search(r'<svg[^>]*class="strip".*?</svg>', page, re.S).group(0)
     assert "stroke-dasharray" not in strip                  # the draft's mark of the unknown
     assert strip.count('class="neutral"') == sum(e.network == "unknown" for e in pub.events)

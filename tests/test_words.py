@@ -49,3 +49,15 @@ def test_labels_in_capitals_extract_as_words(built, name, reader):
                       labels["date"], labels["meeting"]):
             assert words(label).upper() in text, (lang, label)
         assert MONTH[lang] in text, lang
+
+
+@pytest.mark.parametrize("name", sorted(PDFS))
+def test_the_publishers_and_partners_names_are_never_hyphenated(built, pub, name):
+    """Review 23 item 9 (language review EN 11): "Polityki Regional-/nej", "Ministry of Develop-/
+    ment Funds" break a name; no line of any edition ends in a piece of one of its words."""
+    pieces = {w for lang in pub.languages for name_ in (pub.publisher[lang], pub.partner[lang])
+              for w in name_.split() if len(w) > 4}
+    lines = [ln.strip() for ln in poppler(built["dir"] / name).splitlines()]
+    broken = [ln for ln in lines if ln.endswith("-") and any(
+        w.startswith(ln.split()[-1].rstrip("-")) and w != ln.split()[-1].rstrip("-") for w in pieces)]
+    assert not broken, broken

@@ -24,7 +24,8 @@ MonthContext = Literal["stand-alone", "format"]
 KEYS = {
     # the pages
     "contents": False, "city": False, "mid": False, "date": False, "meeting": False,
-    "place": False, "network": False, "all": False, "unknown": False, "events": False,
+    "place": False, "network": False, "all": False, "unknown": False, "one_network": False,
+    "events": False,
     "stages": False, "language": False, "notes": False, "thematic": False, "imprint": False,
     "publisher": False, "partner": False, "mid_pending": False, "cities_pending": False,
     "source_silent": False, "other_part": False, "numbering": False, "open_date": False,
@@ -37,7 +38,7 @@ KEYS = {
                 "isbn": False, "disclaimer": False, "funding": False},
     # the maps and the month strip
     "map_title": False, "cover_map_title": False, "no_data": False, "sea": False,
-    "cities_of": True, "count_of": False, "strip_title": False,
+    "cities_of": True, "on_map": False, "count_of": False, "strip_title": False,
     # the web edition
     "web": {"skip": False, "languages": False, "downloads": False, "screen": False,
             "print": False, "fonts": False, "pages": True, "decimal": False, "files": None},
@@ -49,7 +50,7 @@ KEYS = {
 # or read the program's objects.
 PLACEHOLDERS = {"open_date": ("date",), "count_of": ("shown", "n"),
                 "strip_title": ("first", "last", "count"), "cities": ("n",),
-                "cities_of": ("shown", "n"), "web.pages": ("n",), "web.files": ("name",)}
+                "cities_of": ("shown", "n"), "on_map": ("count", "names"), "web.pages": ("n",), "web.files": ("name",)}
 PERCENT = ("cities_pending",)      # filled in by the template's format filter: one %d
 MAX_LABEL = 200                    # characters of a label: a heading, a phrase, a title
 

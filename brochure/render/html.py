@@ -46,7 +46,7 @@ def environment(theme: resources.Theme | None = None) -> jinja2.Environment:
     env.filters["dates"] = dates.format_dates
     env.filters["typo"] = lambda value, lang: escape(_smarten(str(value), lang))
     env.globals.update(shape=shapes.network_marker, shape_all=shapes.all_marker,
-                       shape_unknown=shapes.unknown_marker, identity=identity,
+                       shape_unknown=shapes.unknown_marker, shape_one=shapes.one_network_marker, identity=identity,
                        funding=funding, names_list=names_list)
     return env
 
@@ -244,7 +244,7 @@ def _section(pub, section, lang, env, edition, contents, notes) -> dict:
                "notes": notes, "edition": edition, "draft": edition.draft}
     body = prose.to_html(section.bodies[lang], pub.text_file(section, lang),
                          section.body_lines[lang], lang, pub.root, _Components(context),
-                         blocks=True)
+                         blocks=True, names=(pub.publisher.get(lang, ""), pub.partner.get(lang, "")))
     html = env.get_template(f"sections/{section.layout}.html").render(
         pub=pub, section=section, lang=lang, body=Markup(body), labels=pub.labels[lang],
         network=pub.network(section.network) if section.network else None,
@@ -393,7 +393,7 @@ def _alt_with_description(svg: str) -> str:
 
 
 def _map(context, network=None, side=False) -> str:
-    """The map of all cities, or (network given) of one network's cities only, drawn at the
+    """The map of all cities, or (network given) of a single network's cities only, drawn at the
     width it is printed (its labels keep their size): side, the small one of the side column.
     A city whose name finds no room keeps its marker without a label, and the build says so
     (context["notes"])."""
@@ -454,7 +454,8 @@ COMPONENTS = {
     "city-list": Component("networks", lambda c, _: _macro(c, "city_list", draft=c["draft"])),
     "mid-table": Component("network", _mid_table),
     "timeline": Component("events", lambda c, _: _macro(
-        c, "timeline", months=_months(c["pub"], c["lang"]), unknown=UNKNOWN, draft=c["draft"],
+        c, "timeline", months=_months(c["pub"], c["lang"]), numbered=_complete_series(c["pub"].events),
+        unknown=UNKNOWN, draft=c["draft"],
         svg=_svg(c, monthstrip.render_strip(c["pub"], c["lang"], width_mm=STRIP_MM[c["edition"].size],
                                              draft=c["draft"], **STRIP_LOOK[c["edition"].size])))),
 }
@@ -467,6 +468,17 @@ def _months(pub, lang) -> list:
         groups.setdefault((event.start.year, event.start.month), []).append(event)
     return [(f"{pub.labels[lang].month(month)} {year}", events)
             for (year, month), events in groups.items()]
+
+
+def _complete_series(events) -> set:
+    """(network, kind) of each series of meetings whose numbers the table can print: those of a
+    known network numbered 1, 2, ... without a gap (a "#6" after "#3", the others' network not
+    known, would read as meetings missing)."""
+    numbers: dict[tuple[str, str], list[int]] = {}
+    for e in events:
+        if e.number and e.network != UNKNOWN:
+            numbers.setdefault((e.network, e.kind), []).append(e.number)
+    return {series for series, found in numbers.items() if sorted(found) == list(range(1, len(found) + 1))}
 
 
 MAP_MM = {"A4": 150, "A5": 82}   # the map's width on the page

@@ -64,14 +64,15 @@ def _parser() -> MarkdownIt:
 
 def to_html(source: str, file: str, first_line: int, lang: str, root=None,
             components: Components | None = None, ids: list | None = None,
-            blocks: bool = False) -> str:
+            blocks: bool = False, names=()) -> str:
     """The HTML of one Markdown body, checked and typeset; a ContentError at its line else.
 
     file: the file as messages name it; first_line: the file's line of the body's first line;
     root: the content folder (images); components: what [[name]] lines stand for (without
     them, such a line stays text); ids: a list that receives (id, line) of every element id the
-    text writes; blocks: each top-level block says what it is (mark_blocks)."""
-    page = _Page(file, first_line, lang, root, components)
+    text writes; blocks: each top-level block says what it is (mark_blocks); names: proper
+    names never hyphenated (the publisher's, the partner's)."""
+    page = _Page(file, first_line, lang, root, components, _names_pattern(names))
     env: dict = {}
     parsed = MD.parse(source, env)
     if env.get("unmatched"):
@@ -239,9 +240,9 @@ def parse_attrs(text: str) -> dict:
 class _Page:
     """One Markdown body on its way to HTML: checks, components, typography."""
 
-    def __init__(self, file, first_line, lang, root, components):
+    def __init__(self, file, first_line, lang, root, components, names=None):
         self.file, self.first_line, self.lang = file, first_line, lang
-        self.root, self.components = root, components
+        self.root, self.components, self.names = root, components, names
         self.ids = []          # (id, line) of the elements this text names
 
     def walk(self, tokens: list[Token]) -> list[Token]:
@@ -348,6 +349,8 @@ class _Page:
                                   content=sanitize.close_tags(open_tags)))
         token.children = self._inline_attr_lists(children)
         self._typeset(token.children)
+        if self.names:
+            token.children = _hold_names(token.children, self.names)
 
     def _picture(self, image: Token, line: int) -> None:
         """An image says what it shows (its alt text, which screen readers read as written:
@@ -389,6 +392,42 @@ class _Page:
                 run = []
             elif child.type in ("text", "code_inline"):
                 run.append(child)
+
+
+def _names_pattern(names):
+    """A pattern that finds the names in typeset text, in any case of a declension (a longer
+    word's last two letters may change: "Ministerstwa Funduszy", "Banku Światowego"; the
+    spaces may have become no-break spaces or word joiners), or None."""
+    def word(w: str) -> str:
+        stem = w[:-2] if len(w) > 4 else w
+        return re.escape(stem) + r"\w*" if len(w) > 3 else re.escape(w)
+    alternatives = [r"[\s\u00a0\u2060]+".join(word(w) for w in name.split())
+                    for name in names if name and name.strip()]
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True))) if alternatives else None
+
+
+def _hold_names(children: list[Token], pattern) -> list[Token]:
+    """Each name in a text wrapped in <span class="name">, which the stylesheet never
+    hyphenates: "Ministerstwo Funduszy i Polityki Regional-/nej" reads as a broken name."""
+    out: list[Token] = []
+    for child in children:
+        if child.type != "text" or not pattern.search(child.content):
+            out.append(child)
+            continue
+        at = 0
+        for found in pattern.finditer(child.content):
+            out += [_text(child, child.content[at:found.start()]),
+                    Token("html_inline", "", 0, content='<span class="name">'),
+                    _text(child, found.group(0)), Token("html_inline", "", 0, content="</span>")]
+            at = found.end()
+        out.append(_text(child, child.content[at:]))
+    return [t for t in out if t.type != "text" or t.content]
+
+
+def _text(like: Token, content: str) -> Token:
+    token = Token("text", "", 0, content=content)
+    token.meta = dict(like.meta)
+    return token
 
 
 PICTURE_SIZES = ("small", "half", "full")    # a third, half, all of the text column

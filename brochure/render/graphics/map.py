@@ -4,7 +4,7 @@ inline SVG from its layout.
     render_map(pub, lang, width_mm=170) -> str        # <svg> element, no XML declaration
     render_cover_map(pub, lang, width_mm=120) -> str  # the cover's outline with markers, no labels
     render_locator(pub, lang, width_mm=32) -> str    # a small inset: outline and markers, no names
-    marker_svg(shape, x, y, colour) -> str             # one network marker (also the month strip's)
+    marker_svg(shape, x, y, colour) -> str             # a network's marker (also the month strip's)
 
 Where things go is brochure/graphics/maplayout.py (labels: maplabels.py, projection and boxes:
 mapgeometry.py); the colours are the design tokens of styles/tokens.css and the network
@@ -202,6 +202,12 @@ def _scale_bar(scale, ink) -> list:
 # --------------------------------------------------------------------------- the cover
 
 
+def cover_networks(pub) -> list[str]:
+    """The networks the cover map draws: not one whose cities are mostly unknown (one marker of
+    a network of ten reads as a network of one; its section names them in a sentence)."""
+    return [n.id for n in pub.networks if not n.mostly_unknown(len(pub.cities_of(n.id)))]
+
+
 def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
     """The outline of the land with the participating cities as network markers, no labels:
     the cover's picture, made from the same data and projection as the map."""
@@ -213,7 +219,7 @@ def render_cover_map(pub, lang: str, width_mm: float = 120) -> str:
     networks = {n.id: n for n in pub.networks}
     markers = [marker_svg(networks[c.network].shape, *frame.page(*project(*c.lonlat())),
                           networks[c.network].colour, r=COVER_MARKER_R, ring=(ink["paper"], COVER_RING))
-               for city_list in shown_cities(pub).values() for c in city_list]
+               for network_id in cover_networks(pub) for c in shown_cities(pub)[network_id]]
     title = pub.labels[lang]["cover_map_title"]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{number(width_mm)}mm" '
             f'height="{number(frame.height)}mm" viewBox="0 0 {number(width_mm)} {number(frame.height)}">'

@@ -43,12 +43,18 @@ KM = "km"
 # --------------------------------------------------------------------------- words
 
 
-def legend_count(shown: int, expected: int | None, labels, draft: bool = True) -> str:
+def legend_count(shown: int, expected: int | None, labels, draft: bool = True, names=()) -> str:
     """Legend line under a network name: '10 miast'; when the map shows fewer cities than the
-    network had, nothing in a reader's edition, and in a draft '1 z 10 miast na mapie'
-    (labels: the language's, content/labels.yaml)."""
+    network had, in a reader's edition the count and those shown, '10 miast (na mapie:
+    Pieszyce)' (more than two: '… (na mapie: 3 miasta)'), nothing when it shows none; in a draft
+    '1 z 10 miast na mapie' (labels: the language's, content/labels.yaml)."""
     if expected and shown < expected:
-        return labels.plural("cities_of", expected, shown=shown) if draft else ""
+        if draft:
+            return labels.plural("cities_of", expected, shown=shown)
+        if not shown:
+            return ""
+        which = ", ".join(names) if 0 < len(names) <= 2 else labels.plural("cities", shown)
+        return labels["on_map"].format(count=labels.plural("cities", expected), names=which)
     return labels.plural("cities", shown)
 
 
@@ -258,7 +264,8 @@ def _legend_items(pub, lang, shown, draft=True) -> list:
     items = []
     for n in pub.networks:
         name = _in_lang(n.name, lang)
-        count = legend_count(len(shown[n.id]), n.cities_expected, pub.labels[lang], draft)
+        count = legend_count(len(shown[n.id]), n.cities_expected, pub.labels[lang], draft,
+                             [c.name for c in shown[n.id]])
         w = SYMBOL_WIDTH + max(text_width(name, LEGEND_NAME_SIZE, "Bold"), text_width(count, LEGEND_COUNT_SIZE))
         items.append((n, name, count, w))
     return items

@@ -22,7 +22,8 @@ STEP = 3.9                   # vertical pitch of stacked markers, mm
 RING_INSET = 0.3             # a ring (all networks, unknown network) is this much smaller than a marker
 ALL_RING = 0.55              # its stroke width
 UNKNOWN_RING, UNKNOWN_DASHES = 0.4, "0.6 0.45"   # a draft's mark of an unknown network
-NEUTRAL_DOT = 0.45           # a reader's edition: a meeting of no known network, a small dot
+NEUTRAL_DOT = 0.65           # a reader's edition: a meeting of no known network, a smaller grey dot
+                             # (smaller than a network's circle: not told from it by colour alone)
                              # (this share of a marker's radius), no category of its own
 AXIS_WIDTH = 0.3
 ABOVE_STACK, BELOW_STACK = 1.2, 0.6   # room over the tallest stack of markers, and under it
