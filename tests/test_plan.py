@@ -126,10 +126,47 @@ def test_a_float_never_comes_between_a_sentence_ending_in_a_colon_and_its_list()
     before = plan.place(laid, planned(("a", 3)))
     assert "Tabela" in text(laid.pages[1]) and "Tabela" not in text(laid.pages[0])
     moved, laid, after = plan.fill_gaps(typeset.lay_out, html, laid, before)
-    assert moved.index("Zdanie") < moved.index("Podejście") < moved.index("Tabela")   # it moved
-    assert moved.index("Podejście") < moved.index("punkt listy") < moved.index("Tabela")
+    assert moved.index("Zdanie") < moved.index("Tabela")                              # it moved
+    lead, table, item = (moved.index(w) for w in ("Podejście", "Tabela", "punkt listy"))
+    assert not lead < table < item                      # never between the lead-in and its list
     assert moved.count("tabela") == 1 and moved.count("punkt") == 2                  # nothing lost
     assert after.placed[0].pages <= before.placed[0].pages
+
+
+def _lead_in_case(paras_after):
+    para = '<p data-block="text">Zdanie o mieście.</p>'
+    table = '<div class="float" data-block="float" style="height: 80mm">tabela</div>'
+    lead_in = '<p data-block="text">Wiersz<br>Wiersz<br>Podejście objęło:</p>'
+    items = '<ul data-block="text">' + "<li>punkt listy</li>" * 14 + '</ul>'
+    inner = (para * 10 + '<h3 data-block="heading">Tabela</h3>' + table + para * 2 + lead_in + items
+             + para * paras_after)
+    return doc(("a", f'<div class="prose">{inner}</div>'))
+
+
+def test_a_lead_in_whose_list_is_more_than_the_gap_stays_with_its_list_after_the_float():
+    """The text before it fills the gap; the lead-in and its list follow the float, which is
+    then set between the text it was written after and the sentence that introduces the list."""
+    html = _lead_in_case(0)
+    laid = typeset.lay_out(html)
+    before = plan.place(laid, planned(("a", 3)))
+    moved, laid, after = plan.fill_gaps(typeset.lay_out, html, laid, before)
+    assert moved.count("Zdanie") == 12 and moved.rindex("Zdanie") < moved.index("Tabela")
+    assert moved.index("Tabela") < moved.index("Podejście") < moved.index("punkt listy")
+    assert after.placed[0].pages <= before.placed[0].pages
+
+
+def test_when_leaving_the_lead_in_behind_runs_over_the_lead_in_and_its_list_move_too():
+    """Planned on two pages, the section runs over either way: the move that leaves the
+    lead-in behind is tried first, then the one that takes the lead-in and its list along."""
+    html = _lead_in_case(0)
+    laid = typeset.lay_out(html)
+    before = plan.place(laid, planned(("a", 2)))
+    moves = [m for p in before.placed for m in plan._gaps(laid, p)]
+    assert moves and moves[0].whole is not None                    # the case is the one meant
+    layouts = Layouts()
+    moved, laid, after = plan.fill_gaps(layouts, html, laid, before)
+    assert layouts.count >= 2                                       # the second move was tried
+    assert moved.index("Podejście") < moved.index("punkt listy") < moved.index("Tabela")
 
 
 def test_print_keeps_a_spread_on_a_left_hand_page_with_a_notes_page_before_it():

@@ -255,6 +255,10 @@ def fill_gaps(lay_out, html: str, document, plan) -> tuple:
     if not moves:
         return html, document, plan
     moved, trial, again = _moved(lay_out, html, moves, plan)
+    grown = {m.section for m in moves if m.whole is not None and again.section(m.section).over}
+    if grown:   # a lead-in left behind with its list made its section run over: take them along
+        moves = [m.whole if m.section in grown else m for m in moves]
+        moved, trial, again = _moved(lay_out, html, moves, plan)
     ends = {m.section for m in moves if m.kept_together and again.section(m.section).over}
     if ends:    # a list kept with its lead-in left no room for the float: try it at the end
         second = _moved(lay_out, html, _to_end(moves, ends), plan)
@@ -292,6 +296,7 @@ class _Move:
     until: int
     kept_together: bool = False   # `until` was pushed on to keep a lead-in with its list
     end: int = 0                  # the number of blocks in the section
+    whole: "_Move | None" = None  # the move with the lead-in and its list, when this one leaves them
 
     def to_end(self) -> "_Move":
         """The same float set at the end of its section, after every block that follows it."""
@@ -341,10 +346,18 @@ def _pull_up(blocks, page, gap, section):
     while until < len(blocks) and blocks[until].kind == "text" and height < gap:
         height += blocks[until].height
         until += 1
-    kept = after < until < len(blocks) and blocks[until - 1].leads_in
-    while after < until < len(blocks) and blocks[until - 1].leads_in:
-        until += 1      # a sentence ending in ":" keeps what it introduces (a list, cards)
-    return _Move(section, first, after, until, kept, len(blocks)) if until > after else None
+    if until == after:
+        return None
+    whole = until
+    while whole < len(blocks) and blocks[whole - 1].leads_in:
+        whole += 1      # a sentence ending in ":" keeps what it introduces (a list, cards)
+    move = _Move(section, first, after, whole, whole > until, len(blocks))
+    if whole > until and until - 1 > after and height + sum(b.height for b in blocks[until:whole]) > gap:
+        # the lead-in and its list are more than the gap holds: the lead-in stays behind the
+        # float with its list (the float's page then holds the lead-in and the list's start);
+        # if its section runs over so, the whole move is tried
+        return _Move(section, first, after, until - 1, False, len(blocks), whole=move)
+    return move
 
 
 @dataclass

@@ -3,9 +3,10 @@ class names the shape, coloured by the network colour of its surroundings (--net
 
 Every colour cue in the brochure carries a shape too, so that it still reads in grayscale print and
 for colour-blind readers: each network has its own shape (content/data/networks.yaml); programme-wide
-events are a ring, events whose network the source does not give a small grey dot (a draft: a dashed ring). CSS, not inline
-SVG: a decoration then stays out of the tagged structure (no figure without alternative text) and
-its colour goes through the print editions' CMYK conversion with the rest of the stylesheet.
+events are a ring, events whose network the source does not give a small grey dot (a draft: a
+dashed ring). CSS, not inline SVG: a decoration then stays out of the tagged structure (no figure
+without alternative text) and its colour goes through the print editions' CMYK conversion with
+the rest of the stylesheet.
 """
 from __future__ import annotations
 
