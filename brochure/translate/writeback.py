@@ -116,7 +116,8 @@ def block_end(text: str, offset: int) -> int:
 def line_breaks_end(text: str, offset: int) -> int:
     """The end of the line break at offset and of the blank lines after it: the start of the
     next line with text (offset itself where no line break is)."""
-    return LINE_BREAKS.match(text, offset).end()
+    match = LINE_BREAKS.match(text, offset)
+    return match.end() if match else offset
 
 
 def write_atomic(path: Path, data: bytes) -> None:
