@@ -18,7 +18,8 @@ from ..errors import EXIT_INPUT, ContentError
 from ..render.prose import COMPONENT_LINE
 from ..translate import exchange, records, writeback
 from ..translate.records import CURRENT, Entry
-from ..translate.segments import Code, codes, markdown_segments, required, shape
+from ..translate.segments import (FRONT_MATTER_TEXTS, Code, codes, markdown_segments,
+                                  required, shape)
 
 
 def _units(root: Path, pub, target: str):
@@ -249,16 +250,16 @@ def _anchor(file, unit, plan):
 
 def _write(root, files, plan, source_lang, target_lang) -> list[str]:
     """Apply the plan in memory, check the results, then write every changed file."""
-    outputs, paths = {}, set(plan.edits) | {files[n].target_path for n in plan.inserted}
+    paths = set(plan.edits) | {files[n].target_path for n in plan.inserted}
     paths |= {files[n].target_path for n in plan.reviewed if files[n].markdown}
-    for path in paths:
-        # as records read it (the spans count no BOM, no CR, no pasted invisible character)
-        original = read_text(path, display_path(root, path), root)
-        text = writeback.apply(original, plan.edits.get(path, []))
-        outputs[path] = text
+    # as records read it (the spans count no BOM, no CR, no pasted invisible character)
+    originals = {path: read_text(path, display_path(root, path), root) for path in paths}
+    edits = {path: list(plan.edits.get(path, [])) for path in paths}
     for name, inserts in plan.inserted.items():
-        file = files[name]
-        outputs[file.target_path] = _insert(file, outputs[file.target_path], inserts)
+        # placed in the original text, where the recorded spans are, with the changed texts
+        path = files[name].target_path
+        edits[path] += _insertions(files[name], originals[path], inserts)
+    outputs = {path: writeback.apply(originals[path], edits[path]) for path in paths}
     for name in plan.reviewed:
         file = files[name]
         if file.markdown:
@@ -278,35 +279,70 @@ def _write(root, files, plan, source_lang, target_lang) -> list[str]:
     return sorted(written)
 
 
-def _insert(file, text, inserts) -> str:
+def _insertions(file, text, inserts) -> list[tuple[int, int, str]]:
+    """The new texts as edits of the translation's text: the line breaks after each one's
+    anchor become the new blocks, set off from their neighbours as the source sets them off
+    (one blank line between blocks, a line break between the items of a tight list)."""
     polish = file.source_path.read_text(encoding="utf-8")
     spans = {u.id: u.target.span for u in file.units if u.target is not None}
-    edits: list[tuple[int, int, str]] = []
     placed: dict[str, int] = {}
+    groups: dict[int, list] = defaultdict(list)       # several blocks at one place: in order
     for anchor, unit, english in inserts:
         start, end = unit.source.span
         line_start = polish.rfind("\n", 0, start) + 1
         block_end = writeback.block_end(polish, end)
         block = polish[line_start:start] + english + polish[end:block_end]
-        gap = "\n" if unit.source.kind in ("item", "title", "running-head") else "\n\n"
-        if anchor is None:
-            at = text.index("\n---", 3) + 4
-            edits.append((at, at, gap + block))
-            continue
-        if anchor.id in placed:
-            at = placed[anchor.id]
-        else:
-            at = writeback.block_end(text, spans[anchor.id][1])
-            at = _after_components(polish, anchor.source.span[1], line_start, text, at)
-        edits.append((at, at, gap + block))
+        at = _place(polish, text, anchor, unit, line_start, spans, placed)
         placed[unit.id] = at
-    # several blocks at one place go in their order
-    out, grouped = text, defaultdict(list)
-    for at, _, block in edits:
-        grouped[at].append(block)
-    for at in sorted(grouped, reverse=True):
-        out = out[:at] + "".join(grouped[at]) + out[at:]
-    return out
+        groups[at].append((_gap_before(polish, line_start), block,
+                           _gap_after(polish, block_end)))
+    edits = []
+    for at, group in groups.items():
+        breaks_end = writeback.line_breaks_end(text, at)
+        new = group[0][0]
+        for _, block, after in group[:-1]:
+            new += block + after
+        # at the end of the file, the file's own ending
+        ending = group[-1][2] if text[breaks_end:].strip() else text[at:breaks_end]
+        edits.append((at, breaks_end, new + group[-1][1] + ending))
+    return edits
+
+
+def _place(polish, text, anchor, unit, line_start, spans, placed) -> int:
+    """Where in the translation a new block goes: the end of its anchor's block, past the
+    component lines that follow the anchor in both languages; a new text of the body with no
+    anchor in the body goes at the start of the body."""
+    if anchor is not None and anchor.id in placed:
+        return placed[anchor.id]
+    in_front_matter = unit.source.kind in FRONT_MATTER_TEXTS
+    if anchor is None and in_front_matter:
+        return text.index("\n")                 # after the front matter's first line
+    if anchor is None or (anchor.source.kind in FRONT_MATTER_TEXTS and not in_front_matter):
+        at, anchor_end = _body_start(text), _body_start(polish)
+    else:
+        at = writeback.block_end(text, spans[anchor.id][1])
+        anchor_end = anchor.source.span[1]
+    return _after_components(polish, anchor_end, line_start, text, at)
+
+
+def _body_start(text) -> int:
+    """The end of the line that closes the front matter."""
+    return text.index("\n---", 3) + 4
+
+
+def _gap_before(polish, line_start) -> str:
+    return _gap(polish[len(polish[:line_start].rstrip()):line_start])
+
+
+def _gap_after(polish, block_end) -> str:
+    rest = polish[block_end:]
+    return _gap(rest[:len(rest) - len(rest.lstrip())])
+
+
+def _gap(whitespace) -> str:
+    """One blank line where the source has one or more between two blocks, else a line
+    break."""
+    return "\n\n" if whitespace.count("\n") > 1 else "\n"
 
 
 def _after_components(polish, anchor_end, new_start, text, at) -> int:

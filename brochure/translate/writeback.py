@@ -16,6 +16,7 @@ from .segments import SINGLE_LINE, inline_parts
 LINE_START = re.compile(r"^([ \t]*)([#>+=-]|\*(?=\s))", re.M)
 NUMBER_START = re.compile(r"^([ \t]*\d+)([.)])", re.M)
 ATTR_LINE = re.compile(r"[ ]*\{:?[ ]*[^}\n]*\}[ ]*")
+LINE_BREAKS = re.compile(r"(?:\n(?:[ \t]*(?=\n))?)*")
 
 
 class Unwritable(ValueError):
@@ -110,6 +111,13 @@ def block_end(text: str, offset: int) -> int:
     if end < len(text) and ATTR_LINE.fullmatch(text[end + 1:following]):
         end = following
     return end
+
+
+def line_breaks_end(text: str, offset: int) -> int:
+    """The end of the line break at offset and of the blank lines after it: the start of the
+    next line with text (offset itself where no line break is)."""
+    match = LINE_BREAKS.match(text, offset)
+    return match.end() if match else offset
 
 
 def write_atomic(path: Path, data: bytes) -> None:
