@@ -17,6 +17,7 @@ from pathlib import Path
 
 import brochure.build.pipeline  # noqa: F401  (imported once: the build's forked workers are warm)
 from brochure.commands import cli
+from brochure.typeset import adapters
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ def run(args, cwd=PROJECT, env=None) -> subprocess.CompletedProcess:
     """`build.py ARGS` run from cwd with env (default: this process's environment)."""
     args = [str(arg) for arg in args]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        with _environment(env), _folder(cwd), _argv(["build.py", *args]), \
+        with _environment(env), _folder(cwd), _argv(["build.py", *args]), _fresh_fonts(), \
                 _descriptors(out, err):
             try:
                 code = cli.main(args)
@@ -52,6 +53,18 @@ def _environment(env):
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _fresh_fonts():
+    """No font configuration of this process's earlier layouts (another theme's fonts): the
+    build and its forked workers find and load their fonts as a new process does."""
+    saved = adapters._FONT_CONFIGURATION
+    adapters._FONT_CONFIGURATION = None
+    try:
+        yield
+    finally:
+        adapters._FONT_CONFIGURATION = saved
 
 
 @contextlib.contextmanager
