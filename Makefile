@@ -22,13 +22,12 @@ $(NODE_STAMP): tests/web/package.json tests/web/package-lock.json
 	touch $@
 
 # the test files spread over the cores (pytest-xdist), each file in one worker so that its module
-# fixtures are made once, the longest files first (tests/conftest.py, not by their number of tests);
-# the session build of the real content is shared (tests/conftest.py)
+# fixtures are made once; the session build of the real content is shared (tests/conftest.py)
 test: $(STAMP) $(NODE_STAMP)
 	bash tools/system-deps.sh --test
 	.venv/bin/ruff check brochure tests bench tools
 	.venv/bin/mypy
-	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 check: $(STAMP)
 	bash tools/system-deps.sh --check
