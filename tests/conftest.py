@@ -22,19 +22,6 @@ LABELS = _REAL.labels
 EDITIONS = _REAL.editions
 
 
-# the longest test files, handed out first under pytest-xdist (make test): a long file taken
-# last would run alone at the end while the other worker has nothing left to do
-LONGEST_FIRST = ("test_editor_matrix.py", "test_sweep.py", "test_corpus.py", "test_watch.py",
-                 "test_reader.py", "test_install.py", "test_design.py", "test_pdf_pl.py",
-                 "test_networks.py", "test_web.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))    # stable
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The real content built once by the command line (a process of its own), into a temporary
