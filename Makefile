@@ -21,11 +21,13 @@ $(NODE_STAMP): tests/web/package.json tests/web/package-lock.json
 	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
 	touch $@
 
+# the test files spread over the cores (pytest-xdist), each file in one worker so that its module
+# fixtures are made once; the session build of the real content is shared (tests/conftest.py)
 test: $(STAMP) $(NODE_STAMP)
 	bash tools/system-deps.sh --test
 	.venv/bin/ruff check brochure tests bench tools
 	.venv/bin/mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 check: $(STAMP)
 	bash tools/system-deps.sh --check

@@ -1,3 +1,6 @@
+import fcntl
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,12 +24,29 @@ EDITIONS = _REAL.editions
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The real content built once by the command line, into a temporary output folder."""
-    out = tmp_path_factory.mktemp("output")
+    """The real content built once by the command line (a process of its own), into a temporary
+    output folder; with pytest-xdist (make test), once for all the workers: the first builds
+    into their shared temporary folder, the others wait for it and read what it printed."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        run = _build_real_content(tmp_path_factory.mktemp("output"))
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "session-build"
+        shared.mkdir(exist_ok=True)
+        with open(shared / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            record = shared / "run.json"
+            if not record.exists():
+                record.write_text(json.dumps(_build_real_content(shared / "output")))
+            run = json.loads(record.read_text())
+    assert run["returncode"] == 0, run["stdout"] + run["stderr"]
+    return {"dir": Path(run["dir"]), "stdout": run["stdout"], "stderr": run["stderr"]}
+
+
+def _build_real_content(out: Path) -> dict:
     run = subprocess.run([sys.executable, "build.py", "--output", str(out)], cwd=PROJECT,
                          capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return {"dir": out, "stdout": run.stdout, "stderr": run.stderr}
+    return {"dir": str(out), "returncode": run.returncode, "stdout": run.stdout,
+            "stderr": run.stderr}
 
 
 @pytest.fixture(scope="session")

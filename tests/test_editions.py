@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+import inprocess
+
 from brochure import content
 from brochure.content import editions
 from brochure.errors import ContentError
@@ -35,9 +37,7 @@ def test_the_names_follow_the_publication():
 def test_a_listed_edition_is_built_alone_under_its_own_name(tree, tmp_path):
     with_editions(tree, "editions:\n  - {id: ekran, languages: [pl], pdf: broszura.pdf}\n")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(tree), "--output",
-                          str(out), "--quiet"], cwd=PROJECT, capture_output=True, text=True,
-                         timeout=300)
+    run = inprocess.run(["--content", str(tree), "--output", str(out), "--quiet"])
     assert run.returncode == 0, run.stdout + run.stderr
     pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")
                   if "web" not in p.parts)
@@ -71,31 +71,25 @@ def test_a_wrong_edition_is_named_at_its_line(tree, block, key, message):
 
 def test_new_scaffolds_a_publication_that_builds_at_once(tmp_path):
     target = tmp_path / "raport"
-    made = subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=60)
+    made = inprocess.run(["new", str(target)])
     assert made.returncode == 0, made.stdout + made.stderr
     assert f"--content {target}" in made.stdout
     pub = content.load(target)
     assert pub.languages == ["pl", "en"] and [s.file for s in pub.sections] == ["01-wstep"]
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(target), "--output",
-                          str(out), "--lang", "pl"], cwd=PROJECT, capture_output=True,
-                         text=True, timeout=300)
+    run = inprocess.run(["--content", str(target), "--output", str(out), "--lang", "pl"])
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 content warnings" in run.stdout            # its translation is marked reviewed
     assert (out / "publication-pl.pdf").is_file() and (out / "a5" / "publication-pl-a5.pdf").is_file()
-    again = subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT,
-                           capture_output=True, text=True, timeout=60)
+    again = inprocess.run(["new", str(target)])
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
 def test_reviewed_follows_the_folder_of_the_file_and_warnings_give_a_working_command(tmp_path):
     target = tmp_path / "raport"
-    subprocess.run([sys.executable, "build.py", "new", str(target)], cwd=PROJECT, check=True,
-                   capture_output=True, timeout=60)
+    assert inprocess.run(["new", str(target)]).returncode == 0
     edit(target, "pl/01-wstep.md", "Pierwszy akapit", "Nowy pierwszy akapit")
-    check = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
-                           cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    check = inprocess.run(["check", "--content", str(target)])
     command = next(line.split("run: ", 1)[1] for line in (check.stdout + check.stderr).splitlines()
                    if "stale translation" in line)
     # the interpreter that has the packages, as the user can type it here: no venv to activate
@@ -105,6 +99,5 @@ def test_reviewed_follows_the_folder_of_the_file_and_warnings_give_a_working_com
     marked = subprocess.run(command, shell=True, cwd=PROJECT,
                             capture_output=True, text=True, timeout=60)   # pasted as printed
     assert marked.returncode == 0, marked.stdout + marked.stderr
-    again = subprocess.run([sys.executable, "build.py", "check", "--content", str(target)],
-                           cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    again = inprocess.run(["check", "--content", str(target)])
     assert "stale translation" not in again.stdout + again.stderr

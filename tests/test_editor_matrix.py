@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import inprocess
 from conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "tools"))
@@ -29,6 +30,13 @@ QUICK = {                              # case -> the editions it builds (None: a
 }
 FULL = os.environ.get("EDITOR_MATRIX") == "full"
 CASES = [name for name, _ in matrix.CASES] if FULL else list(QUICK)
+
+
+@pytest.fixture(autouse=True)
+def in_this_process(monkeypatch):
+    """The case's builds (and `reviewed`) run build.py's command line in this process: the same
+    exit code and messages, without a new Python importing WeasyPrint (tests/inprocess.py)."""
+    monkeypatch.setattr(matrix, "command_line", lambda args, timeout=None: inprocess.run(args))
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,6 @@ every edition and validated like PIM's: PDF/UA-1 by page-validation and the stru
 (test_standards), PDF/X-4 (test_print), the web edition in a browser (axe-core, test_web)."""
 import re
 import shutil
-import subprocess
-import sys
 
 import pikepdf
 import pytest
@@ -13,6 +11,7 @@ from pypdf import PdfReader
 
 import test_print
 import test_standards
+import inprocess
 from brochure import content
 from conftest import PROJECT, page_texts, pdf_text
 from pdfcheck import walk
@@ -33,8 +32,7 @@ PRINT = ("print/konsultacje-pl-print.pdf", "print/konsultacje-en-print.pdf")
 def built(tmp_path_factory):
     """The report built by the command line into a temporary output folder."""
     out = tmp_path_factory.mktemp("report") / "output"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(REPORT), "--output",
-                          str(out)], cwd=PROJECT, capture_output=True, text=True, timeout=600)
+    run = inprocess.run(["--content", str(REPORT), "--output", str(out)])
     assert run.returncode == 0, run.stdout + run.stderr
     return {"dir": out, "stdout": run.stdout, "stderr": run.stderr}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import inprocess
 from conftest import EDITIONS
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -49,10 +50,15 @@ def copy_content(where: Path, image=False) -> Path:
     return root
 
 
-def build(root, out, *extra, timeout=300, **options):
-    return subprocess.run(BUILD + ["--content", str(root), "--output", str(out), "--lang", "pl",
-                                   "--quiet", *extra],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout, **options)
+def build(root, out, *extra, timeout=300, process=False, **options):
+    """build.py in this process (tests/inprocess.py), or in a process of its own where the test
+    needs one: an environment read at start-up (TMPDIR, umask), or bytes compared between
+    two processes (another hash seed each)."""
+    args = ["--content", str(root), "--output", str(out), "--lang", "pl", "--quiet", *extra]
+    if not (process or options):
+        return inprocess.run(args)
+    return subprocess.run(BUILD + args, cwd=PROJECT, capture_output=True, text=True,
+                          timeout=timeout, **options)
 
 
 def leftovers(folder: Path) -> list:
@@ -122,8 +128,7 @@ def test_an_unreadable_file_is_a_content_error(tmp_path, monkeypatch, capsys):
 def test_the_word_list_may_not_link_outside(tmp_path):
     root = copy_content(tmp_path)
     (root / "wordlist.txt").symlink_to("/etc/hostname")
-    done = subprocess.run(BUILD + ["check", "--content", str(root)], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)
+    done = inprocess.run(["check", "--content", str(root)])
     assert done.returncode == 2, done.stderr
     assert "wordlist.txt:1: error: the file is a link to /etc/hostname" in done.stderr, done.stderr
 
@@ -363,7 +368,7 @@ def test_a_moved_content_folder_builds_the_same_bytes(tmp_path):
     results = []
     for where in (tmp_path / "a", tmp_path / "somewhere" / "much" / "deeper"):
         root = copy_content(where, image=True)
-        done = build(root, where / "out")
+        done = build(root, where / "out", process=True)
         assert done.returncode == 0, done.stderr
         results.append({str(p.relative_to(where / "out")): p.read_bytes()
                         for p in (where / "out").rglob("*") if p.is_file()

@@ -2,11 +2,10 @@
 without code changes; tabs step down the page, one step per network, each shape its own."""
 import re
 import shutil
-import subprocess
-import sys
 
 from pypdf import PdfReader
 
+import inprocess
 from brochure import content
 from brochure.render import html as render
 from brochure.content.publication import SHAPES
@@ -65,9 +64,7 @@ def test_tabs_step_down_the_page_one_step_per_network(tmp_path):
 def test_a_fourth_network_builds_without_code_changes(tmp_path):
     root = four_networks(tmp_path)
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(root), "--output",
-                          str(out), "--lang", "pl", "--quiet"], cwd=PROJECT,
-                         capture_output=True, text=True, timeout=600)
+    run = inprocess.run(["--content", str(root), "--output", str(out), "--lang", "pl", "--quiet"])
     assert run.returncode == 0, run.stdout + run.stderr
     pages = [normalise(p.extract_text() or "") for p in PdfReader(out / "pim-pl.pdf").pages]
     assert "Sieć Czwarta" in pages[0]                           # the cover lists four networks

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import inprocess
 from brochure.build import output
 from brochure.commands import cli
 
@@ -44,10 +45,10 @@ def environment(keys: Path, **extra) -> dict:
 
 
 def build(root, out, keys, *extra, env=None, timeout=300, lang="pl"):
+    """build.py in this process (tests/inprocess.py); the stopped builds below run in their own."""
     languages = ["--lang", lang] if lang else []
-    return subprocess.run(BUILD + ["--content", str(root), "--output", str(out), *languages,
-                                   "--quiet", *extra], cwd=PROJECT, capture_output=True,
-                          text=True, timeout=timeout, env=env or environment(keys))
+    return inprocess.run(["--content", str(root), "--output", str(out), *languages, "--quiet",
+                          *extra], env=env or environment(keys))
 
 
 def snapshot(folder: Path) -> dict:
@@ -325,8 +326,7 @@ def test_without_rename_exchange_the_switch_still_gives_one_set(tmp_path, monkey
     ("/etc/hostname", "already exists and is not an empty folder"),
 ])
 def test_new_where_it_cannot_write_is_one_clear_line(target, reason):
-    done = subprocess.run(BUILD + ["new", target], cwd=PROJECT, capture_output=True,
-                          text=True, timeout=60)
+    done = inprocess.run(["new", target])
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"error: {target}: "), done.stderr
     assert reason in done.stderr and len(done.stderr.splitlines()) == 1

@@ -5,7 +5,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
+import inprocess
 from brochure import colour
 from brochure.press.impose import CROP_MARK_LENGTH_PT, CROP_MARK_OFFSET_PT, MM, booklet_order
 from conftest import PROJECT, edit, page_texts
@@ -468,9 +468,7 @@ def test_crop_marks_when_asked_for_lie_outside_the_bleed(tmp_path):
     shutil.copytree(PROJECT / "tests" / "fixtures" / "mini", root)
     edit(root, "publication.yaml", "languages: [pl, en]",
          "languages: [pl, en]\nprint: {bleed_mm: 3, crop_marks: true}")
-    run = subprocess.run([sys.executable, "build.py", "--content", str(root), "--output",
-                          str(tmp_path / "out"), "--lang", "pl", "--quiet"], cwd=PROJECT,
-                         capture_output=True, text=True, timeout=300)
+    run = inprocess.run(["--content", str(root), "--output", str(tmp_path / "out"), "--lang", "pl", "--quiet"])
     assert run.returncode == 0, run.stderr
     page = PdfReader(tmp_path / "out" / "print" / "pim-pl-print.pdf").pages[0]
     bleed, media, trim = page.bleedbox, page.mediabox, page.trimbox

@@ -10,18 +10,18 @@
 import html as htmllib
 import re
 import subprocess
-import sys
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+import inprocess
 from brochure import content
 from brochure.content import gaps
 from brochure.diagnostics import ERROR, REQUIRED_GAP
 from brochure.errors import ContentError
 from brochure.render import html as render
-from conftest import LABELS, PROJECT, edit, normalise, page_texts, pdf_text
+from conftest import LABELS, edit, normalise, page_texts, pdf_text
 
 READER_PDFS = ("pim-pl.pdf", "pim-en.pdf", "pim-pl-en.pdf", "print/pim-pl-print.pdf",
                "print/pim-en-print.pdf", "a5/pim-pl-a5.pdf", "a5/pim-en-a5.pdf")
@@ -145,8 +145,7 @@ def test_the_table_or_the_sentence_is_decided_by_the_data(tree, expected, table)
 def drafted(tmp_path_factory):
     """The real content, Polish only, built with --draft."""
     out = tmp_path_factory.mktemp("drafted")
-    run = subprocess.run([sys.executable, "build.py", "--lang", "pl", "--draft", "--output",
-                          str(out)], cwd=PROJECT, capture_output=True, text=True, timeout=900)
+    run = inprocess.run(["--lang", "pl", "--draft", "--output", str(out)])
     assert run.returncode == 0, run.stdout + run.stderr
     return out
 
@@ -252,9 +251,7 @@ def test_build_final_writes_nothing_while_a_required_gap_remains(tree, tmp_path)
     edit(tree, "data/cities.yaml", '  mid: {pl: "Zazielenianie małych przestrzeni", en: "Greening small spaces"}',
          "  mid: unknown\n  required: [mid]")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(tree), "--output",
-                          str(out), "--final", "--quiet"], cwd=PROJECT, capture_output=True,
-                         text=True, timeout=300)
+    run = inprocess.run(["--content", str(tree), "--output", str(out), "--final", "--quiet"])
     assert run.returncode == 2, run.stdout + run.stderr
     assert 'content/data/cities.yaml:1: error: city "Gdańsk" has no known MID topic' in run.stderr
     assert not out.exists() or not any(out.rglob("*.pdf"))

@@ -4,12 +4,11 @@ theme inside the publication is sandboxed like its content, and a publication wi
 the data components (networks, cities, map, meetings, key figures) builds."""
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from pypdf import PdfReader
 
+import inprocess
 from brochure import content, resources
 from brochure.errors import ContentError
 from brochure.render import html as render
@@ -250,9 +249,7 @@ def test_a_publication_without_data_components_builds_every_edition(tmp_path):
     pub = content.load(root)
     assert not pub.networks and not pub.cities and pub.outline is None and not pub.figures
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "build.py", "--content", str(root), "--output",
-                          str(out), "--quiet"], cwd=PROJECT, capture_output=True, text=True,
-                         timeout=600)
+    run = inprocess.run(["--content", str(root), "--output", str(out), "--quiet"])
     assert run.returncode == 0, run.stdout + run.stderr
     cover = normalise(PdfReader(out / "pim-pl.pdf").pages[0].extract_text())
     assert "Mała publikacja" in cover and "Sieć" not in cover

@@ -3,8 +3,6 @@ and python-docx with every element the import handles, imported into the mini pu
 built; tracked changes and comments are check warnings at their lines; Word typography is
 normalised; what cannot be carried is reported; a picture without alt text is refused."""
 import shutil
-import subprocess
-import sys
 
 import docx
 import pypandoc
@@ -15,10 +13,11 @@ from docx.shared import RGBColor
 from PIL import Image
 from pypdf import PdfReader
 
+import inprocess
 from brochure import content
 from brochure.content import translation
 from brochure.translate import staleness
-from conftest import MINI, PROJECT
+from conftest import MINI
 
 SOURCE = '''# Sieć Testowa
 
@@ -87,8 +86,7 @@ def findings(root) -> list:
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "build.py", *map(str, args)], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=300)
+    return inprocess.run(args)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from translate.storage import factory, xliff, xliff2
 
+import inprocess
 from brochure import content, invocation
 from brochure.content import translation
 from brochure.translate import staleness
@@ -29,8 +30,7 @@ def real(tmp_path):
 
 
 def cli(*args, cwd=PROJECT):
-    return subprocess.run([sys.executable, "build.py", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return inprocess.run(args, cwd=cwd)
 
 
 def findings(root: Path) -> str:

@@ -280,12 +280,20 @@ def mark_reviewed(content: Path, lang_files) -> None:
     does after updating both (python build.py reviewed), so that the stale-translation warning
     does not stand in for the layout's messages."""
     files = [str(content / "en" / f"{f}.md") for f in lang_files]
-    subprocess.run([str(python()), "build.py", "reviewed", "--content", str(content), *files],
-                   cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    done = command_line(["reviewed", "--content", str(content), *files], timeout=120)
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
 
 
 def python() -> Path:
     return PYTHON if PYTHON.exists() else Path(sys.executable)
+
+
+def command_line(args, timeout=BUILD_TIMEOUT) -> subprocess.CompletedProcess:
+    """build.py ARGS in the project folder, in a process of its own (the tests put one that runs
+    in their process in its place: tests/inprocess.py)."""
+    return subprocess.run([str(python()), "build.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 # --- test material: cities, meetings, a picture ------------------------------------------
@@ -662,9 +670,7 @@ class Run:
 def build(content: Path, out: Path, case="", mode="as edited", change=None) -> Run:
     """Run the builder's command line on a content folder."""
     t = time.perf_counter()
-    done = subprocess.run([str(python()), "build.py", "--content", str(content), "--output",
-                           str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=BUILD_TIMEOUT)
+    done = command_line(["--content", str(content), "--output", str(out)])
     return Run(case, mode, done.returncode, done.stdout, done.stderr,
                time.perf_counter() - t, change, out, content=content)
 
