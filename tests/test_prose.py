@@ -60,7 +60,7 @@ def test_boxes_are_titled_only_by_a_title_in_quotes():
 def test_attribute_lists_on_paragraphs_headings_items_and_links():
     out = html("Akapit\n{: #a .x .y }\n\n### Tytuł {: #t }\n\n- punkt\n{: .p }\n\n"
                '[link](https://x.pl){: lang="en" } i *słowo*{: .z }')
-    assert '<p id="a" class="x y">Akapit</p>' in out
+    assert '<p id="a" class="x y"><span class="last">Akapit</span></p>' in out
     assert '<h3 id="t">Tytuł</h3>' in out
     assert '<li class="p">punkt</li>' in out
     assert '<a href="https://x.pl" lang="en">link</a>' in out
@@ -116,3 +116,14 @@ def test_the_names_given_are_held_in_a_span_that_is_never_hyphenated_in_any_case
     assert '<span class="name">Banku Światowego</span>' in html
     assert "Ministerstwa Funduszy" in html and "Bank\xa0Pekao</span>" not in html
     assert '<span class="name">' not in prose.to_html("Przez Ministerstwo Funduszy.\n", "x.md", 1, "pl")
+
+
+def test_a_paragraphs_last_long_word_is_held_whole():
+    """Review 23: "zainteresowa-/niem." left a last line of five letters: a paragraph's last
+    word of six letters or more (with its punctuation) is never hyphenated; a short one, a
+    heading's and a table cell's are left alone."""
+    html = prose.to_html("Cieszą się rosnącym zainteresowaniem.\n\nKrótko tak.\n\n### Nagłówek długi\n",
+                         "x.md", 1, "pl")
+    assert '<span class="last">zainteresowaniem.</span></p>' in html
+    assert "<p>Krótko\u00a0tak.</p>" in html or '<p>Krótko tak.</p>' in html
+    assert '<h3>Nagłówek długi</h3>' in html.replace("\u00a0", " ")

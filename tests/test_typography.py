@@ -249,7 +249,7 @@ def test_markdown_keeps_links_and_attributes():
 def test_one_letter_word_before_emphasis():
     # a word joiner after the space that ends the text before an element (WeasyPrint, see
     # test_a_non_breaking_space_before_an_element_is_held_by_a_word_joiner)
-    assert md("w *Lublinie*") == f"<p>w{NB}\u2060<em>Lublinie</em></p>"
+    assert md("w *Lublinie*") == f"<p>w{NB}\u2060<em><span class=\"last\">Lublinie</span></em></p>"
     assert md("i *w* domu") == f"<p>i{NB}\u2060<em>w</em>{NB}domu</p>"
     # a block boundary is not a following word
     assert NB not in md("- w\n- domu")

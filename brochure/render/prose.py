@@ -255,6 +255,8 @@ class _Page:
                 i += 3
                 continue
             out.append(self._block(token))
+            if token.type == "inline" and i and tokens[i - 1].type == "paragraph_open":
+                token.children = _hold_last_word(token.children or [])
             i += 1
         return out
 
@@ -416,12 +418,34 @@ def _hold_names(children: list[Token], pattern) -> list[Token]:
             continue
         at = 0
         for found in pattern.finditer(child.content):
-            out += [_text(child, child.content[at:found.start()]),
+            out += [_text(child, typography.hold_across(child.content[at:found.start()])),
                     Token("html_inline", "", 0, content='<span class="name">'),
                     _text(child, found.group(0)), Token("html_inline", "", 0, content="</span>")]
             at = found.end()
         out.append(_text(child, child.content[at:]))
     return [t for t in out if t.type != "text" or t.content]
+
+
+LAST_WORD = re.compile(r"([^\W\d_][\w\u00ad-]{5,}[^\w\s]*)(\s*)$")
+
+
+def _hold_last_word(children: list[Token]) -> list[Token]:
+    """A paragraph's last word in <span class="last">, never hyphenated: "zainteresowa-/niem."
+    would leave a last line of five letters (a word of six letters or more; shorter ones are
+    not broken anyway)."""
+    for i in range(len(children) - 1, -1, -1):
+        child = children[i]
+        if child.type == "code_inline" or (child.type == "text" and child.content.strip()):
+            break
+    else:
+        return children
+    found = LAST_WORD.search(child.content) if child.type == "text" else None
+    if found is None:
+        return children
+    return (children[:i] + [_text(child, typography.hold_across(child.content[:found.start()])),
+                            Token("html_inline", "", 0, content='<span class="last">'),
+                            _text(child, found.group(1)), Token("html_inline", "", 0, content="</span>"),
+                            _text(child, found.group(2))] + children[i + 1:])
 
 
 def _text(like: Token, content: str) -> Token:

@@ -154,6 +154,8 @@ _DASHES = Rule("dashes", _sub(
            | {_GAP_NB} (?: -{{2,3}} | [–—] ) (?=[^\s\d\-–—])
          )
          (?=\S)""", NBSP + "– "))
+# (the straight quotes are typeset before the curly ones that are not the language's: a curly
+# quote after a straight one, '"„0', then finds its place as it will on the next pass)
 _DOUBLE_QUOTES = {
     "pl": [Rule("ocr-quote", _sub(r"(?<![\w,]),,(?=[^\s,])", "„")),
            Rule("open-quote", _sub(_OPENS + '"', "„")),
@@ -284,12 +286,12 @@ _LAST_WORD = Rule("last-word", _bind_last_word)
 # quotes), ranges before dashes (a spaced hyphen between numbers is a range),
 # and the non-breaking spaces last.
 RULES: dict[str, list[Rule]] = {
-    "pl": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["pl"].quotes),
-           *_DOUBLE_QUOTES["pl"], *_SINGLE_QUOTES["pl"],
+    "pl": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["pl"][:3], _foreign_quotes(*REFERENCE["pl"].quotes),
+           *_DOUBLE_QUOTES["pl"][3:], *_SINGLE_QUOTES["pl"],
            _RANGES, _DASHES, _one_letter(REFERENCE["pl"].one_letter_words), _LABEL, _AND_OR,
            _month_year("pl"), _NUMBER_WORD, _abbreviation("pl"), _COMPOUND, _LAST_WORD],
-    "en": [_SPACES, _ELLIPSIS, _foreign_quotes(*REFERENCE["en"].quotes),
-           *_DOUBLE_QUOTES["en"], *_SINGLE_QUOTES["en"],
+    "en": [_SPACES, _ELLIPSIS, *_DOUBLE_QUOTES["en"], _foreign_quotes(*REFERENCE["en"].quotes),
+           *_SINGLE_QUOTES["en"],
            _RANGES, _DASHES, _LABEL, _month_year("en"), _NUMBER_WORD, _abbreviation("en"), _LAST_WORD],
 }
 
@@ -308,9 +310,9 @@ def _general_rules(language) -> list[Rule]:
     """The rules of a language listed in publication.yaml (languages.py) other than pl, en."""
     opening, closing = language.quotes
     one_letter = [_one_letter(language.one_letter_words)] if language.one_letter_words else []
-    return [_SPACES, _ELLIPSIS, _foreign_quotes(opening, closing),
-            Rule("open-quote", _sub(_OPENS + '"', opening)),
-            Rule("close-quote", _sub('"', closing)), Rule("apostrophe", _sub("'", "’")),
+    return [_SPACES, _ELLIPSIS, Rule("open-quote", _sub(_OPENS + '"', opening)),
+            Rule("close-quote", _sub('"', closing)), _foreign_quotes(opening, closing),
+            Rule("apostrophe", _sub("'", "’")),
             _RANGES, _DASHES, *one_letter, _LABEL, _month_year(language.code), _NUMBER_WORD,
             _LAST_WORD]
 
@@ -400,10 +402,10 @@ def smarten_run(parts: list[tuple[str, bool]], lang: str) -> list[str]:
               for text, frozen in parts]
     _run([piece for group in groups for piece in group], lang)
     texts = ["".join(piece.text for piece in group) for group in groups]
-    return [_hold_across(text) if i < len(texts) - 1 else text for i, text in enumerate(texts)]
+    return [hold_across(text) if i < len(texts) - 1 else text for i, text in enumerate(texts)]
 
 
-def _hold_across(text: str) -> str:
+def hold_across(text: str) -> str:
     """A text that ends with a non-breaking space before an element ("(ang.\u00a0<em>nature"):
     a word joiner after the space. WeasyPrint 70, finding no break at the element's start,
     otherwise hyphenates a word lines earlier and leaves its first half alone on a line
