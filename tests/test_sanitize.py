@@ -67,7 +67,7 @@ def test_markdown_constructs_pass():
                  '<h3>Podtytuł</h3>', '<ol start="3">', '<blockquote>', '<hr>',
                  '<th style="text-align:left">a</th>', '<td style="text-align:center">2</td>',
                  '<div class="admonition sidebar">', '<p class="admonition-title">Ramka</p>',
-                 '<p class="lead" id="wstep" lang="en">Akapit</p>', '<p>[[map]]</p>'):
+                 '<p class="lead" id="wstep" lang="en"><span class="last">Akapit</span></p>', '<p>[[map]]</p>'):
         assert kept in html, kept
 
 

@@ -426,7 +426,7 @@ def _hold_names(children: list[Token], pattern) -> list[Token]:
     return [t for t in out if t.type != "text" or t.content]
 
 
-LAST_WORD = re.compile(r"([^\W\d_][\w\u00ad-]{5,}[^\w\s]*)(\s*)$")
+LAST_WORD = re.compile(r"(?<![^\s\u00a0\u2060])([^\W\d_][\w\u00ad-]{5,}[^\w\s]*)(\s*)$")
 
 
 def _hold_last_word(children: list[Token]) -> list[Token]:
