@@ -182,7 +182,7 @@ def preview(watch: Watch, rounds: int) -> dict | None:
             answer = json.loads(node.stdout.readline())
             times.append(answer["seconds"])
             watch.until(lambda built=built: watch.builds() > built)
-            time.sleep(0.5)
+            time.sleep(1.5)      # and the preview refreshed for the PDFs it lists
         return {"preview": times, "reload": reloads}
     finally:
         node.stdin.close()

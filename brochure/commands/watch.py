@@ -9,11 +9,13 @@ the browser's PDF viewer), with the build's warnings for that edition beside the
 to its file and line (/source/...). A thread watches content/, templates/ and styles/ with
 watchfiles; after a change it loads the content again and renders the page the browser shows
 first (Jinja2 and Markdown, no typesetting: a fraction of a second; the other pages when asked
-for), bumps the version and tells the open pages over server-sent events (/events), and they
-reload. A content error shows a box with file:line: message instead of the page until a change
-fixes it.
+for), bumps the version and tells the open pages over server-sent events (/events); each
+takes the new page's body in place (a new head, such as the error page's, reloads it) and
+listens again, saying which version it shows. A content error shows a box with file:line:
+message instead of the page until a change fixes it.
 
-The PDFs follow in worker processes kept warm across changes (WeasyPrint imported, fonts
+The PDFs follow once the open pages have loaded the change (at most SETTLE seconds: the browser
+gets the processors first), in worker processes kept warm across changes (WeasyPrint imported, fonts
 configured, their last layouts remembered): first the edition the browser shows, whose proof is
 served as soon as its PDF is written, then every edition, built into the output folder as
 `build` does (the edition typeset already is not typeset again). A change meanwhile drops that
@@ -79,9 +81,41 @@ PREVIEW_CSS = f"""\
 REMEMBER = 2        # layouts each worker keeps (the edition viewed and its print edition)
 
 
-RELOAD = ('<script>new EventSource("/events?view=" + encodeURIComponent(location.pathname))'
-          '.onmessage = function (e) {{ if (e.data !== "{version}") location.reload(); }};'
-          '</script>')
+# Once loaded, the page listens (saying which version it shows, so that `watch` knows it has
+# loaded) and after a change takes the new page's body in place: no reload, the same scroll
+# position; a new head (a stylesheet, the error page) or a failure reloads it whole.
+RELOAD = """<script data-watch="{version}">(function () {{
+  var version = document.currentScript.dataset.watch;
+  function head(doc) {{
+    var copy = doc.head.cloneNode(true);
+    copy.querySelectorAll("script[data-watch]").forEach(function (s) {{ s.remove(); }});
+    return copy.innerHTML;
+  }}
+  function update() {{
+    fetch(location.href, {{cache: "no-store"}}).then(function (r) {{
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    }}).then(function (text) {{
+      var next = new DOMParser().parseFromString(text, "text/html");
+      var mark = next.querySelector("script[data-watch]");
+      if (!mark || head(next) !== head(document) || next.body.querySelector("script")) {{
+        return location.reload();
+      }}
+      document.body.replaceWith(document.adoptNode(next.body));
+      version = mark.dataset.watch;
+      listen();
+    }}).catch(function () {{ location.reload(); }});
+  }}
+  function listen() {{
+    var events = new EventSource("/events?view=" + encodeURIComponent(location.pathname)
+                                 + "&version=" + version);
+    events.onmessage = function (e) {{
+      if (e.data !== version) {{ events.close(); update(); }}
+    }};
+  }}
+  if (document.readyState === "complete") listen(); else addEventListener("load", listen);
+}})();</script>"""
+SETTLE = 1.0        # seconds the PDFs wait at most for the open pages to load a change
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Error: {title}</title>
 <link rel="stylesheet" href="/preview.css">{reload}</head>
@@ -117,7 +151,9 @@ class Preview:
         self.page_names = {"index.html"}
         self.closed = False
         self.changed = threading.Condition()
-        self.viewers: dict[int, tuple[float, str]] = {}   # an open page -> (since, its path)
+        # an open page -> (since, its path, the version it shows: None for a proof view)
+        self.viewers: dict[int, tuple[float, str, str | None]] = {}
+        self.reloading = 0        # the open pages that showed the version before this one
         self.proofs = Proofs(self.changed)
         self.theme_stamp: tuple | None = None
 
@@ -129,11 +165,11 @@ class Preview:
     def pub(self) -> Publication | None:
         return self.state.pub
 
-    def refresh(self, what="", only_if_changed=False) -> bool:
+    def refresh(self, what="") -> bool:
         """Load the content again and render the page the browser shows (the others when asked
-        for); False (and the error page) on an error. only_if_changed: the open pages reload
-        only if the PDFs they list changed."""
+        for); False (and the error page) on an error."""
         t = time.perf_counter()
+        print(f"TT refresh0 {time.time():.3f}", flush=True)
         error = None
         try:
             pub = content.load(self.root)
@@ -142,16 +178,14 @@ class Preview:
         except Exception as err:    # the content, a template or a builder bug: show it
             pub, env, downloads, error = None, None, [], _problem(err)
         with self.changed:
-            if only_if_changed and error is None and self.error_page is None \
-                    and downloads == self.state.downloads:
-                return True
-            self.count += 1
+            self._next_version()
             self.state = Rendering(pub, env, downloads, self.version)
             if error is None:      # while there is an error, these pages show it
                 self.page_names = {web.page_path(lang, self._web_languages(pub))
                                    for lang in self._web_languages(pub)}
             self.error_page = None if error is None else self._error_page(error)
             first = self._viewed_path()
+        print(f"TT loaded {time.time():.3f}", flush=True)
         if error is None:
             try:
                 self.page(first, errors=True)       # the page the browser shows: at once
@@ -161,12 +195,49 @@ class Preview:
                     self.error_page = self._error_page(error)
         with self.changed:
             self.changed.notify_all()
+        print(f"TT refreshed {time.time():.3f}", flush=True)
         if error:
             self.progress.warn(f"  {time.strftime('%H:%M:%S')}  {error}")
         else:
             self.progress.info(f"  {time.strftime('%H:%M:%S')}  {what}preview rendered in "
                                f"{time.perf_counter() - t:.2f} s")
         return error is None
+
+    def relist(self) -> None:
+        """After a build: the open pages reload only if the PDFs they list changed as they
+        show them (their names, pages and sizes in kB or MB); the content is not read again."""
+        with self.changed:
+            state = self.state
+        if state.pub is None or self.error_page is not None:
+            return
+        downloads = web.existing_downloads(self.output, state.pub.editions)
+        if web.listed(downloads) == web.listed(state.downloads):
+            return
+        with self.changed:
+            if self.state is not state:
+                return               # a change came meanwhile: its pages list these PDFs
+            self._next_version()
+            self.state = Rendering(state.pub, state.env, downloads, self.version,
+                                   rendered=state.rendered, pictures=state.pictures)
+            first = self._viewed_path()
+        self.page(first)
+        with self.changed:
+            self.changed.notify_all()
+
+    def _next_version(self) -> None:
+        # the pages showing the version before (a page gone may be listed a while: its
+        # connection is found closed at its next message)
+        self.reloading = sum(version == self.version for _, _, version in self.viewers.values())
+        self.count += 1
+
+    def settled(self, timeout: float = SETTLE) -> None:
+        """Wait until the open pages have loaded the current version (at most timeout): the
+        browser loads the change before the PDFs take the processors."""
+        with self.changed:
+            self.changed.wait_for(
+                lambda: self.closed or self.reloading <= sum(
+                    version == self.version for _, _, version in self.viewers.values()),
+                timeout)
 
     def _environment(self, pub: Publication) -> jinja2.Environment:
         """The Jinja2 environment of the publication's theme, kept while the theme and its
@@ -262,16 +333,18 @@ class Preview:
 
     # --- the open pages, and what they are waiting for ----------------------------------
 
-    def viewing(self, viewer: int, path: str | None) -> None:
-        """An open page (an /events connection) shows path; None: it closed."""
+    def viewing(self, viewer: int, path: str | None, version: str | None = None) -> None:
+        """An open page (an /events connection) shows path, at version (a page of the
+        preview; None: a proof view); path None: it closed."""
         with self.changed:
             if path is None:
                 self.viewers.pop(viewer, None)
             else:
-                self.viewers[viewer] = (time.monotonic(), path)
+                self.viewers[viewer] = (time.monotonic(), path, version)
+            self.changed.notify_all()
 
     def _viewed_path(self) -> str:
-        return max(self.viewers.values())[1] if self.viewers else "/"
+        return max(self.viewers.values(), key=lambda v: v[0])[1] if self.viewers else "/"
 
     def viewed_edition(self, editions) -> str | None:
         """The id of the edition the page opened last shows (of `editions`, the ones built);
@@ -624,6 +697,8 @@ class Pdfs:
         self.proof_keys: dict[str, str] = {}   # edition id -> cache key of its last proof
 
     def __call__(self, changes, stale):
+        self.preview.settled()
+        print(f"TT settled {time.time():.3f}", flush=True)
         started = time.perf_counter()
         after = f" after {'; '.join(changes)}" if changes else ""
         tag = object()
@@ -836,8 +911,9 @@ def _handler(preview: Preview):
                 self.send(500, f"internal error: {type(err).__name__}".encode(), "text/plain")
 
         def answer(self, path):
+            print(f"TT get {path} {time.time():.3f}", flush=True)
             if path == "/events":
-                return self.events(_view(self.path))
+                return self.events(*_view(self.path))
             if path == "/preview.css":
                 return self.send(200, PREVIEW_CSS.encode(), "text/css; charset=utf-8")
             if path == "/proof.css":
@@ -920,7 +996,7 @@ def _handler(preview: Preview):
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             return self.send(200, target.read_bytes(), kind, ETag=tag)
 
-        def events(self, view):
+        def events(self, view, version):
             """Server-sent events: the current version now, then each new one; `proof`
             events when a proof changes: its edition id, stamp (any change) and which PDF
             it shows (a new one when it was typeset). The page that listens is the one the
@@ -931,7 +1007,7 @@ def _handler(preview: Preview):
             self.end_headers()
             viewer = id(self)
             if view:
-                preview.viewing(viewer, view)
+                preview.viewing(viewer, view, version)
             seen, stamps = None, {}
             try:
                 self.wfile.write(b"retry: 500\n\n")
@@ -970,16 +1046,19 @@ def _handler(preview: Preview):
     return Handler
 
 
-def _view(target: str) -> str | None:
-    """The path of the page an /events request listens for (?view=PATH), if well-formed."""
+def _view(target: str) -> tuple[str | None, str | None]:
+    """The path of the page an /events request listens for and the version it shows
+    (?view=PATH&version=V), each None unless well-formed."""
     try:
-        views = parse_qs(urlsplit(target).query, errors="strict").get("view", [])
+        query = parse_qs(urlsplit(target).query, errors="strict")
     except (ValueError, UnicodeDecodeError):
-        return None
-    view = views[0] if views else None
-    if view and view.startswith("/") and len(view) < 300 and view.isprintable():
-        return view
-    return None
+        return None, None
+    view, version = query.get("view", [None])[0], query.get("version", [None])[0]
+    if not (view and view.startswith("/") and len(view) < 300 and view.isprintable()):
+        view = None
+    if not (version and len(version) < 40 and all(c in "0123456789abcdef." for c in version)):
+        version = None
+    return view, (version if view else None)
 
 
 def serve(args, progress) -> int:
@@ -1001,12 +1080,13 @@ def serve(args, progress) -> int:
                       f"choose another port with --port N")
         return 1
     pdfs = Pdfs(preview, pool, args, progress,
-                on_built=lambda: preview.refresh("PDFs rebuilt: ", only_if_changed=True))
+                on_built=preview.relist)
     builder = Builder(pdfs, progress, cancel=lambda: pool.cancel())
     builder.request()                   # the PDFs of the content as it is (or the cache's)
     stop = threading.Event()
 
     def changed(changes):
+        print(f"TT change {time.time():.3f}", flush=True)
         names = sorted({_display(path) for _, path in changes if Path(path).exists()}
                        or {_display(path) for _, path in changes})
         what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -1015,7 +1095,7 @@ def serve(args, progress) -> int:
 
     def watch():
         try:
-            for changes in watchfiles.watch(root, *watched_theme(root), step=50,
+            for changes in watchfiles.watch(root, *watched_theme(root), step=10,
                                             debounce=1000, stop_event=stop,
                                             raise_interrupt=False):
                 changed(changes)

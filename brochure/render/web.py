@@ -224,6 +224,13 @@ def file_size(size: int, labels) -> str:
     return text.replace(".", labels["web"]["decimal"])
 
 
+def listed(downloads) -> list:
+    """The downloads as a page lists them: a change of a few bytes is the same list."""
+    return [(d.path, d.pages, d.lang, d.kind, d.edition,
+             round(d.size / 1000) if d.size < 1000 * 1000 else round(d.size / 100_000))
+            for d in downloads]
+
+
 def existing_downloads(output: Path, editions) -> list:
     """The PDFs already in output/web/pdf/ (the watch preview lists them with their sizes)."""
     folder = Path(output) / FOLDER / "pdf"
