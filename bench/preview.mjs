@@ -32,12 +32,10 @@ try {
     const text = readFileSync(file, "utf8");
     const start = performance.now();
     writeFileSync(file, text.replace(from, to));
-    process.stderr.write(`TT save ${(Date.now()/1000).toFixed(3)}\n`);
     await page.waitForFunction(([s, t]) =>
       document.querySelector(s)?.textContent.replace(/\s+/g, " ").trim() === t,
       [selector, shown], { polling: 5, timeout: 60000 });
     const seconds = (performance.now() - start) / 1000;
-    process.stderr.write(`TT shown ${(Date.now()/1000).toFixed(3)}\n`);
     let reloaded = true;      // a navigation under way (a later reload) tells it too
     try {
       reloaded = await page.evaluate(() => performance.now()) < navigations;

@@ -169,7 +169,6 @@ class Preview:
         """Load the content again and render the page the browser shows (the others when asked
         for); False (and the error page) on an error."""
         t = time.perf_counter()
-        print(f"TT refresh0 {time.time():.3f}", flush=True)
         error = None
         try:
             pub = content.load(self.root)
@@ -185,7 +184,6 @@ class Preview:
                                    for lang in self._web_languages(pub)}
             self.error_page = None if error is None else self._error_page(error)
             first = self._viewed_path()
-        print(f"TT loaded {time.time():.3f}", flush=True)
         if error is None:
             try:
                 self.page(first, errors=True)       # the page the browser shows: at once
@@ -195,7 +193,6 @@ class Preview:
                     self.error_page = self._error_page(error)
         with self.changed:
             self.changed.notify_all()
-        print(f"TT refreshed {time.time():.3f}", flush=True)
         if error:
             self.progress.warn(f"  {time.strftime('%H:%M:%S')}  {error}")
         else:
@@ -698,7 +695,6 @@ class Pdfs:
 
     def __call__(self, changes, stale):
         self.preview.settled()
-        print(f"TT settled {time.time():.3f}", flush=True)
         started = time.perf_counter()
         after = f" after {'; '.join(changes)}" if changes else ""
         tag = object()
@@ -911,7 +907,6 @@ def _handler(preview: Preview):
                 self.send(500, f"internal error: {type(err).__name__}".encode(), "text/plain")
 
         def answer(self, path):
-            print(f"TT get {path} {time.time():.3f}", flush=True)
             if path == "/events":
                 return self.events(*_view(self.path))
             if path == "/preview.css":
@@ -1086,7 +1081,6 @@ def serve(args, progress) -> int:
     stop = threading.Event()
 
     def changed(changes):
-        print(f"TT change {time.time():.3f}", flush=True)
         names = sorted({_display(path) for _, path in changes if Path(path).exists()}
                        or {_display(path) for _, path in changes})
         what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
