@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.error import HTTPError
@@ -539,6 +540,29 @@ def test_the_open_page_reloads_after_a_change(server, browser, record_property):
     assert until(lambda: browser.evaluate(FIRST_TITLE) == "Partnerska Inicjatywa Miast",
                  timeout=10, every=0.05), server.log()
     assert browser.evaluate("window.before") is True
+
+
+def test_the_pdfs_wait_for_the_open_pages_to_load_a_change_and_no_longer(tmp_path):
+    """After a change the PDFs wait until each page that showed the version before shows the
+    new one (the browser first), at most the given time; a proof view is not waited for."""
+    preview = watch.Preview(PROJECT / "content", Lines(), output=tmp_path / "output")
+    assert preview.refresh()
+    preview.viewing(1, "/", preview.version)              # the web page, loaded
+    preview.viewing(2, "/proof/pl")                       # a proof view: no version
+    preview.viewing(3, "/en/", "0.0")                     # a page gone long ago, still listed
+    assert preview.refresh()
+    assert preview.reloading == 1
+    started = time.perf_counter()
+    preview.settled(0.5)
+    assert time.perf_counter() - started >= 0.45          # nobody loaded it: the time is up
+    loaded = threading.Timer(0.1, lambda: preview.viewing(4, "/", preview.version))
+    loaded.start()
+    started = time.perf_counter()
+    preview.settled(5)
+    assert time.perf_counter() - started < 2              # done once the page came back
+    loaded.join()
+    preview.viewing(1, None)
+    assert preview.refresh() and preview.reloading == 1   # the page that loaded last
 
 
 def test_a_template_error_names_the_template_and_line(tmp_path):
