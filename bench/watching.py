@@ -138,6 +138,9 @@ def toggle(path: Path, pair: tuple, forward: bool) -> None:
 def proof_loop(watch: Watch, rounds: int) -> dict:
     events = Events(watch.port, "/proof/pl")
     try:
+        # the proof the first run made, as the page is told it on connecting: each round waits
+        # for a newer one (read before this came, the first round timed that one: 0.00 s)
+        watch.until(lambda: events.made("pl") > 0, timeout=60)
         times, builds = [], []
         for n in range(rounds):
             made, built = events.made("pl"), watch.builds()
