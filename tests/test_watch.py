@@ -642,7 +642,8 @@ def test_the_proof_view_shows_the_typeset_pages_and_the_warnings_at_their_lines(
         assert all(abs(width - 596) <= 2 and abs(height - 842) <= 2      # A4 at 72 dpi
                    for _, width, height in images), images
         # each warning with a file and line links to that line of the content folder
-        links = page.evaluate(PROOF_LINKS)
+        # (the page reloads with the build's status once it is done: read it after that)
+        links = until(lambda: page.evaluate(PROOF_LINKS), timeout=10, every=0.2)
         assert links, page.evaluate("document.querySelector('.proof-warnings').outerHTML")
         for href, text in links:
             file, line = text.rsplit(":", 1)
