@@ -68,12 +68,13 @@ class Seq(list):
     item_lines: list
 
 
-# libyaml's parser (PyYAML's C extension) where it is built: the same nodes and marks, about
-# ten times faster than the pure-Python one; the constructors below are Python either way
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser (PyYAML's C extension) where it is built: the same nodes and marks (lines,
+# and positions in characters), about ten times faster than the pure-Python one; the
+# constructors below are Python either way
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
+class _Loader(SAFE_LOADER):  # type: ignore[valid-type,misc]
     may_alias = False            # the text has an "&": it may define anchors
 
     def get_single_node(self):
@@ -428,7 +429,7 @@ def check_nesting(text: str, display: str, first_line: int = 1) -> None:
 
 
 @contextlib.contextmanager
-def _no_garbage_collection():
+def no_garbage_collection():
     """The cycle collector paused: parsing makes many objects and no garbage, and the
     collections they set off grow faster than the file (10x the cities took 24x the time)."""
     was_enabled = gc.isenabled()
@@ -446,7 +447,7 @@ def parse_yaml(text: str, display: str):
         loader = _Loader(text)
         loader.name = display
         loader.may_alias = "&" in text
-        with _no_garbage_collection():
+        with no_garbage_collection():
             return loader.get_single_data()
     except ContentError:
         raise
@@ -487,9 +488,9 @@ def _yaml_hint(err, text: str = "") -> str:
     mark = err.problem_mark or err.context_mark
     lines = text.split("\n")
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
+    indent = at[:len(at) - len(at.lstrip(" \t"))]
     if "'\\t'" in problem or "tab character" in problem or (
-            "\t" in at[:len(at) - len(at.lstrip(" \t")) + 1]
-            and "cannot start any token" in problem):
+            "\t" in indent and "cannot start any token" in problem):
         return "a tab character is used for indentation; indent with spaces"
     return f"YAML syntax error: {problem}; check the indentation and the quotes on this line"
 

@@ -217,17 +217,18 @@ def details(d: Download, labels) -> str:
 
 
 def file_size(size: int, labels) -> str:
+    return _rounded_size(size).replace(".", labels["web"]["decimal"])
+
+
+def _rounded_size(size: int) -> str:
     if size < 1000 * 1000:
-        text = f"{max(1, round(size / 1000))} kB"
-    else:
-        text = f"{size / 1000 / 1000:.1f} MB"
-    return text.replace(".", labels["web"]["decimal"])
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1000 / 1000:.1f} MB"
 
 
 def listed(downloads) -> list:
     """The downloads as a page lists them: a change of a few bytes is the same list."""
-    return [(d.path, d.pages, d.lang, d.kind, d.edition,
-             round(d.size / 1000) if d.size < 1000 * 1000 else round(d.size / 100_000))
+    return [(d.path, d.pages, d.lang, d.kind, d.edition, _rounded_size(d.size))
             for d in downloads]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it.token import Token
 
-from ..content.source import split_front_matter
+from ..content.source import SAFE_LOADER, no_garbage_collection, split_front_matter
 from ..errors import ContentError
 from ..render import prose
 
@@ -29,9 +29,6 @@ FRONT_MATTER_TEXTS = ("title", "running-head")
 PLURAL_FORMS = {"zero", "one", "two", "few", "many", "other"}
 NATURAL_KEYS = ("id", "name", "file", "start")     # what names a list item better than its index
 HASH_LENGTH = 10
-# the YAML's nodes, with their lines and character positions: libyaml's parser where PyYAML has
-# it (its marks count characters too), several times faster than the pure-Python one
-COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # One line only: these kinds cannot hold a line break (a heading, a cell, a YAML title...).
 SINGLE_LINE = {"heading", "cell", "box-title", "alt", "caption", "title", "running-head", "text"}
 # Advisory length limits (characters) a translator sees in the notes: a heading on one line of
@@ -125,7 +122,7 @@ def _front_matter(text, starts) -> list[Segment]:
     lines = text.split("\n")
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
     offset = starts[1]
-    root = yaml.compose("\n".join(lines[1:end]), Loader=COMPOSER)
+    root = yaml.compose("\n".join(lines[1:end]), Loader=SAFE_LOADER)
     found = []
     for key_node, value in (root.value if isinstance(root, yaml.MappingNode) else []):
         if key_node.value in FRONT_MATTER_TEXTS and isinstance(value, yaml.ScalarNode):
@@ -364,7 +361,8 @@ def yaml_pairs(text: str, display: str, source: str, target: str,
     """The translatable texts of a YAML file: every mapping of language codes (data), or the
     blocks of labels.yaml (a block per language, the same keys in each)."""
     try:
-        root = yaml.compose(text, Loader=COMPOSER)
+        with no_garbage_collection():
+            root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ContentError(display, mark.line + 1 if mark else 1, f"YAML error: {err}") from None
