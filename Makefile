@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml constraints.txt tools/system-deps.sh
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
+# the package's bytecode, as pip writes it for an installed package: an editable install gets it
+# only where Python may write it (not with PYTHONDONTWRITEBYTECODE), else every run compiles the
+# package again (0.1 s of each build's start). Only what changed is compiled.
+BYTECODE := $(PY) -m compileall -q brochure
+
 build: $(STAMP)
+	$(BYTECODE)
 	$(PY) build.py
 
 # the browser test of the web edition: playwright-core and axe-core, as package-lock.json pins them
@@ -27,6 +33,7 @@ test: $(STAMP) $(NODE_STAMP)
 	bash tools/system-deps.sh --test
 	.venv/bin/ruff check brochure tests bench tools
 	.venv/bin/mypy
+	$(BYTECODE)
 	$(PY) -m pytest -q -n auto --dist loadfile
 
 check: $(STAMP)
@@ -34,9 +41,11 @@ check: $(STAMP)
 	$(PY) build.py check
 
 watch: $(STAMP)
+	$(BYTECODE)
 	$(PY) build.py watch
 
 bench: $(STAMP)
+	$(BYTECODE)
 	$(PY) bench/run.py
 
 # every case of the editor-change matrix with every edition (10-40 min); its report: editor-matrix.md

@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import time
+from concurrent import futures
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
@@ -20,9 +21,8 @@ from typing import Any
 from ..content.editions import Edition
 from ..diagnostics import INFO, PLAN_PADDING, WARNING, Diagnostic
 from ..errors import ContentError, ContentErrors, EditionTimeout
-from ..press import impose
 from ..render import html as render, prose, sanitize
-from ..typeset import finish, pdf as typeset, pictures, plan as page_plan
+from ..typeset import pictures, plan as page_plan
 from . import cache, workers
 from .results import EditionResult, time_limit
 
@@ -48,16 +48,18 @@ class Job:
 
 
 def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
-                   deadline=None, pool=None, known=None) -> list:
+                   deadline=None, pool=None, known=None, env=None, meanwhile=None) -> list:
     """The EditionResult of each edition, in order. Editions of the same languages and page
     size share their HTML and one layout (a language's screen and print editions); each such
     group is sent to a worker as soon as its HTML is rendered, the longest first, so that
     rendering the next overlaps typesetting the first. deadline (time.monotonic()): when the
     whole build must end (by default, timeout seconds from now). pool: worker processes
     started already (start_workers), else the build starts its own. known: cache key ->
-    EditionResult typeset already (watch's proofs)."""
+    EditionResult typeset already (watch's proofs). env: the templates (render.environment).
+    meanwhile: a call made once a core is left free (every group sent, fewer left to typeset
+    than workers), before the results are taken."""
     deadline = deadline or time.monotonic() + timeout
-    env = render.environment(pub.theme)
+    env = env or render.environment(pub.theme)
     results: dict[str, EditionResult] = {}     # edition id -> its result
     rendered: dict[tuple, Any] = {}           # shared HTML and fillers: see _job
     groups = _layout_groups(editions)
@@ -76,6 +78,9 @@ def build_editions(pub, editions, progress, store=None, timeout=300, jobs=None,
                 else:
                     pending.append((key, job))
             typesetting.submit(pending)
+        if meanwhile:
+            typesetting.wait_for_a_free_core()
+            meanwhile()
         for key, result in typesetting.results():
             results[result.edition.id] = result
             if store:
@@ -226,6 +231,15 @@ class _Workers:
                                   affinity=layout_key(group[0][1]) if remember else None)
         self.submitted.append((group, future))
 
+    def wait_for_a_free_core(self) -> None:
+        """Until fewer groups are left to typeset than there are workers (or time is up: the
+        results then say so)."""
+        pending = [future for _, future in self.submitted]
+        while len(pending) >= self.size and time.monotonic() < self.deadline:
+            done, _ = futures.wait(pending, timeout=self.deadline - time.monotonic(),
+                                   return_when=futures.FIRST_COMPLETED)
+            pending = [future for future in pending if future not in done]
+
     def results(self):
         """(key, EditionResult) for each submitted job, in the order submitted."""
         for group, future in self.submitted:
@@ -266,6 +280,8 @@ def run_jobs(jobs, remember: int = 0) -> list:
     """Typeset the jobs of one HTML (in a worker process): one layout, and for each edition
     its PDF, finished (and imposed): an EditionResult each. remember: how many layouts this
     worker keeps (watch), so that another edition of the same HTML is only written."""
+    from ..typeset import pdf as typeset    # a worker's (workers.WORKER_MODULES)
+
     t = time.perf_counter()
     first = jobs[0]
     outputs = [typeset.Output(
@@ -351,6 +367,8 @@ def _finish_job(job, typeset_result) -> EditionResult:
     notes = notes_message(typeset_result, job.notes)
     if notes:
         result.warnings.append(Diagnostic(edition.pdf, None, INFO, notes, PLAN_PADDING))
+    from ..press import impose
+
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:
@@ -378,6 +396,8 @@ def notes_message(typeset_result, label: str) -> str | None:
 
 def _screen_finisher(languages, titles, anchors):
     """Languages of the parts and readable link descriptions (tagged screen editions)."""
+    from ..typeset import finish
+
     # a further part starts at its divider page (English text, so declared English)
     starts = [anchors.get(f"divider-{lang}", anchors[f"part-{lang}"]) for lang in languages]
     return finish.chain(finish.part_languages(languages, starts, anchors["back-cover"]),
@@ -387,6 +407,8 @@ def _screen_finisher(languages, titles, anchors):
 def _booklets(edition, pdf, pages, crop_marks) -> list:
     """Saddle-stitch imposition at 100 %: the A4 print edition on A3 sheets (with its bleed,
     PDF/X-4) for a print shop; the native A5 edition on A4 sheets for an office printer."""
+    from ..press import impose
+
     if edition.size == "A5":
         return [(edition.booklet, _bytes(impose.impose_booklet, io.BytesIO(pdf), sheet="A4"),
                  pages // 2)]

@@ -19,7 +19,7 @@ from .. import diagnostics
 from ..content.source import inside
 from ..diagnostics import ERROR, INFO, PLAN_OVERRUN, PLAN_UNDERFILL, WARNING, Diagnostic, errors
 from ..errors import BrochureError, ContentErrors
-from ..render import web
+from ..render import html as render, web
 from ..typeset.lint import TARGET_FILL
 from . import cache, output
 from .results import EditionResult, time_limit
@@ -161,14 +161,25 @@ def _build(content_dir, progress, store, choice, deadline, timeout, folder) -> B
         if errors(findings):
             raise ContentErrors(errors(findings))
         editions = chosen(pub, choice.langs, choice.editions, choice.draft)
+        languages = {lang for e in editions for lang in e.languages}
+        env = render.environment(pub.theme)
+        prepared: list = []
+
+        def prepare_web():      # while the last editions are typeset
+            t = time.perf_counter()
+            with time_limit(deadline, f"making the web edition took longer than {timeout:g} s "
+                                      f"and was stopped"):
+                prepared.append(web.prepare(pub, languages, env))
+            progress.stage("web pages, made while typesetting", t)
+
         results = pipeline.build_editions(pub, editions, progress, store, timeout=timeout,
                                           jobs=choice.jobs, deadline=deadline, pool=pool,
-                                          known=choice.known)
+                                          known=choice.known, env=env, meanwhile=prepare_web)
     t = time.perf_counter()
     with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
                               f"was stopped"):
         site = web.site(pub, [f for r in results if not r.edition.draft for f in r.files],
-                        languages={lang for e in editions for lang in e.languages})
+                        languages, env, prepared[0] if prepared else None)
     progress.stage("web edition (output/web)", t)
     return Built(pub.warnings + findings + plan_report(results), results, site,
                  _expected(pub, choice.draft))

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pypdf
 from markupsafe import Markup, escape
 
 from .. import resources
@@ -41,19 +40,38 @@ class Download:
     print: bool
 
 
-def site(pub, files, languages=None, env=None) -> list:
+def site(pub, files, languages=None, env=None, prepared=None) -> list:
     """(path under output/, bytes, None) for the files of output/web/ made from the content
     (the fonts: see fonts()).
 
     files: the (path under output/, bytes, pages) entries of this build; its PDFs are copied
-    into web/pdf/ and listed with the size of those very bytes.
+    into web/pdf/ and listed with the size of those very bytes. prepared: what prepare() made
+    of the same content and languages, if it was made already.
     """
     pdfs = [(rel, data, pages) for rel, data, pages in files if rel.endswith(".pdf")]
     downloads = [d for d in (describe(rel, len(data), pages, pub.editions)
                              for rel, data, pages in pdfs) if d]
     entries = [(f"{FOLDER}/pdf/{rel}", data, None) for rel, data, _ in pdfs]
     return [(f"{FOLDER}/{rel}", data, None)
-            for rel, data in pages(pub, downloads, languages, env)] + entries
+            for rel, data in pages(pub, downloads, languages, env, prepared)] + entries
+
+
+@dataclass
+class Prepared:
+    """The pages' content apart from the list of PDFs: each language's sections and cover
+    map, and the copies of the pictures they show (path under output/web/ -> bytes)."""
+    parts: dict
+    pictures: dict
+
+
+def prepare(pub, languages=None, env=None) -> Prepared:
+    """All of the web pages that does not depend on the PDFs (a build makes it while its last
+    PDFs are typeset)."""
+    env = env or render.environment(pub.theme)
+    languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
+    pictures: dict[str, bytes] = {}
+    return Prepared({lang: page_content(pub, lang, languages, env, pictures)
+                     for lang in languages}, pictures)
 
 
 def fonts(theme=None) -> list:
@@ -63,16 +81,16 @@ def fonts(theme=None) -> list:
     return [(f"{FOLDER}/{rel}", data, None) for rel, data in font_files(theme)]
 
 
-def pages(pub, downloads, languages=None, env=None) -> list:
+def pages(pub, downloads, languages=None, env=None, prepared=None) -> list:
     """(path under output/web/, bytes): the pages, their pictures, the stylesheet and the
     icon."""
     env = env or render.environment(pub.theme)
-    languages = [lang for lang in pub.languages if lang in (languages or pub.languages)]
-    pictures: dict[str, bytes] = {}
+    prepared = prepared or prepare(pub, languages, env)
+    languages = list(prepared.parts)
     out = [(page_path(lang, languages),
-            page(pub, lang, languages, downloads, env, pictures).encode())
+            page(pub, lang, languages, downloads, env, content=prepared.parts[lang]).encode())
            for lang in languages]
-    out += sorted(pictures.items())
+    out += sorted(prepared.pictures.items())
     out.append(("web.css", stylesheet(pub).encode()))
     out.append(("favicon.svg", favicon(pub).encode()))
     return out
@@ -113,26 +131,34 @@ def page_path(lang, languages) -> str:
     return "index.html" if lang == languages[0] else f"{lang}/index.html"
 
 
-def page(pub, lang, languages, downloads, env, pictures=None) -> str:
+def page(pub, lang, languages, downloads, env, pictures=None, content=None) -> str:
     """The HTML of one language's page; pictures (path under output/web/ -> bytes) receives
-    the copies of the pictures it shows."""
-    here = page_path(lang, languages)
-    root = "../" * here.count("/")
-    part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
-    for section in part["sections"]:
-        shown = webimages.with_pictures(str(section["html"]), pub.root, root,
-                                        {} if pictures is None else pictures)
-        section["html"] = scrollable_tables(Markup(shown), section["title"])
+    the copies of the pictures it shows. content: its page_content(), if made already."""
+    root = "../" * page_path(lang, languages).count("/")
+    part, cover_map = content or page_content(pub, lang, languages, env, pictures)
     switch = [{"lang": other, "code": render.html_lang(other), "current": other == lang,
                "name": pub.labels[other]["language"],
                "href": root + page_path(other, languages)} for other in languages]
     with render.rendering(pub.theme):
-        cover_map = Markup(map_graphic.render_cover_map(pub, lang)) if pub.outline else None
         return env.get_template("web/page.html").render(
             pub=pub, lang=lang, part=part, labels=pub.labels[lang], t=pub.labels[lang]["web"],
             root=root, languages=switch, cover_map=cover_map,
             downloads=download_groups(downloads, pub.labels[lang], pub.editions),
             font_licence=font_licence(pub.theme))
+
+
+def page_content(pub, lang, languages, env, pictures=None) -> tuple:
+    """(its sections, its cover map) of one language's page; pictures receives the copies
+    of the pictures it shows."""
+    root = "../" * page_path(lang, languages).count("/")
+    part = render.render_part(pub, lang, env, Edition(f"web-{lang}", (lang,), ""))
+    for section in part["sections"]:
+        shown = webimages.with_pictures(str(section["html"]), pub.root, root,
+                                        {} if pictures is None else pictures)
+        section["html"] = scrollable_tables(Markup(shown), section["title"])
+    with render.rendering(pub.theme):
+        cover_map = Markup(map_graphic.render_cover_map(pub, lang)) if pub.outline else None
+    return part, cover_map
 
 
 def scrollable_tables(html: str, title: str) -> Markup:
@@ -234,6 +260,8 @@ def listed(downloads) -> list:
 
 def existing_downloads(output: Path, editions) -> list:
     """The PDFs already in output/web/pdf/ (the watch preview lists them with their sizes)."""
+    from pypdf.errors import PyPdfError   # not at the top: a build's main process never needs it
+
     folder = Path(output) / FOLDER / "pdf"
     found = []
     for path in sorted(folder.rglob("*.pdf")) if folder.is_dir() else ():
@@ -243,7 +271,7 @@ def existing_downloads(output: Path, editions) -> list:
         elif d:
             try:
                 found.append(replace(d, pages=_page_count(path)))
-            except (OSError, pypdf.errors.PyPdfError):     # being written: listed without pages
+            except (OSError, PyPdfError):     # being written: listed without pages
                 found.append(d)
     return found
 
@@ -257,5 +285,7 @@ def _page_count(path: Path) -> int:
     if key not in _PAGE_COUNTS:
         if len(_PAGE_COUNTS) > 1000:
             _PAGE_COUNTS.clear()
-        _PAGE_COUNTS[key] = len(pypdf.PdfReader(path).pages)
+        from pypdf import PdfReader
+
+        _PAGE_COUNTS[key] = len(PdfReader(path).pages)
     return _PAGE_COUNTS[key]
