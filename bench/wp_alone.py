@@ -1,6 +1,6 @@
 """WeasyPrint alone, on the layouts a build made (bench/layouts.py recorded them).
 
-    python bench/wp_alone.py sequential DIR ROOT
+    python bench/wp_alone.py sequential DIR ROOT [--collector=build]
     python bench/wp_alone.py warm DIR ROOT N
 
 ROOT is a folder where the HTML's relative URLs resolve as in the build (styles/, content/):
@@ -13,16 +13,22 @@ sequential: for each group of DIR/manifest.json, in order, HTML(string).render()
             layouts, then .write_pdf(pdf_variant=...) of each PDF the build wrote, from the
             layout it wrote it from: the seconds of each group (its layouts depend on each other:
             one worker does them in a row, in the build as in a schedule).
+            --collector=build: with the garbage collector set as the build's workers set it
+            (brochure.build.workers.COLLECTOR_THRESHOLDS, the imports frozen), not Python's
+            defaults: what the build gains by that alone, apart from its own overheads.
 warm:       the first group of DIR/manifest.json (one edition's layouts and its PDF) once
             (imports, fonts), then N more times, each timed: what a warm worker of `watch`
             would take at best for that edition.
 """
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def typeset_group(directory: Path, root: Path, group: dict, fonts) -> dict:
@@ -49,6 +55,10 @@ def main() -> int:
     from weasyprint.text.fonts import FontConfiguration
     result: dict = {"import_seconds": time.perf_counter() - t}
     fonts = FontConfiguration()
+    if "--collector=build" in sys.argv:
+        from brochure.build.workers import COLLECTOR_THRESHOLDS
+        gc.freeze()
+        gc.set_threshold(*COLLECTOR_THRESHOLDS)
     if mode == "sequential":
         directory, root = Path(sys.argv[2]), Path(sys.argv[3])
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
