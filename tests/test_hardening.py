@@ -415,3 +415,59 @@ def test_the_base_url_stands_for_the_content_and_project_folders(tmp_path):
                  "content/../brochure/cli.py"):
         with pytest.raises(fetch.NotServed):
             fetch.resolve(fetch.BASE_URL + path, content=root)
+
+
+# --- issue 25: what the cold build's speed rests on ------------------------------------------
+
+def test_a_worker_collects_garbage_less_often_once_warm():
+    """The collector's thresholds of WeasyPrint's layouts (workers.COLLECTOR_THRESHOLDS) and
+    what the imports made frozen: set in the worker, not in the process that started it."""
+    import gc
+
+    from brochure.build import workers
+    with workers.Pool(1) as pool:
+        threshold = pool.submit(gc.get_threshold).result(60)
+        frozen = pool.submit(gc.get_freeze_count).result(60)
+    assert threshold == workers.COLLECTOR_THRESHOLDS != gc.get_threshold()
+    assert frozen > 10_000
+
+
+def test_a_builds_main_process_imports_no_typesetting_library(tmp_path):
+    """WeasyPrint, pydyf and pypdf are the workers' to import, while the content loads: the
+    main process, whose start every build waits for, does without them."""
+    script = ("import sys\nfrom brochure.commands import cli\n"
+              f"code = cli.main(['--content', {str(copy_content(tmp_path))!r}, '--output', "
+              f"{str(tmp_path / 'out')!r}, '--lang', 'pl', '--quiet'])\n"
+              "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
+              "{'weasyprint', 'pydyf', 'pypdf'}))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout.split("\n")[-2] == "0 []", done.stdout + done.stderr
+    assert (tmp_path / "out" / "pim-pl.pdf").stat().st_size > 10_000
+
+
+def test_the_web_pages_are_made_once_a_core_is_free():
+    """build_editions' `meanwhile` (the web pages) runs when fewer editions are left to
+    typeset than there are workers, not while every worker is busy."""
+    import threading
+    from concurrent.futures import Future
+
+    futures = [Future() for _ in range(3)]
+
+    class Pool:
+        remember = 0
+
+        def submit(self, *args, **kwargs):
+            return futures[len(typesetting.submitted)]
+
+    typesetting = pipeline._Workers(None, time.monotonic() + 60, 60, 2, 3, Pool())
+    for n in range(3):
+        typesetting.submit([(f"key {n}", pipeline.Job(*[None] * 11))])
+    waiting = threading.Thread(target=typesetting.wait_for_a_free_core)
+    waiting.start()
+    futures[1].set_result([])
+    waiting.join(0.5)
+    assert waiting.is_alive()               # two left on two workers: both busy
+    futures[0].set_result([])
+    waiting.join(5)
+    assert not waiting.is_alive()           # one left: a core is free
