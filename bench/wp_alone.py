@@ -1,7 +1,7 @@
 """WeasyPrint alone, on the layouts a build made (bench/layouts.py recorded them).
 
     python bench/wp_alone.py sequential DIR ROOT [--collector=build]
-    python bench/wp_alone.py warm DIR ROOT N
+    python bench/wp_alone.py warm DIR ROOT N [--collector=build]
 
 ROOT is a folder where the HTML's relative URLs resolve as in the build (styles/, content/):
 the bench links the theme's and the content's folders there. Run in a fresh process, so that
@@ -13,7 +13,7 @@ sequential: for each group of DIR/manifest.json, in order, HTML(string).render()
             layouts, then .write_pdf(pdf_variant=...) of each PDF the build wrote, from the
             layout it wrote it from: the seconds of each group (its layouts depend on each other:
             one worker does them in a row, in the build as in a schedule).
-            --collector=build: with the garbage collector set as the build's workers set it
+            --collector=build (both modes): with the garbage collector set as the build's workers set it
             (brochure.build.workers.COLLECTOR_THRESHOLDS, the imports frozen), not Python's
             defaults: what the build gains by that alone, apart from its own overheads.
 warm:       the first group of DIR/manifest.json (one edition's layouts and its PDF) once
