@@ -13,9 +13,9 @@ sequential: for each group of DIR/manifest.json, in order, HTML(string).render()
             layouts, then .write_pdf(pdf_variant=...) of each PDF the build wrote, from the
             layout it wrote it from: the seconds of each group (its layouts depend on each other:
             one worker does them in a row, in the build as in a schedule).
-            --collector=build (both modes): with the garbage collector set as the build's workers set it
-            (brochure.build.workers.COLLECTOR_THRESHOLDS, the imports frozen), not Python's
-            defaults: what the build gains by that alone, apart from its own overheads.
+            --collector=build (both modes): with the garbage collector set as the build's
+            workers set it (brochure.build.workers.COLLECTOR_THRESHOLDS, the imports frozen),
+            not Python's defaults: what the build gains by that alone, apart from its overheads.
 warm:       the first group of DIR/manifest.json (one edition's layouts and its PDF) once
             (imports, fonts), then N more times, each timed: what a warm worker of `watch`
             would take at best for that edition.
