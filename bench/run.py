@@ -372,11 +372,14 @@ def watch_loop(pub, all_editions, tmp: Path, root: Path, cold_out: Path) -> dict
     (tmp / "watch").mkdir()
     found = watching.measure(tmp / "watch", cold_out, WATCH_ROUNDS)
     proof, built = watching.median(found["proof"]), watching.median(found["build"])
+    spliced = watching.median(found["spliced"])
     print(f"  `watch` with the proof view of pl open, one word of content/{PARAGRAPH_FILE} "
-          f"changed {WATCH_ROUNDS} times: save -> the new PDF of pl "
+          f"changed {WATCH_ROUNDS} times: save -> the new PDF of pl laid out whole "
           f"{', '.join(f'{t:.2f}' for t in found['proof'])} s (median {proof:.2f} s); save -> "
-          f"every edition rebuilt {', '.join(f'{t:.2f}' for t in found['build'])} s (median "
-          f"{built:.2f} s)")
+          f"the changed section set into the last layout "
+          f"{', '.join(f'{t:.2f}' for t in found['spliced']) or 'never'} s (median "
+          f"{spliced:.2f} s); save -> every edition rebuilt "
+          f"{', '.join(f'{t:.2f}' for t in found['build'])} s (median {built:.2f} s)")
     preview = shown = None
     if "preview" in found:
         preview = watching.median(found["preview"])
@@ -392,6 +395,7 @@ def watch_loop(pub, all_editions, tmp: Path, root: Path, cold_out: Path) -> dict
               "missing (make test installs them)")
     print("  watch's log:\n" + "\n".join("    " + line for line in found["log"].splitlines()[-12:]))
     return {"proof_ratio": proof / alone, "proof": proof, "proof_alone": alone,
+            "spliced": spliced, "spliced_rounds": len(found["spliced"]),
             "proof_alone_gc": alone_gc,
             "preview_ratio": None if preview is None else preview / shown,
             "preview": preview, "page_seconds": html_s, "shown_seconds": shown}
@@ -682,6 +686,11 @@ def ratio_lines(f: dict) -> list:
                   f["ratio"] <= RATIO_MAX))
     lines.append((f"cold build CPU vs WeasyPrint alone: {f['cpu_ratio']:.2f}x (no target of its "
                   f"own: beside the wall ratio; {CPU_AT_START}x when issue 25 began)", None))
+    lines.append((f"proof loop, the changed section spliced: {f['spliced'] / f['proof_alone']:.2f}x"
+                  f" (no target of its own: save -> the section set into the last layout "
+                  f"{f['spliced']:.2f} s, {f['spliced_rounds']} of {WATCH_ROUNDS} rounds / "
+                  f"WeasyPrint alone on the edition's layouts, warm, {f['proof_alone']:.2f} s)",
+                  None))
     lines.append((f"proof loop vs WeasyPrint alone with the build's collector settings: "
                   f"{f['proof'] / f['proof_alone_gc']:.2f}x (no target: {f['proof']:.2f} s / "
                   f"{f['proof_alone_gc']:.2f} s)", None))

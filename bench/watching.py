@@ -7,8 +7,9 @@ build's cache, as a second `make watch` would), waits until its first run is don
 
 proof loop: an open proof view of the Polish edition (an /events connection, as the page holds);
   each round changes one word of a paragraph of content/pl/01-pim.md and times the save -> the
-  `proof` event of a new PDF of that edition (written, and served at /proof/pl.pdf), then waits
-  for the whole build to follow before the next round.
+  `proof` event of a new PDF of that edition laid out whole (written, and served at
+  /proof/pl.pdf), and the save -> the earlier `proof` event of the changed section set into the
+  last layout ("section"), then waits for the whole build to follow before the next round.
 preview: Chromium (playwright-core, tests/web/node_modules) shows the web edition /; first the
   page is reloaded unchanged (what showing it costs the browser), then each round changes the
   Polish title of the first section and times the save -> the new title on screen
@@ -77,6 +78,10 @@ class Events:
                 lambda: next((e for e in self.seen[start:] if test(e)), None), timeout)
             return found
 
+    def since(self, start: float) -> list:
+        with self.changed:
+            return [e for e in self.seen if e[0] >= start]
+
     def made(self, edition: str) -> int:
         """The number of the last PDF of an edition its proof events told."""
         with self.changed:
@@ -141,22 +146,30 @@ def proof_loop(watch: Watch, rounds: int) -> dict:
         # the proof the first run made, as the page is told it on connecting: each round waits
         # for a newer one (read before this came, the first round timed that one: 0.00 s)
         watch.until(lambda: events.made("pl") > 0, timeout=60)
-        times, builds = [], []
+        times, builds, spliced = [], [], []
         for n in range(rounds):
             made, built = events.made("pl"), watch.builds()
             start = time.monotonic()
             toggle(watch.content / "pl" / "01-pim.md", WORDS, n % 2 == 0)
-            event = events.wait(lambda e, made=made: e[1] == "proof"
-                                and e[2].split()[0] == "pl" and int(e[2].split()[2]) > made)
+            event = events.wait(lambda e, made=made: new_proof(e, made, "whole"))
             if event is None:
                 raise RuntimeError(f"no new proof of pl:\n{watch.log()}")
             times.append(event[0] - start)
+            quick = next((e for e in events.since(start) if new_proof(e, made, "section")), None)
+            if quick is not None:
+                spliced.append(quick[0] - start)
             watch.until(lambda built=built: watch.builds() > built)
             builds.append(time.monotonic() - start)
             time.sleep(0.5)
     finally:
         events.close()
-    return {"proof": times, "build": builds}
+    return {"proof": times, "build": builds, "spliced": spliced}
+
+
+def new_proof(event, made: int, kind: str) -> bool:
+    """Whether an event tells a newer PDF of pl than `made`, of this kind (whole, section)."""
+    name, data = event[1], event[2].split()
+    return name == "proof" and data[0] == "pl" and int(data[2]) > made and data[3] == kind
 
 
 def preview(watch: Watch, rounds: int) -> dict | None:

@@ -1,6 +1,8 @@
 """The page plan on small typeset documents (brochure/typeset/plan.py): sections measured by their
 own pages, tolerances tried before pages are added, floats, month labels repeated on the next
 page, and the print layout that keeps spreads."""
+import pytest
+
 from brochure.typeset import pdf as typeset
 from brochure.typeset import plan
 
@@ -186,3 +188,78 @@ def walk(page):
 
 def text(page) -> str:
     return " ".join(getattr(box, "text", "") for box in walk(page))
+
+
+# --- a quick proof (watch): one changed section set into the last layout ----------------------
+
+NUMBERED = "<style>@page { @bottom-center { content: counter(page) } } a.ref::after " \
+           "{ content: target-counter(attr(href), page) }</style>"
+CONTENTS = '<p>B: <a class="ref" href="#b"></a>, C: <a class="ref" href="#c"></a></p>'
+B_LINE = "<p>Zdanie o gminie.</p>"
+
+
+def numbered(*sections) -> str:
+    return doc(*sections).replace("</head>", NUMBERED + "</head>", 1)
+
+
+def page_texts(pdf: bytes) -> list:
+    import io
+
+    from pypdf import PdfReader
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("old, new, page", [("o gminie", "o powiecie", 2),
+                                            ("o mieście", "o powiecie", 1)], ids=["b", "a"])
+def test_one_changed_section_is_set_into_the_last_layout_as_a_whole_layout_sets_it(old, new,
+                                                                                   page):
+    """b: its own pages and numbers; a: its contents find the pages of b and c, which are
+    held empty in its layout."""
+    sections = planned(("a", 1), ("b", 3), ("c", 1))
+    before = numbered(("a", CONTENTS + LINE), ("b", B_LINE + LINE * 40), ("c", LINE * 3))
+    after = before.replace(old, new, 1)
+    output = typeset.Output(typeset.PRINT, "test")
+    last = typeset.LaidOut(before, planned=sections)
+    last.plan()
+    spliced = typeset.spliced(last, after, output)
+    whole = typeset.LaidOut(after, planned=sections).write(output)
+    assert spliced is not None and spliced.pages == whole.pages == 6
+    texts = page_texts(spliced.pdf)
+    assert texts == page_texts(whole.pdf)
+    assert "o powiecie" in texts[page - 1] and texts[page - 1].rstrip().endswith(str(page))
+    assert "B: 2, C: 6" in texts[0]
+
+
+def test_no_quick_proof_when_more_than_one_section_changed_or_the_pages_moved():
+    sections = planned(("a", 1), ("b", 3), ("c", 1))
+    before = numbered(("a", CONTENTS + LINE), ("b", B_LINE + LINE * 40), ("c", LINE * 3))
+    last = typeset.LaidOut(before, planned=sections)
+    last.plan()
+    output = typeset.Output(typeset.PRINT, "test")
+    for after in (before.replace("o gminie", "o powiecie").replace(
+                      LINE * 3 + "</section>", LINE * 2 + "</section>"),          # b and c
+                  before.replace(B_LINE, B_LINE * 30),                  # b takes a page more
+                  before.replace("<body", "<body data-x=\"\"", 1)):      # outside the sections
+        assert after != before
+        assert typeset.spliced(last, after, output) is None
+
+
+def test_the_other_sections_are_held_as_empty_pages_with_their_ids():
+    sections = planned(("a", 1), ("b", 1))
+    html = doc(("a", '<p id="inner">x</p>' + LINE * 30), ("b", LINE))
+
+    class Page:
+        def __init__(self, anchors):
+            self.anchors = anchors
+
+    class Document:
+        pages = [Page({"a": None}), Page({"a": None, "inner": None}), Page({"b": None})]
+
+    last = plan.Plan([plan.Placed(sections[0], 1, 2, 1.0), plan.Placed(sections[1], 3, 1, 0.1)], 3)
+    reduced = plan.alone(html, sections, "b", Document(), last)
+    assert LINE * 30 not in reduced and '<section class="section" id="b"' in reduced
+    assert reduced.count('class="page-held"') == 2
+    assert '<div class="page-held" style="break-before: page"><div id="a"></div></div>' \
+           '<div class="page-held" style="break-before: page"><div id="a"></div>' \
+           '<div id="inner"></div></div>' in reduced.replace('<div id="a"></div><div id="inner">',
+                                                             '<div id="a"></div><div id="inner">')

@@ -326,6 +326,22 @@ def run_jobs(jobs, remember: int = 0) -> list:
     return results
 
 
+def quick_proof(job, old_key: str) -> tuple | None:
+    """(PDF, pages) of a screen edition made from the layout this worker remembers under
+    old_key (its last one), with only the one section that changed laid out again
+    (typeset.spliced); None when there is no such layout or it cannot be used."""
+    from ..typeset import pdf as typeset    # a worker's (workers.WORKER_MODULES)
+
+    old = _MEMORY.get(old_key)
+    if old is None or job.edition.print or not cache.unchanged(old.inputs, job.content):
+        return None
+    output = typeset.Output(job.edition.variant, job.html,
+                            finisher=partial(_screen_finisher, job.edition.languages, job.titles),
+                            ppi=pictures.ppi_for(job.edition))
+    result = typeset.spliced(old, job.html, output)
+    return None if result is None else (result.pdf, result.pages)
+
+
 def layout_key(job) -> str:
     """What a layout depends on: the HTML, the plan, the content folder (and the files it
     read, checked apart), the theme and its files."""

@@ -387,6 +387,7 @@ class Proof:
     status: str = ""               # when and after what it was typeset, or what it waits for
     error: str = ""                # why the last attempt made no PDF
     images: dict = field(default_factory=dict)      # page number -> PNG bytes
+    spliced: bool = False          # the changed section set into the last layout (whole next)
 
 
 class Proofs:
@@ -405,13 +406,15 @@ class Proofs:
             return self.by_edition.setdefault(edition_id, Proof())
 
     def update(self, edition_id: str, pdf=None, pages=0, warnings=None, status=None,
-               error=None) -> None:
-        """A new PDF (its pages, the warnings for it), or a new status or error alone."""
+               error=None, spliced=False) -> None:
+        """A new PDF (its pages, the warnings for it; spliced: made of the last layout and the
+        changed section), or a new status or error alone."""
         with self.changed:
             proof = self.by_edition.setdefault(edition_id, Proof())
             if pdf is not None and pdf != proof.pdf:
                 self.made += 1
                 proof.pdf, proof.pages, proof.made, proof.images = pdf, pages, self.made, {}
+                proof.spliced = spliced
             if warnings is not None:
                 proof.warnings = list(warnings)
             if status is not None:
@@ -692,6 +695,7 @@ class Pdfs:
         self.on_built = on_built           # after a build that succeeded (the new PDF sizes)
         self.build = build or self._build  # build(pool, known) -> run.Built
         self.proof_keys: dict[str, str] = {}   # edition id -> cache key of its last proof
+        self.layout_keys: dict[str, str] = {}  # edition id -> layout key of its last proof
 
     def __call__(self, changes, stale):
         self.preview.settled()
@@ -736,12 +740,18 @@ class Pdfs:
         if self.proof_keys.get(edition_id) == key:
             return                      # the change left this edition as it was
         self.preview.proofs.update(edition_id, status=f"typesetting{after}…", error="")
+        old = self.layout_keys.get(edition_id)      # the worker that holds it splices
+        quick = pool.submit(pipeline.quick_proof, job, old, priority=-2, affinity=old) \
+            if old and not edition.print else None
         future = pool.submit(pipeline.run_jobs, [job], pool.remember, priority=-1,
                              affinity=pipeline.layout_key(job))
         found = _content_findings(state.pub)
+        if quick is not None:
+            self._spliced(quick, edition, after, started)
         (result,) = future.result()
         known[key] = result
         self.proof_keys[edition_id] = key
+        self.layout_keys[edition_id] = pipeline.layout_key(job)
         took = time.perf_counter() - started
         warnings = _for_edition(state.pub, edition, found + run.plan_report([result])
                                 + result.warnings)
@@ -751,6 +761,25 @@ class Pdfs:
             status=f"typeset {time.strftime('%H:%M:%S')} in {took:.1f} s{after}")
         self.progress.info(f"  {time.strftime('%H:%M:%S')}  {edition.pdf} typeset in "
                            f"{took:.1f} s{after}, first: the proof of {edition_id}")
+
+    def _spliced(self, quick, edition, after, started) -> None:
+        """The changed section typeset into the edition's last layout, shown until the whole
+        edition's proof follows (which says what is wrong, if anything is)."""
+        try:
+            made = quick.result()
+        except CancelledError:
+            raise
+        except Exception:       # noqa: BLE001 (the whole edition's proof reports it)
+            return
+        if made is None:
+            return
+        took = time.perf_counter() - started
+        clock = time.strftime("%H:%M:%S")
+        self.preview.proofs.update(edition.id, pdf=made[0], pages=made[1], spliced=True,
+                                   status=f"the changed section typeset {clock} in {took:.1f} s"
+                                          f"{after}; the whole edition follows…")
+        self.progress.info(f"  {clock}  {edition.pdf}: the changed section typeset in "
+                           f"{took:.1f} s{after}, into its last layout")
 
     def _built(self, built, after, took):
         clock = time.strftime("%H:%M:%S")
@@ -993,8 +1022,9 @@ def _handler(preview: Preview):
 
         def events(self, view, version):
             """Server-sent events: the current version now, then each new one; `proof`
-            events when a proof changes: its edition id, stamp (any change) and which PDF
-            it shows (a new one when it was typeset). The page that listens is the one the
+            events when a proof changes: its edition id, stamp (any change), which PDF it
+            shows (a new one when it was typeset) and whether that is the whole edition's
+            ("whole") or its changed section set into the last layout ("section"). The page that listens is the one the
             browser shows (view: its path)."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -1010,11 +1040,14 @@ def _handler(preview: Preview):
                     now = preview.wait(seen, timeout=15)
                     message = f"data: {now[0]}\n\n" if seen is None or now[0] != seen[0] else ""
                     with preview.changed:
-                        current = {ident: (stamp, preview.proofs.by_edition[ident].made)
+                        current = {ident: (stamp, preview.proofs.by_edition[ident].made,
+                                           preview.proofs.by_edition[ident].spliced)
                                    for ident, stamp in preview.proofs.stamps.items()}
-                    message += "".join(f"event: proof\ndata: {ident} {stamp} {made}\n\n"
-                                       for ident, (stamp, made) in current.items()
-                                       if stamps.get(ident) != (stamp, made))
+                    message += "".join(
+                        f"event: proof\ndata: {ident} {stamp} {made} "
+                        f"{'section' if spliced else 'whole'}\n\n"
+                        for ident, (stamp, made, spliced) in current.items()
+                        if stamps.get(ident) != (stamp, made, spliced))
                     self.wfile.write((message or ": still here\n\n").encode())
                     self.wfile.flush()
                     seen, stamps = now, current

@@ -94,6 +94,7 @@ class LaidOut:
                  tolerances=(), theme=None):
         self.html, self.fillers, self.cmyk = html, fillers, cmyk
         self.planned, self.tolerances = planned, tolerances
+        self.content, self.theme = content, theme
         fetcher_class_, self.refused = fetcher_class(theme or THEME, content=content)
         self.fetcher = fetcher_class_()
         self.collect = _Collect()
@@ -163,6 +164,35 @@ class LaidOut:
             raise TypesetError(str(err)) from None
         finally:
             logger.removeHandler(self.collect)
+
+
+def spliced(old: LaidOut, html: str, output: Output) -> Result | None:
+    """The screen PDF of `html` made from `old`, the last layout of the same edition, when one
+    section alone changed: that section is laid out by its plan with the others' pages held
+    empty (plan.alone), and its pages take the place of its old ones (Document.copy), so that
+    the section is seen typeset before the whole edition is laid out again. None when that
+    would not be the page the whole layout makes: another part changed, a print layout, or
+    the section now takes other pages than before."""
+    if output.multiple != 1 or False not in old.layouts:
+        return None
+    document, before = old.layouts[False]
+    section_id = page_plan.changed_section(old.html, html, old.planned)
+    placed = before.section(section_id) if section_id else None
+    if section_id is None or placed is None or before.blank:
+        return None
+    quick = LaidOut(page_plan.alone(html, old.planned, section_id, document, before),
+                    fillers=old.fillers, content=old.content, cmyk=old.cmyk,
+                    planned=old.planned, tolerances=old.tolerances, theme=old.theme)
+    new_document, after = quick.plan()
+    now = after.section(section_id)
+    if now is None or (now.first, now.pages) != (placed.first, placed.pages):
+        return None
+    start, end = placed.first - 1, placed.first - 1 + placed.pages
+    pages = document.pages[:start] + new_document.pages[start:end] + document.pages[end:]
+    plan = page_plan.Plan([now if p is placed else p for p in before.placed], len(pages),
+                          dividers=before.dividers)
+    with quick._typesetting(), adapters.image_resolution(old.images | quick.images, output.ppi):
+        return _write(document.copy(pages), plan, output, quick.lay_out, old.fillers, old.cmyk)
 
 
 def _write(document, plan, output, lay_out, fillers, cmyk) -> Result:

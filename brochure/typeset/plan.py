@@ -412,3 +412,60 @@ def _section_span(html: str, section_id: str) -> tuple:
 def _blocks_end(body: str) -> int:
     """Where the last block of a section's HTML ends: at the close of its prose."""
     return body.rfind("</div>", 0, body.rindex("</section>"))
+
+
+# --- a quick proof: one changed section set alone, its pages put into the last layout --------
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def sections_of(html: str, planned) -> tuple | None:
+    """(the HTML with each planned section's element replaced by a mark, {section id: its
+    element}); None when the sections cannot be told apart."""
+    spans = {}
+    for section in planned:
+        at = html.find(f'id="{section.id}"')
+        if at != -1:
+            spans[section.id] = (html.rfind("<section", 0, at), _section_span(html, section.id)[1])
+    frame, last = [], 0
+    for section_id, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
+        if start < last:
+            return None
+        frame += [html[last:start], f"\0{section_id}\0"]
+        last = end
+    return "".join(frame) + html[last:], {sid: html[s:e] for sid, (s, e) in spans.items()}
+
+
+def changed_section(old_html: str, new_html: str, planned) -> str | None:
+    """The id of the one section whose HTML changed, when nothing else did (the covers, the
+    contents and its titles, the other sections); else None."""
+    old, new = sections_of(old_html, planned), sections_of(new_html, planned)
+    if old is None or new is None or old[0] != new[0]:
+        return None
+    changed = [sid for sid, element in new[1].items() if old[1].get(sid) != element]
+    return changed[0] if len(changed) == 1 else None
+
+
+def alone(html: str, planned, section_id: str, document, plan) -> str:
+    """The HTML with every other section replaced by as many empty pages as it took in the
+    last layout (`document`, `plan`), each holding the ids that were on it: the section keeps
+    its pages' numbers and sides, a reference to another section (the contents' page numbers)
+    finds its page, and nothing else of the sections is set."""
+    found = sections_of(html, planned)
+    assert found is not None, "alone() is given an HTML whose sections changed_section() found"
+    frame, elements = found
+    for sid, element in elements.items():
+        placed = plan.section(sid)
+        if sid != section_id:
+            ids = set(_ID.findall(element))
+            elements[sid] = "".join(_held(document.pages[n - 1], ids)
+                                    for n in range(placed.first, placed.first + placed.pages)
+                                    ) if placed else ""
+    for sid, element in elements.items():
+        frame = frame.replace(f"\0{sid}\0", element, 1)
+    return frame
+
+
+def _held(page, ids) -> str:
+    anchors = "".join(f'<div id="{name}"></div>' for name in sorted(ids & set(page.anchors)))
+    return f'<div class="page-held" style="break-before: page">{anchors}</div>'
