@@ -702,3 +702,46 @@ def test_the_edition_looked_at_comes_first_and_a_new_change_drops_stale_work(ser
     assert "01-pim.md" in both and "02-miasta.md" in both, both
     assert HEADING in text and "Miasta i gminy" in text
     assert HEADING in pdf_text(server.output / "a5" / "pim-pl-a5.pdf")
+
+
+def proof_events(connection, until_seen, timeout=120) -> list:
+    """The `proof` events' data (edition, stamp, PDF number, whole or section) read from an
+    open page's connection until one passes until_seen."""
+    found, name = [], ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = connection.stream.readline().decode().rstrip("\n")
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: ") and name == "proof":
+            found.append(line[6:].split())
+            if until_seen(found[-1]):
+                return found
+        elif not line:
+            name = ""
+    raise AssertionError(f"no such proof event within {timeout} s: {found}")
+
+
+def test_a_changed_paragraph_is_seen_typeset_in_its_section_before_the_whole_edition(server):
+    """The proof view of pl open: after a word of one section changed, the section is set into
+    the last layout and shown (a `section` proof), then the whole edition laid out again is
+    (a `whole` one: the same PDF, when the section's pages are the same); both have the new
+    word."""
+    connection = listen(server, "/proof/pl")
+    try:
+        first = proof_events(connection, lambda data: data[0] == "pl" and int(data[2]) > 0)
+        made = int(first[-1][2])
+        edit(server.content / "pl" / "01-pim.md", "celem jest wzmacnianie",
+             "celem jest wzmocnienie")
+        seen = proof_events(connection, lambda data: data[0] == "pl" and int(data[2]) > made
+                            and data[3] == "whole")
+    finally:
+        connection.close()
+    new = [data for data in seen if data[0] == "pl" and int(data[2]) > made]
+    assert [data[3] for data in new if data[3] == "section"] == ["section"], seen
+    assert new[0][3] == "section" and int(new[0][2]) <= int(new[-1][2]), seen
+    log = server.log()
+    assert re.search(r"pim-pl\.pdf: the changed section typeset in [\d.]+ s after "
+                     r"[^\n]*01-pim\.md, into its last layout", log), log
+    with urlopen(server.url + "proof/pl.pdf", timeout=5) as response:
+        assert "wzmocnienie" in pdf_text(io.BytesIO(response.read()))

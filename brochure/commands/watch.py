@@ -414,6 +414,7 @@ class Proofs:
             if pdf is not None and pdf != proof.pdf:
                 self.made += 1
                 proof.pdf, proof.pages, proof.made, proof.images = pdf, pages, self.made, {}
+            if pdf is not None:     # the same bytes, when the whole edition's: no longer spliced
                 proof.spliced = spliced
             if warnings is not None:
                 proof.warnings = list(warnings)
