@@ -17,8 +17,10 @@ message instead of the page until a change fixes it.
 The PDFs follow once the open pages have loaded the change (at most SETTLE seconds: the browser
 gets the processors first), in worker processes kept warm across changes (WeasyPrint imported, fonts
 configured, their last layouts remembered): first the edition the browser shows, whose proof is
-served as soon as its PDF is written, then every edition, built into the output folder as
-`build` does (the edition typeset already is not typeset again). A change meanwhile drops that
+served as soon as its PDF is written (sooner still when one section alone changed: the worker
+that holds the last layout sets that section alone and puts its pages in place of the old ones,
+pipeline.quick_proof, while another lays out the whole edition), then every edition, built into
+the output folder as `build` does (the edition typeset already is not typeset again). A change meanwhile drops that
 work, queued and running, and starts again; its report names every change since the last one.
 """
 from __future__ import annotations
