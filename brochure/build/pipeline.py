@@ -333,7 +333,8 @@ def quick_proof(job, old_key: str) -> tuple | None:
     from ..typeset import pdf as typeset    # a worker's (workers.WORKER_MODULES)
 
     old = _MEMORY.get(old_key)
-    if old is None or job.edition.print or not cache.unchanged(old.inputs, job.content):
+    if old is None or job.edition.print or job.edition.booklets \
+            or not cache.unchanged(old.inputs, job.content):
         return None
     output = typeset.Output(job.edition.variant, job.html,
                             finisher=partial(_screen_finisher, job.edition.languages, job.titles),
