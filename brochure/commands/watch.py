@@ -20,8 +20,9 @@ configured, their last layouts remembered): first the edition the browser shows,
 served as soon as its PDF is written (sooner still when one section alone changed: the worker
 that holds the last layout sets that section alone and puts its pages in place of the old ones,
 pipeline.quick_proof, while another lays out the whole edition), then every edition, built into
-the output folder as `build` does (the edition typeset already is not typeset again). A change meanwhile drops that
-work, queued and running, and starts again; its report names every change since the last one.
+the output folder as `build` does (the edition typeset already is not typeset again). A change
+meanwhile drops that work, queued and running, and starts again; its report names every change
+since the last one.
 """
 from __future__ import annotations
 
@@ -1027,8 +1028,8 @@ def _handler(preview: Preview):
             """Server-sent events: the current version now, then each new one; `proof`
             events when a proof changes: its edition id, stamp (any change), which PDF it
             shows (a new one when it was typeset) and whether that is the whole edition's
-            ("whole") or its changed section set into the last layout ("section"). The page that listens is the one the
-            browser shows (view: its path)."""
+            ("whole") or its changed section set into the last layout ("section"). The page
+            that listens is the one the browser shows (view: its path)."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
