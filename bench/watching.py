@@ -6,10 +6,11 @@ Starts `python build.py watch` on a copy of content/ (its output folder starting
 build's cache, as a second `make watch` would), waits until its first run is done, then:
 
 proof loop: an open proof view of the Polish edition (an /events connection, as the page holds);
-  each round changes one word of a paragraph of content/pl/01-pim.md and times the save -> the
-  `proof` event of a new PDF of that edition laid out whole (written, and served at
-  /proof/pl.pdf), and the save -> the earlier `proof` event of the changed section set into the
-  last layout ("section"), then waits for the whole build to follow before the next round.
+  each round changes one word of a paragraph of content/pl/01-pim.md to a word no round used
+  before (WORDS) and times the save -> the `proof` event of a new PDF of that edition laid out
+  whole (written, and served at /proof/pl.pdf), and the save -> the earlier `proof` event of
+  the changed section set into the last layout ("section"), then waits for the whole build to
+  follow before the next round.
 preview: Chromium (playwright-core, tests/web/node_modules) shows the web edition /; first the
   page is reloaded unchanged (what showing it costs the browser), then each round changes the
   Polish title of the first section and times the save -> the new title on screen
@@ -33,7 +34,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 NODE_MODULES = PROJECT / "tests" / "web" / "node_modules"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-WORDS = ("wzmacnianie", "wzmocnienie")          # one word of the first paragraph, and another
+# one word of the first paragraph, then others in turn: no round lays out a text a worker
+# remembers from an earlier round (it would only write it)
+WORDS = ("wzmacnianie", "wzmocnienie", "umacnianie", "rozwijanie", "budowanie", "pogłębianie")
 TITLE = ("title: Partnerska Inicjatywa Miast", "title: Próbny tytuł sekcji")
 
 
@@ -147,10 +150,11 @@ def proof_loop(watch: Watch, rounds: int) -> dict:
         # for a newer one (read before this came, the first round timed that one: 0.00 s)
         watch.until(lambda: events.made("pl") > 0, timeout=60)
         times, builds, spliced = [], [], []
+        assert rounds < len(WORDS), "bench: more rounds than words to change to"
         for n in range(rounds):
             made, built = events.made("pl"), watch.builds()
             start = time.monotonic()
-            toggle(watch.content / "pl" / "01-pim.md", WORDS, n % 2 == 0)
+            toggle(watch.content / "pl" / "01-pim.md", WORDS[n:n + 2], True)
             event = events.wait(lambda e, made=made: new_proof(e, made, "whole"))
             if event is None:
                 raise RuntimeError(f"no new proof of pl:\n{watch.log()}")
