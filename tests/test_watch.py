@@ -522,7 +522,10 @@ def test_the_open_page_reloads_after_a_change(server, browser, record_property):
     assert shown, server.log()
     # the new body taken in place: not reloaded, where the editor was reading
     assert browser.evaluate("window.before") is True, server.log()
-    assert browser.evaluate("scrollY") == scrolled, (browser.evaluate("scrollY"), scrolled)
+    # (within a few pixels: when the changed title above rewraps, Chromium's scroll anchoring
+    # keeps the same text in view: 902 for 900 in one run)
+    assert abs(browser.evaluate("scrollY") - scrolled) <= 40, (browser.evaluate("scrollY"),
+                                                               scrolled)
     print(f"\nfile saved -> new heading in the browser: {refresh:.2f} s")
     record_property("refresh_seconds", round(refresh, 3))
     assert refresh < 5, (refresh, server.log())
