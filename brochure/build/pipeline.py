@@ -372,6 +372,8 @@ def plan_row(placed) -> dict:
 
 def _finish_job(job, typeset_result) -> EditionResult:
     """The edition's files from its PDF: the PDF (with crop marks if asked) and its booklets."""
+    from ..press import impose     # a worker's (workers.WORKER_MODULES)
+
     edition = job.edition
     result = EditionResult(edition)
     if edition.html:
@@ -384,8 +386,6 @@ def _finish_job(job, typeset_result) -> EditionResult:
     notes = notes_message(typeset_result, job.notes)
     if notes:
         result.warnings.append(Diagnostic(edition.pdf, None, INFO, notes, PLAN_PADDING))
-    from ..press import impose
-
     t = time.perf_counter()
     pdf = typeset_result.pdf
     if edition.booklets:

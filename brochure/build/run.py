@@ -165,10 +165,11 @@ def _build(content_dir, progress, store, choice, deadline, timeout, folder) -> B
         env = render.environment(pub.theme)
         prepared: list = []
 
+        too_long = f"making the web edition took longer than {timeout:g} s and was stopped"
+
         def prepare_web():      # while the last editions are typeset
             t = time.perf_counter()
-            with time_limit(deadline, f"making the web edition took longer than {timeout:g} s "
-                                      f"and was stopped"):
+            with time_limit(deadline, too_long):
                 prepared.append(web.prepare(pub, languages, env))
             progress.stage("web pages, made while typesetting", t)
 
@@ -176,8 +177,7 @@ def _build(content_dir, progress, store, choice, deadline, timeout, folder) -> B
                                           jobs=choice.jobs, deadline=deadline, pool=pool,
                                           known=choice.known, env=env, meanwhile=prepare_web)
     t = time.perf_counter()
-    with time_limit(deadline, f"making the web edition took longer than {timeout:g} s and "
-                              f"was stopped"):
+    with time_limit(deadline, too_long):
         site = web.site(pub, [f for r in results if not r.edition.draft for f in r.files],
                         languages, env, prepared[0] if prepared else None)
     progress.stage("web edition (output/web)", t)

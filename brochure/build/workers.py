@@ -38,10 +38,10 @@ PR_SET_PDEATHSIG = 1
 # so that the build's main process, whose imports every build waits for, never does.
 WORKER_MODULES = ["weasyprint", "brochure.typeset.pdf", "brochure.press.impose"]
 PRELOAD = ["brochure.build.pipeline", *WORKER_MODULES]   # a fork server imports them once
-# WeasyPrint's layouts make many objects in reference cycles. With the collector's default
-# thresholds (700, 10, 10) a worker spent about a fifth of a layout's CPU time collecting: with
-# these, and what the imports made frozen (never traversed again), 18-19 % less CPU time for
-# the same layout, at about 90 MB more memory per worker (pl+pl-print: 154 -> 245 MB).
+# A forked worker holds what the main process held (the content, the templates, the HTML), and
+# with the default thresholds (700, 10, 10) the collector walked it again and again while
+# WeasyPrint's layouts made their many objects. Frozen once warm and collected less often: 18-19 %
+# less CPU time for the same layout, at about 90 MB more memory per worker (154 -> 245 MB).
 COLLECTOR_THRESHOLDS = (10000, 10, 10)
 WARMING_WAIT = 2.0      # seconds a worker waits for its turn to import (Pool.warming)
 
